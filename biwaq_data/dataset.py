@@ -1,0 +1,243 @@
+"""`load_dataset`: files -> validated, typed frames plus the issues found.
+
+Typed frames:
+- participants: participant_id (str), provider (category), entry_date, exit_date (datetime64, NaT while
+  supported), ortsteil_nr (int16), ortsteil and bezirk (category, all 46 / 7 values), gender,
+  employment_status, education, referral_source (category), birth_year (int16), long_term_unemployed,
+  migration_background (bool), third_country_national (nullable boolean), source_row (int), and derived:
+  age_at_entry (entry year − birth year, int16), age_group (category), best_outcome (category: employment >
+  vocational_training > improved_prospects, else in_support when not exited, else no_outcome),
+  first_outcome_date (datetime64).
+- outcomes: participant_id, outcome (category), outcome_date, employment_kind, sector, source_row, and
+  person (int index into participants).
+- services: participant_id, service (category), start_date, hours (float, NaN when not given), source_row,
+  person.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import places, schema
+from . import texts_de as T
+from .errors import DataError
+from .reading import TABLE_NAMES, RawTable, find_table_files, read_file, read_workbook_bytes
+from .validation import IssueLog, check_dates, parse_table
+
+METADATA_FILES = ("manifest.json", "metadata.json")
+
+
+@dataclass
+class Dataset:
+    """Validated tables, the issues found, and where the data came from."""
+
+    participants: pd.DataFrame
+    outcomes: pd.DataFrame
+    services: pd.DataFrame
+    issues: pd.DataFrame
+    datenstand: pd.Timestamp
+    source: str = ""
+    snapshot_id: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    rows_read: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows_rejected(self) -> dict[str, int]:
+        """Records kept out of the figures, per table."""
+        errors = self.issues[(self.issues["severity"] == "error") & self.issues["row"].notna()]
+        counts = errors.groupby("table", observed=True)["row"].nunique()
+        return {t: int(counts.get(t, 0)) for t in TABLE_NAMES}
+
+    @property
+    def version(self) -> str:
+        """A key that changes whenever the data changes (snapshot id, else Datenstand and row counts)."""
+        if self.snapshot_id:
+            return self.snapshot_id
+        counts = "-".join(str(len(f)) for f in (self.participants, self.outcomes, self.services))
+        return f"{self.source}:{self.datenstand:%Y%m%d}:{counts}"
+
+
+def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
+    """Raw tables, metadata (from manifest.json/metadata.json) and a description of the source."""
+    path = Path(source)
+    if not path.exists():
+        raise DataError(T.ERR_SOURCE_MISSING.format(path=path))
+    meta: dict = {}
+    if path.is_dir():
+        for name in METADATA_FILES:
+            if (path / name).exists():
+                meta = json.loads((path / name).read_text(encoding="utf-8"))
+                break
+        files = find_table_files(path)
+        for table in TABLE_NAMES:
+            if table not in files:
+                workbooks = [p for p in path.glob("*.xlsx") if not p.name.startswith("~$")]
+                if len(workbooks) == 1:
+                    return _workbook_sources(workbooks[0], meta)
+                raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
+        return {t: read_file(p, p.name, t) for t, p in files.items()}, meta, str(path)
+    if path.suffix.lower() == ".xlsx":
+        return _workbook_sources(path, meta)
+    raise DataError(T.ERR_UNSUPPORTED.format(file=path.name))
+
+
+def _workbook_sources(path: Path, meta: dict):
+    raws = read_workbook_bytes(path, path.name)
+    for table in TABLE_NAMES:
+        if table not in raws:
+            raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path.name))
+    return raws, meta, str(path)
+
+
+def load_dataset(source, *, today: pd.Timestamp | None = None, datenstand=None) -> Dataset:
+    """Load and validate a folder (participants.*, outcomes.*, services.*) or one .xlsx workbook.
+
+    Raises DataError only when nothing usable can be loaded; every other problem is in `.issues`.
+    """
+    raws, meta, description = _sources(source)
+    ds = validate_tables(raws, today=today, datenstand=datenstand or meta.get("datenstand"))
+    ds.source = meta.get("source", description)
+    ds.snapshot_id = meta.get("snapshot_id") or meta.get("id")
+    return ds
+
+
+def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -> Dataset:
+    """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
+    today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
+    log = IssueLog()
+    participants = _participants(raws["participants"], log, today)
+    outcomes = _linked(raws["outcomes"], participants, log, today, "outcome_date")
+    services = _linked(raws["services"], participants, log, today, "start_date")
+    people = participants["_valid"].to_numpy()
+    valid_participants = participants.loc[people].drop(columns="_valid").reset_index(drop=True)
+    if valid_participants.empty:
+        raise DataError(T.ERR_NO_USABLE_ROWS.format(file=raws["participants"].file))
+    frames = _finish(valid_participants, outcomes, services)
+    latest = max(pd.Timestamp(x) for x in (
+        frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
+        frames[2]["start_date"].max()) if pd.notna(x))
+    stand = pd.Timestamp(datenstand).normalize() if datenstand else latest
+    participants_f, outcomes_f, services_f = _derive(*frames, stand)
+    return Dataset(participants_f, outcomes_f, services_f, log.frame(), stand,
+                   files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()})
+
+
+def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFrame:
+    frame, error, headers = parse_table(raw, log)
+    ids = frame["participant_id"]
+    dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+    if dup.any():
+        first_row = pd.Series(raw.rows, index=ids.index).groupby(ids).transform("first")
+        log.add(raw, dup, headers["participant_id"], raw.frame[headers["participant_id"]],
+                lambda _v, it=iter(first_row[dup].tolist()): T.RULE_MESSAGES["duplicate_id"].format(
+                    first_row=next(it)), "duplicate_id")
+    error |= dup
+    error |= check_dates(raw, frame, "entry_date", headers, log, today)
+    error |= check_dates(raw, frame, "exit_date", headers, log, today)
+    exit_early = (frame["exit_date"] < frame["entry_date"]).to_numpy()
+    if exit_early.any():
+        entries = iter(frame.loc[exit_early, "entry_date"].dt.strftime("%d.%m.%Y").tolist())
+        log.add(raw, exit_early, headers["exit_date"], raw.frame[headers["exit_date"]],
+                lambda _v: T.RULE_MESSAGES["exit_before_entry"].format(entry=next(entries)), "exit_before_entry")
+    error |= exit_early
+    ltu_wrong = (frame["long_term_unemployed"].fillna(False).to_numpy(dtype=bool)
+                 & (frame["employment_status"] != "unemployed").to_numpy() & frame["employment_status"].notna())
+    log.add(raw, ltu_wrong, headers["long_term_unemployed"], raw.frame[headers["long_term_unemployed"]],
+            T.RULE_MESSAGES["ltu_not_unemployed"], "ltu_not_unemployed")
+    error |= ltu_wrong
+    low, high = 1930, today.year - 14
+    by = frame["birth_year"]
+    implausible = ((by < low) | (by > high)).to_numpy()
+    log.add(raw, implausible, headers["birth_year"], raw.frame[headers["birth_year"]],
+            T.RULE_MESSAGES["birth_year_implausible"].format(low=low, high=high), "birth_year_implausible")
+    error |= implausible
+    frame["_valid"] = ~error
+    return frame
+
+
+def _linked(raw: RawTable, participants: pd.DataFrame, log: IssueLog, today, date_column: str) -> pd.DataFrame:
+    """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
+    frame, error, headers = parse_table(raw, log)
+    id_header = headers["participant_id"]
+    first = participants.drop_duplicates("participant_id")
+    index = pd.Index(first["participant_id"])
+    pos = index.get_indexer(frame["participant_id"])
+    known = pos >= 0
+    ids_present = frame["participant_id"].notna().to_numpy()
+    unknown = ~known & ids_present
+    log.add(raw, unknown, id_header, raw.frame[id_header], T.RULE_MESSAGES["unknown_person"], "unknown_person")
+    person_valid = np.zeros(len(frame), dtype=bool)
+    person_valid[known] = first["_valid"].to_numpy()[pos[known]]
+    rejected = known & ~person_valid
+    if rejected.any():
+        rows = iter(first["source_row"].to_numpy()[pos[rejected]].tolist())
+        log.add(raw, rejected, id_header, raw.frame[id_header],
+                lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
+    error |= unknown | rejected
+    error |= check_dates(raw, frame, date_column, headers, log, today)
+    entry = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    entry[known] = first["entry_date"].to_numpy()[pos[known]]
+    before = (frame[date_column] < entry).to_numpy() & ~error
+    if before.any():
+        entries = iter(entry[before].dt.strftime("%d.%m.%Y").tolist())
+        log.add(raw, before, headers[date_column], raw.frame[headers[date_column]],
+                lambda _v: T.RULE_MESSAGES["before_entry"].format(entry=next(entries)), "before_entry")
+    error |= before
+    if "hours" in headers:
+        negative = (frame["hours"] < 0).to_numpy()
+        log.add(raw, negative, headers["hours"], raw.frame[headers["hours"]], T.RULE_MESSAGES["negative_hours"],
+                "negative_hours")
+        error |= negative
+    return frame.loc[~error].reset_index(drop=True)
+
+
+def _finish(participants: pd.DataFrame, outcomes: pd.DataFrame, services: pd.DataFrame):
+    """Final dtypes of the accepted records."""
+    p = participants
+    p["participant_id"] = p["participant_id"].astype("str")
+    p["birth_year"] = p["birth_year"].astype("int16")
+    for col in ("long_term_unemployed", "migration_background"):
+        p[col] = p[col].astype(bool)
+    p["provider"] = p["provider"].cat.remove_unused_categories()
+    ref = places.ortsteile()
+    p["ortsteil_nr"] = p.pop("ortsteil").astype("int16")
+    p["ortsteil"] = pd.Categorical(p["ortsteil_nr"].map(dict(zip(ref["ortsteil_nr"], ref["ortsteil"]))),
+                                   categories=places.ortsteil_names())
+    p["bezirk"] = pd.Categorical(p["ortsteil_nr"].map(dict(zip(ref["ortsteil_nr"], ref["bezirk"]))),
+                                 categories=places.bezirk_names())
+    for frame in (outcomes, services):
+        frame["participant_id"] = frame["participant_id"].astype("str")
+        for col in ("employment_kind", "sector"):
+            if col in frame:
+                frame[col] = pd.Categorical(frame[col]).remove_unused_categories()
+    return p, outcomes, services
+
+
+def _derive(p: pd.DataFrame, o: pd.DataFrame, s: pd.DataFrame, datenstand: pd.Timestamp):
+    """Add age, age group, each person's best outcome and first outcome date (see module docstring)."""
+    p["age_at_entry"] = (p["entry_date"].dt.year - p["birth_year"]).astype("int16")
+    p["age_group"] = pd.Categorical.from_codes(
+        np.searchsorted(np.array([18, 30, 55]), p["age_at_entry"].to_numpy(), side="right"),
+        categories=schema.AGE_GROUPS)
+    index = pd.Index(p["participant_id"])
+    for frame in (o, s):
+        frame["person"] = index.get_indexer(frame["participant_id"]).astype(np.int32)
+    n = len(p)
+    rank = np.full(n, len(schema.OUTCOMES), dtype=np.int8)
+    np.minimum.at(rank, o["person"].to_numpy(), o["outcome"].cat.codes.to_numpy().astype(np.int8))
+    first = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if len(o):
+        firsts = o.groupby("person")["outcome_date"].min()
+        first.iloc[firsts.index.to_numpy()] = firsts.to_numpy()
+    exited = p["exit_date"].notna().to_numpy() & (p["exit_date"] <= datenstand).to_numpy()
+    no_outcome_code = schema.BEST_OUTCOMES.index("no_outcome")
+    in_support_code = schema.BEST_OUTCOMES.index("in_support")
+    codes = np.where(rank < len(schema.OUTCOMES), rank, np.where(exited, no_outcome_code, in_support_code))
+    p["best_outcome"] = pd.Categorical.from_codes(codes, categories=schema.BEST_OUTCOMES)
+    p["first_outcome_date"] = first.to_numpy()
+    return p, o, s

@@ -1,0 +1,79 @@
+"""Filters shared by every page, and applying them to the participants frame.
+
+An empty tuple or None means "no restriction". Filters select **participants**;
+outcomes and services follow the selected persons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+EMPLOYMENT_FILTER_VALUES = ("unemployed", "long_term_unemployed", "inactive", "employed")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to count.
+
+    period_start / period_end: entry date range, inclusive (None = open).
+    providers: Träger names. ortsteile: Ortsteil numbers (e.g. 202). bezirke: Stadtbezirk names.
+    employment: any of EMPLOYMENT_FILTER_VALUES ("unemployed" includes long-term unemployed).
+    migration_background: True / False / None (both). genders, age_groups: category codes.
+    """
+
+    period_start: date | None = None
+    period_end: date | None = None
+    providers: tuple[str, ...] = ()
+    ortsteile: tuple[int, ...] = ()
+    bezirke: tuple[str, ...] = ()
+    employment: tuple[str, ...] = ()
+    migration_background: bool | None = None
+    genders: tuple[str, ...] = ()
+    age_groups: tuple[str, ...] = ()
+
+    def is_active(self) -> bool:
+        """True when any restriction is set."""
+        return any(getattr(self, f.name) not in (None, ()) for f in fields(self))
+
+    def restricts_population(self) -> bool:
+        """True when anything but the period is restricted (matters for the 'since January 2023' wording)."""
+        return any(getattr(self, f.name) not in (None, ()) for f in fields(self) if not f.name.startswith("period"))
+
+
+def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.ndarray:
+    """Boolean mask of the participants that the filters select (vectorised, no copies of the frame)."""
+    n = len(participants)
+    mask = np.ones(n, dtype=bool)
+    if filters is None:
+        return mask
+    f = filters
+    if f.period_start is not None:
+        mask &= (participants["entry_date"] >= pd.Timestamp(f.period_start)).to_numpy()
+    if f.period_end is not None:
+        mask &= (participants["entry_date"] <= pd.Timestamp(f.period_end)).to_numpy()
+    if f.providers:
+        mask &= participants["provider"].isin(f.providers).to_numpy()
+    if f.ortsteile:
+        mask &= participants["ortsteil_nr"].isin([int(x) for x in f.ortsteile]).to_numpy()
+    if f.bezirke:
+        mask &= participants["bezirk"].isin(f.bezirke).to_numpy()
+    if f.employment:
+        status = participants["employment_status"]
+        chosen = np.zeros(n, dtype=bool)
+        for value in f.employment:
+            if value == "long_term_unemployed":
+                chosen |= participants["long_term_unemployed"].to_numpy()
+            else:
+                chosen |= (status == value).to_numpy()
+        mask &= chosen
+    if f.migration_background is not None:
+        mask &= participants["migration_background"].to_numpy() == bool(f.migration_background)
+    if f.genders:
+        mask &= participants["gender"].isin(f.genders).to_numpy()
+    if f.age_groups:
+        mask &= participants["age_group"].isin(f.age_groups).to_numpy()
+    return mask

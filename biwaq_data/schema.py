@@ -1,0 +1,164 @@
+"""The data contract: tables, columns, types, allowed values and header aliases.
+
+`docs/data.md` documents the same contract for people; `tests/test_schema_doc.py`
+keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+PROGRAMME_START = "2023-01-01"
+
+PARTICIPANT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "gender": ("female", "male", "non_binary", "unknown"),
+    "employment_status": ("unemployed", "inactive", "employed"),
+    "education": ("isced_0_2", "isced_3_4", "isced_5_8", "unknown"),
+    "referral_source": ("jobcenter", "quartiersmanagement", "company", "self", "other"),
+}
+OUTCOMES: tuple[str, ...] = ("employment", "vocational_training", "improved_prospects")
+"""Outcome kinds in rank order: a person counts once, under the first that applies."""
+BEST_OUTCOMES: tuple[str, ...] = OUTCOMES + ("in_support", "no_outcome")
+SERVICES: tuple[str, ...] = (
+    "counselling",
+    "job_search",
+    "application_documents",
+    "application_training",
+    "digital_skills",
+    "internship",
+    "construction_project",
+    "further_training_referral",
+)
+AGE_GROUPS: tuple[str, ...] = ("under_18", "18_29", "30_54", "55_plus")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table.
+
+    kind: "id" (text), "text", "category", "date", "bool", "int", "float", "ortsteil".
+    """
+
+    name: str
+    kind: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    value_aliases: dict[str, str] = field(default_factory=dict)
+    default: object = None  # used when an optional column is absent
+
+
+def normalise_key(text: object) -> str:
+    """Lower-case, ASCII-folded, alphanumeric-only key used to match headers and values."""
+    s = str(text).strip().lower()
+    s = s.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", s)
+
+
+_GENDER = {
+    "w": "female", "weiblich": "female", "frau": "female", "f": "female",
+    "m": "male", "maennlich": "male", "mann": "male",
+    "d": "non_binary", "divers": "non_binary", "nichtbinaer": "non_binary", "x": "non_binary",
+    "nonbinary": "non_binary",
+    "unbekannt": "unknown", "keineangabe": "unknown", "oa": "unknown", "ohneangabe": "unknown",
+}
+_EMPLOYMENT = {
+    "arbeitslos": "unemployed", "arbeitslosgemeldet": "unemployed", "langzeitarbeitslos": "unemployed",
+    "nichterwerbstaetig": "inactive", "inaktiv": "inactive", "nichterwerbsperson": "inactive",
+    "erwerbstaetig": "employed", "beschaeftigt": "employed", "selbststaendig": "employed",
+    "erwerbstaetiginklselbststaendig": "employed",
+}
+_EDUCATION = {
+    "isced02": "isced_0_2", "02": "isced_0_2", "isced0": "isced_0_2", "isced1": "isced_0_2",
+    "isced2": "isced_0_2",
+    "isced34": "isced_3_4", "34": "isced_3_4", "isced3": "isced_3_4", "isced4": "isced_3_4",
+    "isced58": "isced_5_8", "58": "isced_5_8", "isced5": "isced_5_8", "isced6": "isced_5_8",
+    "isced7": "isced_5_8", "isced8": "isced_5_8",
+    "unbekannt": "unknown", "keineangabe": "unknown",
+}
+_REFERRAL = {
+    "jc": "jobcenter", "qm": "quartiersmanagement", "unternehmen": "company", "betrieb": "company",
+    "arbeitgeber": "company", "selbst": "self", "eigeninitiative": "self", "selbstmelder": "self",
+    "sonstige": "other", "sonstiges": "other", "andere": "other",
+}
+_OUTCOME = {
+    "beschaeftigung": "employment", "arbeit": "employment", "arbeitsaufnahme": "employment",
+    "job": "employment", "ausbildung": "vocational_training", "berufsausbildung": "vocational_training",
+    "ausbildungsbeginn": "vocational_training", "verbesserteperspektive": "improved_prospects",
+    "verbesserteperspektiven": "improved_prospects",
+    "verbessertebeschaeftigungsfaehigkeit": "improved_prospects",
+    "perspektiveverbessert": "improved_prospects",
+}
+_SERVICE = {
+    "beratung": "counselling", "stellensuche": "job_search", "jobsuche": "job_search",
+    "bewerbungsunterlagen": "application_documents", "bewerbungstraining": "application_training",
+    "digitalkompetenz": "digital_skills", "digitalemedien": "digital_skills",
+    "praktikum": "internship", "bauprojekt": "construction_project", "baustelle": "construction_project",
+    "weiterbildung": "further_training_referral", "weiterbildungsvermittlung": "further_training_referral",
+}
+
+PARTICIPANT_COLUMNS: tuple[Column, ...] = (
+    Column("participant_id", "id", aliases=("Teilnehmer-ID", "TN-ID", "Teilnehmernummer", "ID", "Pseudonym")),
+    Column("provider", "text", aliases=("Träger", "Traeger", "Projektträger")),
+    Column("entry_date", "date", aliases=("Eintrittsdatum", "Eintritt", "Eintritt am")),
+    Column("exit_date", "date", required=False, aliases=("Austrittsdatum", "Austritt", "Austritt am")),
+    Column("ortsteil", "ortsteil", aliases=("Ortsteil", "Ortsteil-Nr.", "Ortsteilnummer", "Wohnort (Ortsteil)")),
+    Column("gender", "category", aliases=("Geschlecht",), categories=PARTICIPANT_CATEGORIES["gender"],
+           value_aliases=_GENDER),
+    Column("birth_year", "int", aliases=("Geburtsjahr", "Jahrgang")),
+    Column("employment_status", "category", aliases=("Erwerbsstatus", "Erwerbsstatus bei Eintritt"),
+           categories=PARTICIPANT_CATEGORIES["employment_status"], value_aliases=_EMPLOYMENT),
+    Column("long_term_unemployed", "bool", aliases=("Langzeitarbeitslos", "langzeitarbeitslos (>12 Monate)")),
+    Column("migration_background", "bool", aliases=("Migrationshintergrund",)),
+    Column("third_country_national", "bool", required=False,
+           aliases=("Drittstaatsangehörig", "Drittstaatsangehörigkeit", "Drittstaatsangehoerig")),
+    Column("education", "category", required=False, aliases=("Bildungsniveau", "Bildung", "ISCED"),
+           categories=PARTICIPANT_CATEGORIES["education"], value_aliases=_EDUCATION, default="unknown"),
+    Column("referral_source", "category", required=False,
+           aliases=("Zugangsweg", "Zugang", "Zuweisung", "Zuweisung durch"),
+           categories=PARTICIPANT_CATEGORIES["referral_source"], value_aliases=_REFERRAL, default="other"),
+)
+
+OUTCOME_COLUMNS: tuple[Column, ...] = (
+    PARTICIPANT_COLUMNS[0],
+    Column("outcome", "category", aliases=("Ergebnis", "Verbleib"), categories=OUTCOMES, value_aliases=_OUTCOME),
+    Column("outcome_date", "date", aliases=("Ergebnisdatum", "Datum", "Datum des Ergebnisses")),
+    Column("employment_kind", "text", required=False, aliases=("Art der Beschäftigung", "Beschäftigungsart")),
+    Column("sector", "text", required=False, aliases=("Branche", "Wirtschaftszweig")),
+)
+
+SERVICE_COLUMNS: tuple[Column, ...] = (
+    PARTICIPANT_COLUMNS[0],
+    Column("service", "category", aliases=("Leistung", "Angebot", "Maßnahme"), categories=SERVICES,
+           value_aliases=_SERVICE),
+    Column("start_date", "date", aliases=("Beginn", "Startdatum", "Beginn am", "Datum")),
+    Column("hours", "float", required=False, aliases=("Stunden", "Umfang (Stunden)", "Std.")),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "participants": PARTICIPANT_COLUMNS,
+    "outcomes": OUTCOME_COLUMNS,
+    "services": SERVICE_COLUMNS,
+}
+
+TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "wahr", "1", "x"})
+FALSE_WORDS = frozenset({"nein", "n", "no", "false", "falsch", "0"})
+
+
+def header_lookup(columns: tuple[Column, ...]) -> dict[str, str]:
+    """Map every normalised header spelling (English name or German alias) to the column name."""
+    lookup: dict[str, str] = {}
+    for col in columns:
+        for spelling in (col.name, *col.aliases):
+            lookup.setdefault(normalise_key(spelling), col.name)
+    return lookup
+
+
+def category_lookup(col: Column) -> dict[str, str]:
+    """Map every normalised spelling of a category value to its canonical code."""
+    lookup = {normalise_key(c): c for c in col.categories}
+    lookup.update(col.value_aliases)
+    return lookup

@@ -1,0 +1,286 @@
+"""Turning raw cells into typed frames, and the named validation rules.
+
+Every cell that breaks a rule becomes one row of the issues frame
+(file, row, column, value, message, severity, rule). A record with an error is
+kept out of the figures; nothing is dropped or changed without an issue row.
+Parsing works on the distinct values of a column, so a million rows cost little
+more than a thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from . import places, schema
+from . import texts_de as T
+from .errors import DataError
+from .reading import RawTable
+
+ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
+DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S",
+                "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M:%S")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass
+class IssueLog:
+    """Collects issue rows as small frames; `frame()` joins them."""
+
+    parts: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, raw: RawTable, mask: np.ndarray, column: str, values, message, rule: str,
+            severity: str = "error") -> None:
+        """One issue per True position in `mask` (positions index the raw table's records).
+
+        `message` is a text, or a function of the cell value for messages that depend on it.
+        """
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        vals = pd.Series(values, copy=False).iloc[idx] if values is not None else pd.Series([""] * len(idx))
+        self.parts.append(pd.DataFrame({
+            "table": raw.table, "file": raw.file, "row": raw.rows[idx], "column": column,
+            "value": [_cell_text(v) for v in vals],
+            "message": message if isinstance(message, str) else [message(v) for v in vals],
+            "severity": severity, "rule": rule,
+        }))
+
+    def add_note(self, raw: RawTable, column: str, message: str, rule: str, severity: str = "warning") -> None:
+        """A table-level issue (no row), e.g. a missing optional column."""
+        self.parts.append(pd.DataFrame([{"table": raw.table, "file": raw.file, "row": pd.NA, "column": column,
+                                         "value": "", "message": message, "severity": severity, "rule": rule}]))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            out = pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS})
+        else:
+            out = pd.concat(self.parts, ignore_index=True)
+        out["row"] = out["row"].astype("Int64")
+        return out[ISSUE_COLUMNS]
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _is_blank(values: pd.Series) -> np.ndarray:
+    """True where a cell is empty: NA, None or only white space."""
+    if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+        return (values.isna() | (values.str.strip() == "")).to_numpy()
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pd.Series(values.cat.categories.astype(str)).str.strip() == ""
+        blank_codes = np.flatnonzero(cats.to_numpy())
+        codes = values.cat.codes.to_numpy()
+        return (codes < 0) | np.isin(codes, blank_codes)
+    if values.dtype == object:
+        return values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                          or (not isinstance(v, str) and pd.isna(v))).to_numpy(dtype=bool)
+    return values.isna().to_numpy()
+
+
+def _map_unique(values: pd.Series, convert) -> np.ndarray:
+    """Apply `convert` (array of distinct values -> array of results) once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    converted = np.asarray(convert(np.asarray(uniques, dtype=object)), dtype=object)
+    out = np.empty(len(values), dtype=object)
+    out[:] = None
+    ok = codes >= 0
+    out[ok] = converted[codes[ok]]
+    return out
+
+
+def _parse_dates(uniques: np.ndarray) -> np.ndarray:
+    result = pd.Series(pd.NaT, index=range(len(uniques)), dtype="datetime64[ns]")
+    texts = pd.Series([None] * len(uniques), dtype=object)
+    for i, v in enumerate(uniques):
+        if isinstance(v, (pd.Timestamp, datetime, date)):
+            result[i] = pd.Timestamp(v).normalize()
+        elif isinstance(v, (int, float, np.integer, np.floating)) and 20000 <= v <= 80000:
+            result[i] = EXCEL_EPOCH + pd.Timedelta(days=int(v))  # Excel serial day number
+        elif isinstance(v, str):
+            texts[i] = v.strip()
+    for fmt in DATE_FORMATS:
+        todo = result.isna() & texts.notna()
+        if not todo.any():
+            break
+        result[todo] = pd.to_datetime(texts[todo], format=fmt, errors="coerce")
+    return result.dt.normalize().to_numpy(dtype=object)
+
+
+def _parse_bools(uniques: np.ndarray) -> np.ndarray:
+    def one(v):
+        if isinstance(v, (bool, np.bool_)):
+            return bool(v)
+        if isinstance(v, (int, float, np.integer, np.floating)) and v in (0, 1):
+            return bool(v)
+        key = str(v).strip().lower()
+        return True if key in schema.TRUE_WORDS else False if key in schema.FALSE_WORDS else None
+    return np.array([one(v) for v in uniques], dtype=object)
+
+
+def _parse_numbers(uniques: np.ndarray) -> np.ndarray:
+    def one(v):
+        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            return float(v)
+        text = str(v).strip().replace("\u00a0", "").replace(" ", "")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return np.array([one(v) for v in uniques], dtype=object)
+
+
+def _parse_categories(col: schema.Column):
+    lookup = schema.category_lookup(col)
+    return lambda uniques: np.array([lookup.get(schema.normalise_key(v)) for v in uniques], dtype=object)
+
+
+def _parse_ortsteile(uniques: np.ndarray) -> np.ndarray:
+    return np.array([places.resolve_ortsteil(v) for v in uniques], dtype=object)
+
+
+def map_headers(raw: RawTable, columns: tuple[schema.Column, ...], log: IssueLog) -> dict[str, str]:
+    """Canonical column name -> header in the file. Raises DataError for a missing required column."""
+    lookup = schema.header_lookup(columns)
+    found: dict[str, str] = {}
+    for header in raw.frame.columns:
+        name = lookup.get(schema.normalise_key(header))
+        if name is None or name in found:
+            log.add_note(raw, str(header), T.RULE_MESSAGES["unknown_column"], "unknown_column")
+        else:
+            found[name] = header
+    for col in columns:
+        if col.name in found:
+            continue
+        if col.required:
+            aliases = ", ".join(f"„{a}“" for a in (col.name, *col.aliases))
+            raise DataError(T.ERR_COLUMN_MISSING.format(file=raw.file, column=T.COLUMN_LABELS[col.name],
+                                                        aliases=aliases))
+        default = T.CATEGORY_LABELS.get(col.name, {}).get(col.default, "leer") if col.default else "leer"
+        log.add_note(raw, T.COLUMN_LABELS[col.name], T.RULE_MESSAGES["optional_column_missing"].format(
+            default=default), "optional_column_missing")
+    return found
+
+
+def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
+    """Typed values for every record (NA where a cell is bad), the per-record error mask, and the header map."""
+    columns = schema.TABLES[raw.table]
+    headers = map_headers(raw, columns, log)
+    n = len(raw.frame)
+    error = np.zeros(n, dtype=bool)
+    out: dict[str, object] = {}
+    for col in columns:
+        if col.name not in headers:
+            out[col.name] = _absent_column(col, n)
+            continue
+        header = headers[col.name]
+        values = raw.frame[header]
+        blank = _is_blank(values)
+        parsed, bad, rule, message = _parse_column(values, col, blank)
+        if col.required:
+            log.add(raw, blank, header, values, T.RULE_MESSAGES["missing_required"], "missing_required")
+            error |= blank
+        if bad is not None:
+            log.add(raw, bad, header, values, message, rule)
+            error |= bad
+        out[col.name] = parsed
+    frame = pd.DataFrame(out)
+    frame["source_row"] = raw.rows
+    return frame, error, headers
+
+
+def _absent_column(col: schema.Column, n: int):
+    if col.kind == "category":
+        return pd.Categorical([col.default] * n, categories=col.categories)
+    if col.kind == "date":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if col.kind == "bool":
+        return pd.array([pd.NA] * n, dtype="boolean")
+    if col.kind == "float":
+        return np.full(n, np.nan)
+    return pd.Categorical([None] * n) if col.kind == "text" else pd.array([pd.NA] * n, dtype="str")
+
+
+def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
+    """(parsed values, bad-cell mask or None, rule, message) for one column."""
+    kind = col.kind
+    if kind == "id":
+        parsed = values.astype("str").str.strip()
+        return parsed.where(~blank), None, "", ""
+    if kind == "text":
+        parsed = values.astype("str").str.strip().where(~blank)
+        return pd.Categorical(parsed), None, "", ""
+    if kind == "date":
+        if pd.api.types.is_datetime64_any_dtype(values):
+            parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
+            parsed = parsed.dt.normalize().astype("datetime64[ns]")
+        else:
+            parsed = pd.Series(_map_unique(values, _parse_dates), dtype="datetime64[ns]")
+        bad = parsed.isna().to_numpy() & ~blank
+        return parsed.to_numpy(), bad, "invalid_date", T.RULE_MESSAGES["invalid_date"]
+    if kind == "bool":
+        if pd.api.types.is_bool_dtype(values):
+            return pd.array(values, dtype="boolean"), None, "", ""
+        parsed = pd.array(_map_unique(values, _parse_bools), dtype="boolean")
+        bad = np.asarray(parsed.isna()) & ~blank
+        return parsed, bad, "invalid_bool", T.RULE_MESSAGES["invalid_bool"]
+    if kind in ("int", "float"):
+        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            parsed = values.astype("float64").to_numpy()
+        else:
+            parsed = pd.Series(_map_unique(values, _parse_numbers), dtype="float64").to_numpy()
+        bad = np.isnan(parsed) & ~blank
+        if kind == "int":
+            bad |= ~np.isnan(parsed) & (parsed != np.round(parsed))
+        return parsed, bad, "invalid_number", T.RULE_MESSAGES["invalid_number"]
+    if kind == "category":
+        if isinstance(values.dtype, pd.CategoricalDtype) and set(values.cat.categories) <= set(col.categories):
+            parsed = pd.Categorical(values, categories=col.categories)
+            return parsed, None, "", ""
+        mapped = _map_unique(values, _parse_categories(col))
+        parsed = pd.Categorical(mapped, categories=col.categories)
+        bad = (parsed.codes < 0) & ~blank
+        labels = T.CATEGORY_LABELS.get(col.name, {})
+        allowed = ", ".join(f"{labels.get(c, c)} ({c})" for c in col.categories)
+        return parsed, bad, "unknown_category", T.RULE_MESSAGES["unknown_category"].format(allowed=allowed)
+    if kind == "ortsteil":
+        numbers = pd.Series(_map_unique(values, _parse_ortsteile), dtype="Int16")
+        bad = numbers.isna().to_numpy() & ~blank
+        return numbers.to_numpy(), bad, "unknown_ortsteil", _ortsteil_message
+    raise ValueError(f"unknown column kind {kind}")
+
+
+def _ortsteil_message(value: object) -> str:
+    suggestion = places.suggest_ortsteil(value)
+    if suggestion:
+        return T.RULE_MESSAGES["unknown_ortsteil_suggest"].format(suggestion=suggestion)
+    return T.RULE_MESSAGES["unknown_ortsteil"]
+
+
+def check_dates(raw: RawTable, frame: pd.DataFrame, column: str, headers: dict[str, str], log: IssueLog,
+                today: pd.Timestamp) -> np.ndarray:
+    """Dates before programme start (01.01.2023) or after `today` are errors; returns the error mask."""
+    if column not in headers:
+        return np.zeros(len(frame), dtype=bool)
+    dates = frame[column]
+    early = (dates < pd.Timestamp(schema.PROGRAMME_START)).to_numpy()
+    late = (dates > today).to_numpy()
+    header, values = headers[column], raw.frame[headers[column]]
+    log.add(raw, early, header, values, T.RULE_MESSAGES["before_programme"], "before_programme")
+    log.add(raw, late, header, values, T.RULE_MESSAGES["future_date"].format(today=today.strftime("%d.%m.%Y")),
+            "future_date")
+    return early | late
+
+
+def _fmt_dates(dates: pd.Series) -> pd.Series:
+    return dates.dt.strftime("%d.%m.%Y")
