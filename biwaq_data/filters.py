@@ -22,7 +22,8 @@ class Filters:
     period_start / period_end: entry date range, inclusive (None = open).
     providers: Träger names. ortsteile: Ortsteil numbers (e.g. 202). bezirke: Stadtbezirk names.
     employment: any of EMPLOYMENT_FILTER_VALUES ("unemployed" includes long-term unemployed).
-    migration_background: True / False / None (both). genders, age_groups: category codes.
+    migration_background: True / False / None (both). genders, age_groups, educations, referral_sources:
+    category codes.
     """
 
     period_start: date | None = None
@@ -34,6 +35,8 @@ class Filters:
     migration_background: bool | None = None
     genders: tuple[str, ...] = ()
     age_groups: tuple[str, ...] = ()
+    educations: tuple[str, ...] = ()
+    referral_sources: tuple[str, ...] = ()
 
     def is_active(self) -> bool:
         """True when any restriction is set."""
@@ -76,4 +79,42 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
         mask &= participants["gender"].isin(f.genders).to_numpy()
     if f.age_groups:
         mask &= participants["age_group"].isin(f.age_groups).to_numpy()
+    if f.educations:
+        mask &= participants["education"].isin(f.educations).to_numpy()
+    if f.referral_sources:
+        mask &= participants["referral_source"].isin(f.referral_sources).to_numpy()
     return mask
+
+
+# Breakdown attribute -> (Filters field, how a breakdown key becomes a filter value)
+_ATTRIBUTE_FIELDS = {
+    "provider": "providers", "bezirk": "bezirke", "ortsteil_nr": "ortsteile", "gender": "genders",
+    "age_group": "age_groups", "education": "educations", "referral_source": "referral_sources",
+    "employment_status": "employment",
+}
+
+
+def narrow(filters: Filters | None, attribute: str, keys) -> Filters:
+    """Filters further restricted to the given breakdown keys of one attribute (e.g. a clicked bar).
+
+    attribute is a breakdown attribute; for "ortsteil" pass Ortsteil numbers with attribute "ortsteil_nr".
+    Boolean attributes take [True] or [False]; selecting both means no restriction.
+    """
+    from dataclasses import replace
+
+    base = filters or Filters()
+    keys = list(keys)
+    if not keys:
+        return base
+    if attribute == "migration_background":
+        return replace(base, migration_background=keys[0]) if len(set(keys)) == 1 else base
+    if attribute == "long_term_unemployed":
+        if set(keys) == {True}:
+            return replace(base, employment=("long_term_unemployed",))
+        return base
+    field = _ATTRIBUTE_FIELDS[attribute]
+    current = getattr(base, field)
+    values = tuple(int(k) for k in keys) if field == "ortsteile" else tuple(str(k) for k in keys)
+    if current:  # intersect with what the sidebar already restricts
+        values = tuple(v for v in values if v in current) or values
+    return replace(base, **{field: values})

@@ -88,7 +88,7 @@ def funnel(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
     h = headline(dataset, filters)
     counts = [h["participants"], h["with_outcome"], h["employment"] + h["vocational_training"], h["employment"]]
     stages = ["participants", "with_outcome", "work_or_training", "employment"]
-    labels = ["Unterstützt", "Mit Ergebnis", "Arbeit oder Ausbildung", "Arbeit"]
+    labels = [T.FUNNEL_STAGE_LABELS[s] for s in stages]
     previous = [counts[0]] + counts[:-1]
     return pd.DataFrame({
         "stage": stages, "label": labels, "persons": counts,

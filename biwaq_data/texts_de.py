@@ -201,3 +201,295 @@ ERR_ENCODING = "{file}: Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Wind
 ERR_NOT_TEXT = "{file}: Die Datei ist keine Textdatei (CSV), obwohl sie so heißt. Bitte als CSV, Excel (.xlsx) oder Parquet exportieren."
 ERR_UNSUPPORTED = "{file}: Dateityp wird nicht unterstützt (erlaubt: .csv, .xlsx, .parquet)."
 ERR_NO_USABLE_ROWS = "{file}: keine einzige Zeile ist gültig."
+
+# --- dashboard (pages and sidebar) ------------------------------------------
+
+PAGE_TITLES = {
+    "overview": "Überblick",
+    "impact": "Wirkung",
+    "breakdown": "Aufschlüsselung",
+    "trends": "Zeitverlauf",
+    "services": "Leistungen",
+    "neighbourhoods": "Quartiere",
+    "data": "Daten",
+    "indicators": "ESF-Plus-Indikatoren",
+}
+FILTER_LABELS = {
+    "period": "Zeitraum (Eintrittsdatum)",
+    "providers": "Träger",
+    "bezirke": "Stadtbezirk",
+    "ortsteile": "Ortsteil",
+    "employment": "Erwerbsstatus bei Eintritt",
+    "migration_background": "Migrationshintergrund",
+    "genders": "Geschlecht",
+    "age_groups": "Altersgruppe bei Eintritt",
+}
+FILTER_HEADER = "Filter"
+FILTER_RESET = "Alle Filter zurücksetzen"
+FILTER_LINK_HINT = "Die Filter stehen in der Adresse dieser Seite: ein kopierter Link öffnet dieselbe Ansicht."
+MIGRATION_CHOICES = {"all": "alle", "yes": "mit", "no": "ohne"}
+NO_FILTERS = "keine (alle Teilnehmenden)"
+ACTIVE_FILTERS = "Aktive Filter"
+DATENSTAND = "Datenstand"
+PERIOD = "Zeitraum"
+SOURCE = "Quelle"
+SNAPSHOT = "Datenversion"
+SAMPLE_SOURCE = "Beispieldaten (synthetisch)"
+EMPTY_SELECTION = ("Für diese Filterauswahl gibt es keine Teilnehmenden. "
+                   "Bitte Filter in der Seitenleiste lockern oder zurücksetzen.")
+TABLE_VIEW = "Daten als Tabelle"
+DOWNLOAD_CSV = "CSV herunterladen"
+DOWNLOAD_XLSX = "Excel herunterladen"
+CHART_DESCRIPTION = "Beschreibung"
+DEFINITION = "Definition"
+DATA_ISSUES_NOTE = "{n} Zeilen der Datenquelle wurden wegen Fehlern nicht gezählt (Details auf der Seite „Daten“)."
+
+QUOTE_HEADING = "Zitierfähiger Text"
+QUOTE_HELP = "Aus den aktuellen Zahlen erzeugt; mit Datenstand. Zum Kopieren Symbol oben rechts im Feld nutzen."
+QUOTE_TEMPLATE = (
+    "{intro} hat {programme}{where} {participants} Menschen unterstützt. {unemployed_sentence}"
+    "{migration} von ihnen haben einen Migrationshintergrund. "
+    "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
+    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt die Vermittlungsquote in Arbeit "
+    "oder Ausbildung bei {placement_rate}. (Datenstand: {datenstand}{filters})"
+)
+QUOTE_INTRO_SINCE = "Seit {month_year}"
+QUOTE_INTRO_PERIOD = "Vom {start} bis zum {end}"
+QUOTE_UNEMPLOYED = "{unemployed} waren bei Eintritt arbeitslos, {ltu} davon langzeitarbeitslos. "
+QUOTE_FILTERS = "; Auswahl: {filters}"
+MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember")
+
+FUNNEL_STAGE_LABELS = {
+    "participants": "Unterstützt",
+    "with_outcome": "Mit Ergebnis",
+    "work_or_training": "Arbeit oder Ausbildung",
+    "employment": "Arbeit",
+}
+SHARE_OF_INITIAL = "Anteil an allen"
+SHARE_OF_PREVIOUS = "Anteil an Vorstufe"
+
+METRIC_LABELS.update({"in_support": "noch in Betreuung", "no_outcome": "ohne Ergebnis ausgetreten"})
+METRIC_DEFINITIONS.update({
+    "in_support": "Teilnehmende ohne Ergebnis, die zum Datenstand noch nicht ausgetreten sind.",
+    "no_outcome": "Teilnehmende, die ohne Ergebnis ausgetreten sind.",
+    "leavers": "Teilnehmende mit Austrittsdatum bis zum Datenstand (Nenner der ESF-Plus-Ergebnisindikatoren).",
+})
+
+# =============================================================================
+# --- Import, snapshots and exports (issue 6: importing.py, snapshots.py, export.py, reading.py) ---
+# =============================================================================
+
+# What a file really is when its name says otherwise (used in ERR_WRONG_TYPE).
+FILE_KIND_LABELS: dict[str, str] = {
+    "xlsx": "eine Excel-Arbeitsmappe (.xlsx)",
+    "xls": "eine Datei im alten Excel-Format (.xls) oder eine kennwortgeschützte Excel-Datei",
+    "parquet": "eine Parquet-Datei",
+    "png": "ein Bild (PNG)",
+    "jpeg": "ein Bild (JPEG)",
+    "gif": "ein Bild (GIF)",
+    "pdf": "ein PDF-Dokument",
+    "docx": "ein Word-Dokument",
+    "zip": "ein ZIP-Archiv",
+    "text": "eine Textdatei (CSV)",
+    "binary": "keine Textdatei",
+}
+FILE_KIND_HINTS: dict[str, str] = {
+    "xlsx": "Bitte mit der Endung .xlsx hochladen oder in Excel „Speichern unter → CSV UTF-8“ wählen.",
+    "xls": "Bitte in Excel als „Excel-Arbeitsmappe (.xlsx)“ ohne Kennwort speichern.",
+    "parquet": "Bitte mit der Endung .parquet hochladen.",
+    "text": "Bitte mit der Endung .csv hochladen.",
+}
+HINT_EXPORT_AGAIN = "Bitte die Tabelle als CSV, Excel-Arbeitsmappe (.xlsx) oder Parquet exportieren und erneut hochladen."
+
+ERR_WRONG_TYPE = "{file}: Die Datei hat die Endung „{suffix}“, ist aber {kind}. {hint}"
+ERR_ENCODING_AT = ("{file}: Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252); erstes unlesbares "
+                   "Zeichen in Zeile {line} (Byte 0x{byte}). Bitte in Excel „Speichern unter → CSV UTF-8 (durch "
+                   "Trennzeichen getrennt)“ wählen.")
+ERR_CSV_FIELDS = ("{file}: Zeile {line} hat {found} Felder, die Kopfzeile aber nur {expected} (Trennzeichen „{sep}“ "
+                  "in einem Wert ohne Anführungszeichen?).")
+ERR_CSV_BROKEN = ("{file}: Die CSV-Datei ist fehlerhaft aufgebaut und kann nicht gelesen werden (z. B. ein nicht "
+                  "geschlossenes Anführungszeichen).")
+ERR_XLSX_BROKEN = ("{file}: Die Excel-Datei ist beschädigt oder kennwortgeschützt und kann nicht gelesen werden. "
+                   "Bitte in Excel ohne Kennwort als „Excel-Arbeitsmappe (.xlsx)“ speichern.")
+ERR_PARQUET_BROKEN = "{file}: Die Parquet-Datei ist beschädigt und kann nicht gelesen werden."
+ERR_SHEET_MISSING = "{file}: Tabellenblatt fehlt: „{table}“ (Blattnamen z. B. „{names}“; vorhanden: {sheets})."
+ERR_TOO_LARGE = ("{file}: Die Datei ist {size} MB groß; erlaubt sind höchstens {limit} MB je Datei. Bitte die "
+                 "Datei aufteilen oder als Parquet exportieren.")
+ERR_NO_FILES = "Keine Datei hochgeladen."
+ERR_TABLE_UNKNOWN = ("{file}: Es ist nicht erkennbar, welche Tabelle die Datei enthält. Der Dateiname sollte "
+                     "„teilnehmende“, „ergebnisse“ oder „leistungen“ (bzw. participants, outcomes, services) "
+                     "enthalten.")
+ERR_TABLE_TWICE = "Die Tabelle „{table}“ ist mehrfach hochgeladen: {files}. Bitte nur eine Datei je Tabelle."
+ERR_TABLES_MISSING = ("Es fehlt: {tables}. Bitte alle drei Tabellen hochladen – als einzelne Dateien (z. B. "
+                      "teilnehmende.csv, ergebnisse.csv, leistungen.csv) oder als eine Arbeitsmappe mit je einem "
+                      "Tabellenblatt.")
+ERR_UNEXPECTED = ("Beim Prüfen von {files} ist ein unerwarteter Fehler aufgetreten ({reason}). Es wurde nichts "
+                  "verändert. Bitte die Dateien prüfen und den Fehler mit dieser Meldung melden.")
+
+WARN_FORMULA_CACHED = ("Zelle {cell} enthält die Formel „{formula}“. Sie wird nicht berechnet; verwendet wird der in "
+                       "der Datei gespeicherte Wert „{value}“.")
+WARN_FORMULA_EMPTY = ("Zelle {cell} enthält die Formel „{formula}“ ohne gespeicherten Wert. Sie wird nicht "
+                      "berechnet; die Zelle gilt als leer.")
+WARN_TEXT_FORMULA = ("Der Wert beginnt mit „=“ und sieht wie eine Formel aus. Er wird nur als Text gelesen und in "
+                     "Exporten entschärft.")
+WARN_MOJIBAKE = ("Umlaute sehen falsch kodiert aus (z. B. „Ã¤“ statt „ä“). Bitte die Datei als „CSV UTF-8“ speichern "
+                 "und erneut hochladen.")
+
+# Import report (check_upload) shown before anything changes.
+IMPORT_COUNT_COLUMNS_DE = {"table": "Tabelle", "file": "Datei", "read": "gelesen", "accepted": "übernommen",
+                           "rejected": "abgelehnt"}
+IMPORT_ISSUES_SHEET = "Prüfbericht"
+IMPORT_SUMMARY_SHEET = "Übersicht"
+
+# Snapshots (stored versions of accepted imports).
+SNAPSHOT_SOURCE = "Import vom {created} ({files})"
+ERR_SNAPSHOT_NOT_ACCEPTED = "Der Import enthält keinen gültigen Datensatz und kann nicht übernommen werden."
+ERR_SNAPSHOT_UNKNOWN = "Version „{id}“ nicht gefunden."
+ERR_SNAPSHOT_WRITE = "Der Import konnte nicht gespeichert werden ({reason}); die bisherige Version bleibt aktiv."
+SNAPSHOT_NONE = "Beispieldaten (kein Import)"
+
+# Exports: the block of notes in every CSV and the "Hinweise" sheet of every Excel file.
+EXPORT_NOTES_SHEET = "Hinweise"
+EXPORT_META_LABELS = {
+    "datenstand": "Datenstand",
+    "snapshot_id": "Snapshot-ID",
+    "source": "Quelle",
+    "created": "Erstellt am",
+    "filters": "Auswahl",
+    "definitions": "Definitionen",
+}
+
+# --- Anmeldung und Rollen (ui/auth.py, docs/access.md) -------------------------
+
+ROLE_LABELS = {"press": "Presse", "analyst": "Analyse", "data_manager": "Datenverwaltung"}
+AUTH_SIGN_IN = "Anmelden"
+AUTH_SIGN_IN_AGAIN = "Erneut anmelden"
+AUTH_SIGN_OUT = "Abmelden"
+AUTH_SIGN_IN_TEXT = ("Das Dashboard zeigt Auswertungen zu den Teilnehmenden des BIWAQ-Programms in Duisburg. Dazu "
+                     "gehören besonders geschützte personenbezogene Daten, deshalb ist es nur nach Anmeldung mit "
+                     "Ihrem Dienstkonto zugänglich. Was Sie sehen, richtet sich nach Ihrer Rolle (Presse, Analyse "
+                     "oder Datenverwaltung).")
+AUTH_SIGN_IN_HINT = "Sie werden zur Anmeldeseite der Stadt weitergeleitet und danach hierher zurückgebracht."
+AUTH_NO_ROLE_TITLE = "Kein Zugriff"
+AUTH_NO_ROLE = ("Sie sind als {user} angemeldet, für dieses Dashboard ist Ihrem Konto aber keine Rolle zugeordnet. "
+                "Bitte wenden Sie sich an die BIWAQ-Koordination, wenn Sie Zugriff benötigen, und melden Sie sich "
+                "danach erneut an.")
+AUTH_EXPIRED_TITLE = "Anmeldung abgelaufen"
+AUTH_EXPIRED = "Ihre Anmeldung liegt mehr als {hours} Stunden zurück. Bitte melden Sie sich erneut an."
+AUTH_CONFIG_BROKEN = ("Die Anmeldung ist falsch eingerichtet ({reason}). Aus Datenschutzgründen wird nichts "
+                      "angezeigt. Bitte die Konfiguration nach docs/access.md prüfen.")
+AUTH_CONFIG_UNREADABLE = ".streamlit/secrets.toml kann nicht gelesen werden"
+AUTH_CONFIG_ROLES_WITHOUT_AUTH = "Rollen sind eingerichtet, aber der Abschnitt [auth] fehlt"
+AUTH_PAGE_REFUSED = ("Diese Seite ist für Ihre Rolle ({role}) nicht freigegeben. Bitte wählen Sie eine Seite aus der "
+                     "Navigation.")
+AUTH_SIGNED_IN_AS = "Angemeldet als **{user}** · Rolle: {role}"
+AUTH_OFF_NOTE = "Anmeldung ist nicht eingerichtet – nur für lokale Nutzung mit Beispieldaten"
+AUTH_OFF_REAL_DATA = ("Anmeldung ist nicht eingerichtet, es werden aber nicht die Beispieldaten angezeigt. Echte "
+                      "Daten nur mit Anmeldung bereitstellen (docs/access.md).")
+
+# =============================================================================
+# --- Quartiere: map and neighbourhood view (issue 5: geo.py, ui/maps.py, pages/quartiere.py) ---
+# =============================================================================
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+NEIGHBOURHOOD_TEXTS: dict[str, str] = {
+    "intro": "Wo erreicht BIWAQ die Menschen? Kreise: ein Kreis je Ortsteil, Fläche ∝ Teilnehmende, Farbe = "
+             "Vermittlungsquote. Einen Kreis oder einen Stadtbezirk anklicken (Umschalt + Klick für mehrere) oder "
+             "unten in der Liste wählen; Doppelklick auf die Karte hebt die Auswahl auf.",
+    "map_heading": "Karte",
+    "legend_bubbles": "Ortsteil (Fläche ∝ Teilnehmende)",
+    "legend_empty": "Ortsteil ohne Teilnehmende",
+    "legend_bezirke": "Stadtbezirk",
+    "legend_osm_outlines": "Ortsteilgrenze (OSM, {n} von 46)",
+    "legend_official": "Ortsteil (amtliche Grenze)",
+    "colorbar": "Vermitt-<br>lungsquote",
+    "hover_participants": "Teilnehmende",
+    "hover_per_1000": "je 1.000 Einwohner",
+    "hover_per_1000_unknown": "Einwohnerzahl nicht bekannt",
+    "hover_no_participants": "keine Teilnehmenden in der Auswahl",
+    "hover_unplaced": "davon ohne Kartenpunkt",
+    "hover_click": "Klicken zum Auswählen",
+    "map_description": "Karte von Duisburg ohne Kachel-Hintergrund: die 7 Stadtbezirke als Flächen, Ortsteilgrenzen "
+                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Vermittlungsquote, "
+                       "Farbskala rechts). Die Tabelle enthält dieselben Zahlen je Ortsteil.",
+    "map_source": "Kartengrundlage: {attribution}, ODbL 1.0 (Stadtgrenze, Stadtbezirke, {n_osm} von 46 "
+                  "Ortsteilgrenzen; Stand 2019). Ortsteilpunkte: Flächenmittelpunkte der OSM-Grenzen bzw. "
+                  "Koordinaten aus Wikipedia.",
+    "map_source_official": "Ortsteilgrenzen: {path} (Einstellung {env}, Ortsteilnummer aus Eigenschaft „{prop}“, "
+                           "{n} von 46 Ortsteilen). Stadtbezirke: {attribution}, ODbL 1.0.",
+    "unplaced": "Ohne Kartenpunkt (Lage nicht bekannt), aber im Stadtbezirk mitgezählt: {items}.",
+    "unplaced_item": "{ortsteil} ({bezirk}: {participants} Teilnehmende)",
+    "unplaced_none": "Alle Ortsteile mit Teilnehmenden haben einen Kartenpunkt.",
+    "official_problem": "Amtliche Ortsteilgrenzen ({env}) nicht verwendet: {reason} Die Karte zeigt die "
+                        "OSM-Grenzen.",
+    "official_partial": "Hinweis zu den amtlichen Ortsteilgrenzen: {details}",
+    "selection_label": "Quartiere auswählen (auch per Klick auf die Karte)",
+    "selection_placeholder": "ganz Duisburg",
+    "selection_help": "Stadtbezirke und Ortsteile; ein Stadtbezirk umfasst alle seine Ortsteile. "
+                      "Gleiche Auswahl wie ein Klick auf die Karte.",
+    "option_bezirk": "Stadtbezirk {name}",
+    "option_ortsteil": "{name} ({nr}, {bezirk})",
+    "selection_heading": "Auswahl: {names}",
+    "selection_all": "Ganz Duisburg (keine Auswahl)",
+    "selection_empty": "In der Auswahl gibt es mit den aktiven Filtern keine Teilnehmenden.",
+    "funnel_heading": "Vom Eintritt zum Ergebnis",
+    "funnel_description": "Trichter für die Auswahl: alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder "
+                          "Ausbildung, davon in Arbeit; mit Anteil an allen und an der Vorstufe.",
+    "composition_heading": "Zusammensetzung",
+    "composition_by": "Aufschlüsseln nach",
+    "composition_description": "Gestapelte Balken: Teilnehmende der Auswahl je {dimension}, aufgeteilt nach "
+                               "bestem Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.",
+    "density_heading": "Teilnehmende je 1.000 Einwohner",
+    "density_intro": "Nur wo die Einwohnerzahl bekannt ist. Teilnehmende zählen über den ganzen Zeitraum, "
+                     "Einwohner zu einem Stichtag.",
+    "density_stichtag_warning": "Achtung: Die Stichtage der Einwohnerzahlen unterscheiden sich ({dates}). Die Werte "
+                                "sind daher nur eingeschränkt vergleichbar.",
+    "density_source": "Quelle der Einwohnerzahlen: {sources}. Melderegister (Hauptwohnsitz); die amtlichen "
+                      "IT.NRW-Zahlen sind niedriger.",
+    "density_description": "Liegende Balken: Teilnehmende je 1.000 Einwohner, je Ortsteil mit bekannter "
+                           "Einwohnerzahl und für ganz Duisburg; der Stichtag steht im Namen.",
+    "density_none": "Für keinen Ortsteil mit Teilnehmenden ist eine Einwohnerzahl hinterlegt.",
+    "density_axis": "Teilnehmende je 1.000 Einwohner",
+    "density_label": "{name} (Einwohner Stand {stichtag})",
+    "population_cite": "Wikipedia (de), Artikel {ortsteil}; Datenherkunft: Stadt Duisburg, Einwohnerstatistik",
+    "population_cite_city": "NRZ 01/2024 (Einwohnermelderegister der Stadt Duisburg)",
+    "city_total": "Duisburg gesamt",
+    "compare_heading": "Vergleich zweier Quartiere",
+    "compare_a": "Quartier A",
+    "compare_b": "Quartier B",
+    "compare_help": "Ein oder mehrere Ortsteile; mehrere werden zusammengezählt.",
+    "compare_description": "Gruppierte Balken: links Personen (Teilnehmende und beste Ergebnisse), rechts Quoten in "
+                           "Prozent, je Quartier eine Farbe.",
+    "compare_persons": "Personen",
+    "compare_rates": "Quoten",
+    "compare_empty_side": "(keine Auswahl)",
+    "col_area": "Quartier",
+    "col_ortsteil": "Ortsteil",
+    "col_ortsteil_nr": "Ortsteil-Nr.",
+    "col_bezirk": "Stadtbezirk",
+    "col_has_point": "Kartenpunkt",
+    "col_population": "Einwohner",
+    "col_stichtag": "Stichtag Einwohner",
+    "col_per_1000": "je 1.000 Einwohner",
+    "col_source": "Quelle Einwohner",
+    "yes": "ja",
+    "no": "nein",
+}
+OFFICIAL_BOUNDARY_ERRORS: dict[str, str] = {
+    "not_found": "Die Datei {path} gibt es nicht.",
+    "unreadable": "Die Datei {path} ist keine lesbare GeoJSON-Datei ({reason}).",
+    "not_collection": "Die Datei {path} enthält keine GeoJSON-FeatureCollection.",
+    "no_property": "Kein Objekt der Datei hat die Eigenschaft „{prop}“ (vorhanden: {available}). Bitte "
+                   "BIWAQ_ORTSTEILE_GEOJSON_PROPERTY auf die Eigenschaft mit der dreistelligen Ortsteilnummer setzen.",
+    "crs": "Das Koordinatenreferenzsystem {crs} wird nicht unterstützt; bitte als WGS84 (EPSG:4326) oder "
+           "ETRS89/UTM 32N (EPSG:25832) exportieren.",
+    "no_features": "Kein Objekt der Datei hat eine gültige Ortsteilnummer und eine Fläche (Polygon/MultiPolygon).",
+    "outside": "Die Koordinaten liegen nicht in Duisburg (erwartet Längen-/Breitengrad in WGS84).",
+}
+OFFICIAL_BOUNDARY_NOTES: dict[str, str] = {
+    "skipped": "{n} Objekte ohne gültige Ortsteilnummer oder ohne Fläche übersprungen (Werte: {values}).",
+    "missing": "keine Grenze für {n} Ortsteile: {names}.",
+    "utm": "Koordinaten aus ETRS89/UTM 32N (EPSG:25832) in Längen-/Breitengrad umgerechnet.",
+    "merged": "{n} Ortsteile bestehen aus mehreren Objekten und wurden zusammengefasst.",
+}

@@ -1,0 +1,61 @@
+"""German sentences about figures: which filters are active, and the ready-to-quote press paragraph."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import places
+from . import texts_de as T
+from .filters import Filters
+from .formatting import format_date, format_int, format_pct
+
+
+def describe_filters(filters: Filters | None) -> list[str]:
+    """One German phrase per active restriction, e.g. 'Ortsteil: Marxloh, Hochfeld'."""
+    if filters is None:
+        return []
+    f, L, C = filters, T.FILTER_LABELS, T.CATEGORY_LABELS
+    names = dict(zip(places.ortsteile()["ortsteil_nr"], places.ortsteile()["ortsteil"]))
+    parts = []
+    if f.period_start or f.period_end:
+        parts.append(f"{L['period']}: {format_date(f.period_start) if f.period_start else '…'}"
+                     f"–{format_date(f.period_end) if f.period_end else '…'}")
+    for field, label, show in (
+        ("providers", L["providers"], str),
+        ("bezirke", L["bezirke"], str),
+        ("ortsteile", L["ortsteile"], lambda nr: names.get(int(nr), str(nr))),
+        ("employment", L["employment"], lambda v: C["employment_filter"].get(v, v)),
+        ("genders", L["genders"], lambda v: C["gender"].get(v, v)),
+        ("age_groups", L["age_groups"], lambda v: C["age_group"].get(v, v)),
+        ("educations", T.COLUMN_LABELS["education"], lambda v: C["education"].get(v, v)),
+        ("referral_sources", T.COLUMN_LABELS["referral_source"], lambda v: C["referral_source"].get(v, v)),
+    ):
+        values = getattr(f, field)
+        if values:
+            parts.append(f"{label}: {', '.join(show(v) for v in values)}")
+    if f.migration_background is not None:
+        parts.append(C["migration_background"][bool(f.migration_background)])
+    return parts
+
+
+def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd.Timestamp,
+          filters: Filters | None = None, programme: str = T.PROGRAMME) -> str:
+    """The press paragraph for the given headline figures ("Seit Januar 2023 hat BIWAQ Duisburg 827 …")."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if filters is not None and (filters.period_start or filters.period_end):
+        intro = T.QUOTE_INTRO_PERIOD.format(start=format_date(start), end=format_date(end))
+    else:
+        intro = T.QUOTE_INTRO_SINCE.format(month_year=f"{T.MONTHS[start.month - 1]} {start.year}")
+    described = [d for d in describe_filters(filters) if not d.startswith(T.FILTER_LABELS["period"])]
+    h = headline
+    return T.QUOTE_TEMPLATE.format(
+        intro=intro, programme=programme, where="",
+        participants=format_int(h["participants"]),
+        unemployed_sentence=T.QUOTE_UNEMPLOYED.format(unemployed=format_int(h["unemployed"]),
+                                                      ltu=format_int(h["long_term_unemployed"])),
+        migration=format_int(h["migration_background"]),
+        employment=format_int(h["employment"]), training=format_int(h["vocational_training"]),
+        improved=format_int(h["improved_prospects"]), placement_rate=format_pct(h["placement_rate"]),
+        datenstand=format_date(datenstand),
+        filters=T.QUOTE_FILTERS.format(filters="; ".join(described)) if described else "",
+    )

@@ -1,0 +1,36 @@
+"""German number and date formatting (1.234; 24,5 %; 31.12.2025) for screens and exports."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+
+def format_int(value) -> str:
+    """1234 -> '1.234'; missing -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    return f"{int(round(float(value))):,}".replace(",", ".")
+
+
+def format_number(value, decimals: int = 1) -> str:
+    """1234.56 -> '1.234,6'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_pct(fraction, decimals: int = 1) -> str:
+    """0.2455 -> '24,5 %' (fraction in, percent out); missing -> '–'."""
+    if fraction is None or fraction is pd.NA or (isinstance(fraction, float) and math.isnan(fraction)):
+        return "–"
+    return f"{format_number(100 * float(fraction), decimals)} %"
+
+
+def format_date(value) -> str:
+    """Timestamp/date -> '31.12.2025'."""
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    return pd.Timestamp(value).strftime("%d.%m.%Y")

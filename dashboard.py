@@ -1,0 +1,32 @@
+"""Entry point: `streamlit run dashboard.py`.
+
+Page config, the sign-in gate (ui/auth.py, docs/access.md), navigation over the pages the person's role may
+open (ui/navigation.py), one cached load of the active data and the shared sidebar filters.
+"""
+
+import streamlit as st
+
+from biwaq_data import texts_de as T
+from ui import auth
+from ui.data import SAMPLE_DIR, active_source, current_dataset
+from ui.navigation import pages_for
+from ui.sidebar import render_filters
+
+st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/insights:", layout="wide")
+
+access = auth.current_access()
+if not access.granted:
+    # Signed out, no role, sign-in expired or broken configuration: the gate is the app's only page.
+    # No data is loaded and no filters or page links are drawn.
+    auth.gate(access)
+
+specs = {spec.path: spec for spec in pages_for(access.role)}
+st_pages = {path: st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default)
+            for path, spec in specs.items()}
+# Only the role's pages are registered, so a URL to any other page falls back to the default page.
+page = st.navigation(list(st_pages.values()))
+auth.require_page(next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path))
+auth.render_account(access, sample_data=active_source().resolve() == SAMPLE_DIR.resolve())
+dataset = current_dataset()
+render_filters(dataset)
+page.run()

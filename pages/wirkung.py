@@ -1,0 +1,47 @@
+"""Wirkung: from support to outcome: funnel, outcome bars and flows from entry status to best outcome."""
+
+import streamlit as st
+
+from biwaq_data import metrics
+from biwaq_data import texts_de as T
+from ui import charts
+from ui.components import chart_card, metric_cards, page_header, stop_if_empty
+from ui.data import current_dataset
+from ui.sidebar import current_filters
+
+dataset, filters = current_dataset(), current_filters()
+meta = page_header(T.PAGE_TITLES["impact"], dataset, filters)
+headline = metrics.headline(dataset, filters)
+stop_if_empty(headline)
+metric_cards(headline, ["participants", "with_outcome", "placement_rate", "outcome_rate"])
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Vom Eintritt zum Ergebnis")
+    stages = metrics.funnel(dataset, filters)
+    chart_card(charts.funnel(stages), stages,
+               {"label": ("Stufe", "text"), "persons": ("Personen", "int"),
+                "share_of_initial": (T.SHARE_OF_INITIAL, "pct"), "share_of_previous": (T.SHARE_OF_PREVIOUS, "pct")},
+               description="Trichter: alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder Ausbildung, "
+               "davon in Arbeit; mit Anteil an allen und an der Vorstufe.", filename="biwaq_trichter",
+               key="impact_funnel", meta=meta)
+with right:
+    st.subheader("Bestes Ergebnis je Person")
+    outcomes = metrics.outcome_table(dataset, filters)
+    chart_card(charts.outcome_bars(outcomes), outcomes,
+               {"label": ("Ergebnis", "text"), "best_persons": ("Personen (bestes Ergebnis)", "int"),
+                "any_persons": ("Personen mit diesem Ergebnis (auch zusätzlich)", "int"),
+                "share": ("Anteil an allen Teilnehmenden", "pct")},
+               description="Säulen: Personen nach bestem Ergebnis. Die Tabelle zeigt zusätzlich, wie viele Personen "
+               "ein Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).",
+               filename="biwaq_ergebnisse", key="impact_outcomes", meta=meta)
+
+st.subheader("Von der Ausgangslage zum Ergebnis")
+flows = metrics.flows(dataset, filters)
+chart_card(charts.sankey(flows), flows,
+           {"source_label": ("Status bei Eintritt", "text"), "target_label": ("Bestes Ergebnis", "text"),
+            "persons": ("Personen", "int")},
+           description="Flussdiagramm: Personen vom Erwerbsstatus bei Eintritt (langzeitarbeitslos, arbeitslos, "
+           "nicht erwerbstätig, erwerbstätig) zu ihrem besten Ergebnis, einschließlich „noch in Betreuung“ "
+           "(ohne Ergebnis, nicht ausgetreten) und „ohne Ergebnis“ (ausgetreten ohne Ergebnis).",
+           filename="biwaq_verlauf", key="impact_sankey", meta=meta)

@@ -1,0 +1,136 @@
+"""AppTest of every page on the bundled sample data: no exceptions, and the figures shown are the metrics'."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import biwaq_data as b
+from biwaq_data import texts_de as T
+from biwaq_data.formatting import format_int, format_pct
+from ui.navigation import PAGES
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return b.load_dataset(SAMPLE)
+
+
+def run_page(path: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if path != PAGES[0].path:
+        at.switch_page(path).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def figure(at: AppTest, index: int) -> dict:
+    """A chart's plotly figure as JSON, with binary-encoded arrays decoded to lists."""
+    return decode(json.loads(at.get("plotly_chart")[index].proto.spec))
+
+
+def decode(node):
+    if isinstance(node, dict):
+        if set(node) >= {"dtype", "bdata"}:
+            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"])
+            shape = node.get("shape")
+            if isinstance(shape, str):
+                shape = tuple(int(x) for x in shape.split(","))
+            return values.reshape(shape).tolist() if shape else values.tolist()
+        return {k: decode(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [decode(v) for v in node]
+    return node
+
+
+@pytest.mark.parametrize("path", [p.path for p in PAGES])
+def test_every_page_runs_and_shows_datenstand(path):
+    at = run_page(path)
+    text = " ".join(m.value for m in at.markdown)
+    assert "30.09.2026" in text  # Datenstand of the sample
+    assert T.SAMPLE_SOURCE in text
+
+
+def test_overview_cards_show_published_figures(dataset):
+    at = run_page("pages/ueberblick.py")
+    shown = cards(at)
+    h = b.metrics.headline(dataset)
+    for key in ("participants", "unemployed", "long_term_unemployed", "migration_background", "employment",
+                "vocational_training", "improved_prospects"):
+        assert shown[T.METRIC_LABELS[key]] == format_int(h[key])
+    assert shown[T.METRIC_LABELS["participants"]] == "827"
+    assert shown[T.METRIC_LABELS["employment"]] == "171"
+    assert shown[T.METRIC_LABELS["vocational_training"]] == "32"
+    assert shown[T.METRIC_LABELS["improved_prospects"]] == "222"
+    assert shown[T.METRIC_LABELS["placement_rate"]] == "24,5 %"
+    # every card carries its definition as hover help
+    assert all(m.help for m in at.metric)
+    quote = at.code[0].value
+    assert quote.startswith("Seit Januar 2023 hat BIWAQ Duisburg 827 Menschen unterstützt")
+    assert "171" in quote and "Datenstand: 30.09.2026" in quote
+
+
+def test_marxloh_filter_from_url(dataset):
+    at = run_page("pages/ueberblick.py", {"ortsteil": "Marxloh (Hamborn)"})
+    expected = b.metrics.headline(dataset, b.Filters(ortsteile=(202,)))
+    shown = cards(at)
+    assert expected["participants"] < 827
+    for key in ("participants", "employment", "vocational_training", "improved_prospects"):
+        assert shown[T.METRIC_LABELS[key]] == format_int(expected[key])
+    assert shown[T.METRIC_LABELS["placement_rate"]] == format_pct(expected["placement_rate"])
+    assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the page says which filters are active
+
+
+@pytest.mark.parametrize("path", [p.path for p in PAGES])
+def test_empty_selection_is_friendly(path):
+    at = run_page(path, {"ortsteil": "Marxloh (Hamborn)", "traeger": "GfB Hochfeld"})
+    assert any(T.EMPTY_SELECTION in w.value for w in at.warning)
+
+
+def test_impact_funnel_and_sankey_match_metrics(dataset):
+    at = run_page("pages/wirkung.py")
+    funnel = figure(at, 0)["data"][0]
+    assert funnel["type"] == "funnel"
+    assert list(funnel["x"]) == b.metrics.funnel(dataset)["persons"].tolist()
+    sankey = next(f["data"][0] for f in (figure(at, i) for i in range(len(at.get("plotly_chart"))))
+                  if f["data"][0]["type"] == "sankey")
+    assert sum(sankey["link"]["value"]) == 827
+    assert "noch in Betreuung" in sankey["node"]["label"] and "ohne Ergebnis" in sankey["node"]["label"]
+
+
+def test_breakdown_bars_add_up(dataset):
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht"})
+    bars = figure(at, 0)["data"]
+    total = sum(sum(trace["x"]) for trace in bars)
+    assert total == 827
+    expected = b.metrics.breakdown(dataset, "gender")
+    employment = next(t for t in bars if t["name"] == T.CATEGORY_LABELS["outcome"]["employment"])
+    assert list(employment["x"])[::-1] == expected["employment"].tolist()
+
+
+def test_trends_cumulative_ends_at_827():
+    at = run_page("pages/zeitverlauf.py")
+    cumulative = figure(at, 1)["data"][0]
+    assert cumulative["y"][-1] == 827
+
+
+def test_services_show_every_service(dataset):
+    at = run_page("pages/leistungen.py")
+    bars = figure(at, 0)["data"][0]
+    summary = b.metrics.services_summary(dataset)
+    assert dict(zip(bars["y"], bars["x"])) == dict(zip(summary["label"], summary["persons"]))

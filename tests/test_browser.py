@@ -1,0 +1,80 @@
+"""The real app in headless Chromium: every page opens without a Streamlit exception or console error, a filter
+applies, a CSV downloads, and a screenshot per page lands in test-artifacts/ (look at them)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from biwaq_data import texts_de as T
+from tests.browser import ARTIFACTS, browser_page, require_chromium, streamlit_server, wait_for_app
+from ui.navigation import PAGES
+
+pytestmark = pytest.mark.browser
+# Messages Chromium prints that are not the app's fault (no network here, fonts, favicon probing).
+IGNORED_CONSOLE = re.compile(r"favicon|net::ERR_|Failed to load resource|WebSocket|fonts\.", re.I)
+
+
+def url_path(spec) -> str:
+    return "" if spec.default else spec.path.removeprefix("pages/").removesuffix(".py")
+
+
+@pytest.fixture(scope="module")
+def server():
+    require_chromium()
+    with streamlit_server() as url:
+        yield url
+
+
+def test_every_page_in_chromium(server):
+    with browser_page() as page:
+        for spec in PAGES:
+            page.goto(f"{server}/{url_path(spec)}")
+            wait_for_app(page)
+            assert page.locator('[data-testid="stException"]').count() == 0, spec.path
+            assert page.get_by_text("30.09.2026").first.is_visible()
+            page.screenshot(path=str(ARTIFACTS / f"page_{url_path(spec) or 'ueberblick'}.png"), full_page=True)
+        errors = [e for e in page.console_errors if not IGNORED_CONSOLE.search(e)]
+        assert not errors, errors
+
+
+def test_filter_from_url_and_csv_download(server, tmp_path):
+    with browser_page() as page:
+        page.goto(f"{server}/?ortsteil=Marxloh+%28Hamborn%29")
+        wait_for_app(page)
+        participants = page.locator('[data-testid="stMetric"]').first.inner_text()
+        assert "827" not in participants  # the Marxloh filter from the link applies
+        assert page.get_by_text("Ortsteil: Marxloh").first.is_visible()
+        page.get_by_text(T.TABLE_VIEW).first.click()
+        with page.expect_download() as info:
+            page.get_by_role("button", name=T.DOWNLOAD_CSV).first.click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        text = target.read_text(encoding="utf-8-sig")
+        assert "30.09.2026" in text and "Marxloh" in text
+        page.screenshot(path=str(ARTIFACTS / "filter_marxloh.png"), full_page=True)
+        errors = [e for e in page.console_errors if not IGNORED_CONSOLE.search(e)]
+        assert not errors, errors
+
+
+def test_sidebar_filter_click_changes_figures(server):
+    with browser_page() as page:
+        page.goto(server)
+        wait_for_app(page)
+        page.get_by_text("mit", exact=True).first.click()  # Migrationshintergrund: mit
+        page.wait_for_url(re.compile(r"migration="), timeout=30_000)
+        wait_for_app(page)
+        first_card = page.locator('[data-testid="stMetricValue"]').first.inner_text()
+        assert first_card.strip() == "735"
+
+
+def test_reset_button_clears_url_filters(server):
+    with browser_page() as page:
+        page.goto(f"{server}/?ortsteil=Marxloh+%28Hamborn%29&migration=mit")
+        wait_for_app(page)
+        assert page.locator('[data-testid="stMetricValue"]').first.inner_text().strip() != "827"
+        page.get_by_role("button", name=T.FILTER_RESET).click()
+        page.wait_for_function("() => !location.search.includes('ortsteil')", timeout=30_000)
+        wait_for_app(page)
+        assert page.locator('[data-testid="stMetricValue"]').first.inner_text().strip() == "827"

@@ -1,0 +1,178 @@
+"""Plotly figures built from metric result frames. One colour per outcome on every page; German number format."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from biwaq_data import texts_de as T
+from biwaq_data.schema import BEST_OUTCOMES, OUTCOMES
+
+# Okabe–Ito palette: distinguishable with colour-vision deficiencies.
+COLOURS = {
+    "employment": "#0072B2",
+    "vocational_training": "#009E73",
+    "improved_prospects": "#E69F00",
+    "in_support": "#56B4E9",
+    "no_outcome": "#B0B0B0",
+    "participants": "#3A3A3A",
+    "entries": "#3A3A3A",
+    "exits": "#CC79A7",
+    "active": "#56B4E9",
+    "outcomes": "#0072B2",
+}
+OUTCOME_LABELS = T.CATEGORY_LABELS["best_outcome"]
+# Funnel stages are not outcomes (except the last, employment), so they use neutral shades.
+FUNNEL_COLOURS = ["#3A3A3A", "#6B6B6B", "#4F8FC0", COLOURS["employment"]]
+
+
+def _layout(fig: go.Figure, *, height: int = 380, title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        separators=",.",  # decimal comma, thousands dot
+        height=height, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        title=dict(text=title, x=0, font=dict(size=15)) if title else None,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title_text=""),
+        font=dict(family="Source Sans Pro, sans-serif", size=13),
+        hoverlabel=dict(font_size=13),
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor="#EEEEEE")
+    fig.update_yaxes(gridcolor="#EEEEEE")
+    return fig
+
+
+def funnel(frame: pd.DataFrame) -> go.Figure:
+    """Funnel of metrics.funnel(): persons per stage, % of initial and of the previous stage."""
+    fig = go.Figure(go.Funnel(
+        y=frame["label"], x=frame["persons"],
+        texttemplate="%{x:,}<br>%{customdata[0]:.1f} % aller<br>%{customdata[1]:.1f} % der Vorstufe",
+        textposition="inside", insidetextfont=dict(color="white"),
+        marker=dict(color=FUNNEL_COLOURS[: len(frame)]),
+        customdata=frame[["share_of_initial", "share_of_previous"]].to_numpy() * 100,
+        hovertemplate="<b>%{y}</b><br>%{x:,} Personen<br>" + T.SHARE_OF_INITIAL + ": %{customdata[0]:.1f} %<br>"
+        + T.SHARE_OF_PREVIOUS + ": %{customdata[1]:.1f} %<extra></extra>",
+        connector=dict(line=dict(color="#DDDDDD")),
+    ))
+    return _layout(fig, height=360)
+
+
+def outcome_bars(frame: pd.DataFrame) -> go.Figure:
+    """Persons by best outcome (metrics.outcome_table), one bar and colour per outcome."""
+    fig = go.Figure(go.Bar(
+        x=frame["label"], y=frame["best_persons"], marker_color=[COLOURS[k] for k in frame["outcome"]],
+        text=frame["best_persons"], textposition="outside", customdata=frame["share"] * 100,
+        hovertemplate="<b>%{x}</b><br>%{y:,} Personen<br>%{customdata:.1f} % aller Teilnehmenden<extra></extra>",
+    ))
+    fig.update_yaxes(title_text="Personen (bestes Ergebnis)")
+    fig.update_xaxes(tickangle=0)
+    return _layout(fig, height=340)
+
+
+def sankey(frame: pd.DataFrame) -> go.Figure:
+    """Flows from employment status at entry to best outcome (metrics.flows)."""
+    sources = list(dict.fromkeys(frame["source_label"]))
+    targets = [OUTCOME_LABELS[k] for k in BEST_OUTCOMES if k in set(frame["target"])]
+    target_keys = [k for k in BEST_OUTCOMES if k in set(frame["target"])]
+    nodes = sources + targets
+    index = {label: i for i, label in enumerate(nodes)}
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node=dict(label=nodes, pad=18, thickness=16,
+                  color=["#6E6E6E"] * len(sources) + [COLOURS[k] for k in target_keys],
+                  hovertemplate="%{label}: %{value:,} Personen<extra></extra>"),
+        link=dict(source=[index[s] for s in frame["source_label"]],
+                  target=[len(sources) + target_keys.index(t) for t in frame["target"]],
+                  value=frame["persons"], color=[_fade(COLOURS[t]) for t in frame["target"]],
+                  hovertemplate="%{source.label} → %{target.label}: %{value:,} Personen<extra></extra>"),
+    ))
+    return _layout(fig, height=420)
+
+
+def _fade(hex_colour: str, alpha: float = 0.45) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
+    """Horizontal stacked bars per group: persons by best outcome, rest grey; placement rate in the hover."""
+    frame = frame.iloc[::-1]  # first group on top
+    rest = frame["participants"] - frame["with_outcome"]
+    fig = go.Figure()
+    for key in OUTCOMES:
+        fig.add_bar(
+            y=frame["label"], x=frame[key], name=OUTCOME_LABELS[key], orientation="h", marker_color=COLOURS[key],
+            customdata=pd.concat([frame["participants"], frame["placement_rate"] * 100, frame["outcome_rate"] * 100],
+                                 axis=1).to_numpy(),
+            hovertemplate="<b>%{y}</b><br>" + OUTCOME_LABELS[key] + ": %{x:,}<br>Teilnehmende: %{customdata[0]:,}"
+            "<br>Vermittlungsquote: %{customdata[1]:.1f} %<br>Ergebnisquote: %{customdata[2]:.1f} %<extra></extra>",
+        )
+    fig.add_bar(y=frame["label"], x=rest, name="ohne Ergebnis / noch in Betreuung", orientation="h",
+                marker_color=COLOURS["no_outcome"],
+                hovertemplate="<b>%{y}</b><br>ohne Ergebnis / noch in Betreuung: %{x:,}<extra></extra>")
+    fig.update_layout(barmode="stack", clickmode="event+select", legend_traceorder="normal")
+    fig.update_xaxes(title_text="Teilnehmende")
+    fig.update_yaxes(title_text=label_title, automargin=True)
+    return _layout(fig, height=max(260, 34 * len(frame) + 110))
+
+
+def rate_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
+    """Placement and outcome rate per group (fractions in, percent shown)."""
+    frame = frame.iloc[::-1]
+    fig = go.Figure()
+    fig.add_bar(y=frame["label"], x=frame["placement_rate"] * 100, name=T.METRIC_LABELS["placement_rate"],
+                orientation="h", marker_color=COLOURS["employment"],
+                hovertemplate="<b>%{y}</b><br>Vermittlungsquote: %{x:.1f} %<extra></extra>")
+    fig.add_bar(y=frame["label"], x=frame["outcome_rate"] * 100, name=T.METRIC_LABELS["outcome_rate"],
+                orientation="h", marker_color=COLOURS["improved_prospects"],
+                hovertemplate="<b>%{y}</b><br>Ergebnisquote: %{x:.1f} %<extra></extra>")
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title_text="Prozent", ticksuffix=" %")
+    fig.update_yaxes(title_text=label_title, automargin=True)
+    return _layout(fig, height=max(260, 40 * len(frame) + 110))
+
+
+def monthly_flows(frame: pd.DataFrame) -> go.Figure:
+    """Two panels sharing the month axis: active participants at month end (top); entries, exits and
+    persons with a first outcome per month (bottom), so the small monthly flows stay readable."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.4, 0.6])
+    template = "%{x|%m.%Y}<br>{label}: %{y:,}<extra></extra>"
+    fig.add_scatter(x=frame["month"], y=frame["active"], name=T.METRIC_LABELS["active"], mode="lines",
+                    fill="tozeroy", line=dict(color=COLOURS["active"], width=2), row=1, col=1,
+                    hovertemplate=template.replace("{label}", T.METRIC_LABELS["active"]))
+    for key in ("entries", "exits"):
+        fig.add_bar(x=frame["month"], y=frame[key], name=T.METRIC_LABELS[key], marker_color=COLOURS[key], row=2,
+                    col=1, hovertemplate=template.replace("{label}", T.METRIC_LABELS[key]))
+    fig.add_scatter(x=frame["month"], y=frame["outcomes"], name="Personen mit erstem Ergebnis", mode="lines+markers",
+                    line=dict(color=COLOURS["outcomes"], width=2), marker=dict(size=4), row=2, col=1,
+                    hovertemplate=template.replace("{label}", "Personen mit erstem Ergebnis"))
+    fig.update_layout(barmode="group", hovermode="x unified")
+    fig.update_xaxes(tickformat="%m.%Y")
+    fig.update_xaxes(title_text="Monat", row=2, col=1)
+    fig.update_yaxes(title_text="aktiv", row=1, col=1)
+    fig.update_yaxes(title_text="Personen je Monat", row=2, col=1)
+    return _layout(fig, height=520)
+
+
+def cumulative(frame: pd.DataFrame) -> go.Figure:
+    """Cumulative participants by month of entry."""
+    fig = go.Figure(go.Scatter(
+        x=frame["month"], y=frame["cumulative_participants"], mode="lines", fill="tozeroy",
+        line=dict(color=COLOURS["participants"], width=2), name=T.METRIC_LABELS["cumulative_participants"],
+        hovertemplate="%{x|%m.%Y}<br>Teilnehmende kumuliert: %{y:,}<extra></extra>"))
+    fig.update_xaxes(tickformat="%m.%Y", title_text="Monat")
+    fig.update_yaxes(title_text="Teilnehmende")
+    return _layout(fig, height=320)
+
+
+def service_bars(frame: pd.DataFrame) -> go.Figure:
+    """Persons per service (bars) with hours in the hover."""
+    frame = frame.sort_values("persons")
+    fig = go.Figure(go.Bar(
+        y=frame["label"], x=frame["persons"], orientation="h", marker_color=COLOURS["participants"],
+        text=frame["persons"], textposition="outside",
+        customdata=frame[["records", "hours_total", "hours_per_person"]].to_numpy(),
+        hovertemplate="<b>%{y}</b><br>Personen: %{x:,}<br>Einträge: %{customdata[0]:,}<br>"
+        "Stunden gesamt: %{customdata[1]:,.1f}<br>Stunden je Person: %{customdata[2]:.1f}<extra></extra>"))
+    fig.update_xaxes(title_text="Personen mit dieser Leistung")
+    return _layout(fig, height=360)

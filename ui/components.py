@@ -1,0 +1,105 @@
+"""Reusable page pieces: header with Datenstand and filters, metric cards, chart cards with table and download."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from biwaq_data import Dataset, Filters, metrics
+from biwaq_data import texts_de as T
+from biwaq_data.describe import describe_filters
+from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def source_label(dataset: Dataset) -> str:
+    """Where the figures come from, for captions and exports."""
+    return T.SAMPLE_SOURCE if "sample_data" in dataset.source or "Beispieldaten" in dataset.source \
+        else dataset.source
+
+
+def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
+    """Datenstand, period, source, data version and filters: shown on every page and in every export."""
+    start, end = metrics.period(dataset, filters)
+    described = describe_filters(filters)
+    return {
+        T.DATENSTAND: format_date(dataset.datenstand),
+        T.PERIOD: f"{format_date(start)} – {format_date(end)}",
+        T.SOURCE: source_label(dataset),
+        T.SNAPSHOT: dataset.snapshot_id or "Beispieldaten",
+        T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS,
+    }
+
+
+def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | None = None) -> dict[str, str]:
+    """Title, one line of context (Datenstand, period, source, version) and the active filters."""
+    st.title(title)
+    meta = context_meta(dataset, filters)
+    st.markdown(
+        f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · "
+        f"**{T.SOURCE}:** {meta[T.SOURCE]} · **{T.SNAPSHOT}:** `{meta[T.SNAPSHOT]}`")
+    if filters.is_active():
+        st.info(f"**{T.ACTIVE_FILTERS}:** {meta[T.ACTIVE_FILTERS]}", icon=":material/filter_alt:")
+    else:
+        st.caption(f"{T.ACTIVE_FILTERS}: {T.NO_FILTERS}. {T.PERIOD_NOTE}")
+    if intro:
+        st.caption(intro)
+    return meta
+
+
+def stop_if_empty(headline: dict) -> None:
+    """A friendly message instead of empty charts when the filters leave nobody."""
+    if headline["participants"] == 0:
+        st.warning(T.EMPTY_SELECTION, icon=":material/search_off:")
+        st.stop()
+
+
+def metric_cards(headline: dict, keys: list[str], columns: int = 4) -> None:
+    """st.metric cards with the metric's definition on hover."""
+    for start in range(0, len(keys), columns):
+        cols = st.columns(columns)
+        for col, key in zip(cols, keys[start:start + columns]):
+            value = headline[key]
+            text = format_pct(value) if key.endswith("_rate") else format_int(value)
+            col.metric(T.METRIC_LABELS[key], text, help=T.METRIC_DEFINITIONS[key], border=True)
+
+
+def display_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """German column headers and number formats for screen tables. columns: name -> (label, kind)."""
+    formatters = {"int": format_int, "pct": format_pct, "text": str, "date": format_date,
+                  "number": format_number}
+    return pd.DataFrame({label: frame[name].map(formatters[kind]) for name, (label, kind) in columns.items()})
+
+
+def export_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The same columns with German headers but raw values (rates in percent) for downloads."""
+    out = {}
+    for name, (label, kind) in columns.items():
+        out[f"{label} (%)" if kind == "pct" else label] = frame[name] * 100 if kind == "pct" else frame[name]
+    return pd.DataFrame(out)
+
+
+def download_buttons(tables: dict[str, pd.DataFrame], meta: dict[str, str], filename: str, key: str) -> None:
+    """CSV (first table) and Excel (all tables) downloads with Datenstand, version, filters and definitions."""
+    from biwaq_data import export
+
+    first = next(iter(tables.values()))
+    c1, c2 = st.columns(2)
+    c1.download_button(T.DOWNLOAD_CSV, export.to_csv_bytes(first, meta), file_name=f"{filename}.csv",
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
+    c2.download_button(T.DOWNLOAD_XLSX, export.to_excel_bytes(tables, meta), file_name=f"{filename}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
+
+
+def chart_card(fig, data: pd.DataFrame, columns: dict[str, tuple[str, str]], *, description: str, filename: str,
+               key: str, meta: dict[str, str], on_select=None, selection_mode=("points",)):
+    """A chart with its description (alt text), a table view and downloads of the data behind it."""
+    event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG,
+                            on_select=on_select or "ignore", selection_mode=selection_mode)
+    st.caption(f"{T.CHART_DESCRIPTION}: {description}")
+    with st.expander(T.TABLE_VIEW, icon=":material/table:"):
+        st.dataframe(display_table(data, columns), hide_index=True, width="stretch")
+        download_buttons({filename: export_table(data, columns)}, meta, filename, key)
+    return event
