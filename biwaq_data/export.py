@@ -9,14 +9,15 @@ number -5).
 
 `meta` (shown above every CSV table and on the "Hinweise" sheet of every Excel
 file) is a dict of label -> value, in order. Values may be text, numbers, dates
-(written dd.mm.yyyy), None ("–"), or a dict/list (one line per entry, e.g. the
+(written dd.mm.yyyy), None (texts_de.EXPORT_EMPTY), or a dict/list (one line per entry, e.g. the
 definitions of the figures). The keys "datenstand", "snapshot_id", "source",
 "created", "filters" and "definitions" are shown with their German labels
 (texts_de.EXPORT_META_LABELS); `export_meta()` builds the usual dict from a Dataset.
 
 Number formats in Excel: integers '#,##0', other numbers '#,##0.0', rates '0.0%'
-(columns whose name contains "quote", "rate", "anteil" or "%", or given in
-`formats`; values are fractions, 0.245 = 24,5 %), years/ids/row numbers '0',
+(columns whose name contains "quote", "rate" or "anteil" but no "%", or given in
+`formats`; values are fractions, 0.245 = 24,5 %; a column named "… (%)" already
+holds percent numbers, 24.5, and gets '#,##0.0'), years/ids/row numbers '0',
 dates 'DD.MM.YYYY'. Excel shows these with the reader's locale, so a German Excel
 displays 1.234 and 24,5 %.
 """
@@ -41,7 +42,7 @@ FLOAT_FORMAT = "#,##0.0"
 PERCENT_FORMAT = "0.0%"
 PLAIN_INT_FORMAT = "0"
 DATE_FORMAT = "DD.MM.YYYY"
-_RATE_WORDS = ("quote", "rate", "anteil", "%")
+_RATE_WORDS = ("quote", "rate", "anteil")
 _PLAIN_WORDS = ("jahr", "year", "nr", "id", "zeile", "row", "plz")
 
 
@@ -87,7 +88,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _text(value: object) -> str:
     if value is None or (not isinstance(value, (str, list, dict)) and pd.isna(value)):
-        return "–"
+        return T.EXPORT_EMPTY
     if isinstance(value, (pd.Timestamp, datetime)):
         return value.strftime("%d.%m.%Y %H:%M") if (value.hour or value.minute) else value.strftime("%d.%m.%Y")
     if isinstance(value, date):
@@ -139,7 +140,7 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
     for i in range(out.shape[1]):
         values = out.iloc[:, i]
         if pd.api.types.is_bool_dtype(values.dtype):
-            out.isetitem(i, values.map(lambda v: "" if pd.isna(v) else ("ja" if v else "nein")).astype(object))
+            out.isetitem(i, values.map(lambda v: "" if pd.isna(v) else T.EXPORT_BOOL_LABELS[bool(v)]).astype(object))
         elif pd.api.types.is_datetime64_any_dtype(values.dtype):
             has_time = (values.dropna() != values.dropna().dt.normalize()).any()
             fmt = "%d.%m.%Y %H:%M" if has_time else "%d.%m.%Y"
@@ -172,7 +173,7 @@ def to_csv_bytes(frame: pd.DataFrame, meta: Mapping | None = None, *, meta_posit
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'") or "Tabelle"
+    base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'") or T.EXPORT_SHEET_FALLBACK
     base = base[:31]
     candidate, n = base, 2
     while candidate.lower() in used:
@@ -192,6 +193,8 @@ def _number_format(column: str, values: pd.Series, formats: Mapping[str, str]) -
         return DATE_FORMAT
     if not pd.api.types.is_numeric_dtype(values.dtype):
         return None
+    if "%" in key:
+        return FLOAT_FORMAT  # already in percent (24.5), see module docstring
     if any(w in key for w in _RATE_WORDS):
         return PERCENT_FORMAT
     if pd.api.types.is_integer_dtype(values.dtype):

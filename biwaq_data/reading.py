@@ -2,13 +2,33 @@
 
 Nothing is interpreted here beyond turning bytes into cells; `validation`
 gives the cells their meaning. Row numbers are kept as the user sees them in
-a spreadsheet: the header is row 1, the first record row 2.
+a spreadsheet: the header is row 1, the first record row 2. Title lines above
+the header ("BIWAQ-Export vom 31.03.2025") are skipped – the header is the row
+among the first 30 that names the most known columns – and the numbers stay
+those of the file/sheet.
+
+Bad input raises `DataError` with a German message that names the file (and
+the line where that helps): empty file, header only, a file whose content is
+not what its name says (an .xlsx or a PNG renamed to .csv), an unknown text
+encoding, a broken CSV line, a missing sheet.
+
+Problems that do not stop reading are kept on the raw table as issue rows
+(`RawTable.issues`, same columns as `validation.ISSUE_COLUMNS`):
+- Excel cells with formulas: never evaluated; the value Excel stored with the
+  file is used, or the cell counts as empty when there is none (rule
+  "formula_cell", one warning per cell with its sheet row and column);
+- text cells starting with "=" (rule "text_formula", warning);
+- UTF-8 text that looks double-encoded ("Ã¤" instead of "ä", rule "mojibake").
+`reading_issues(raw)` joins them into one frame.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -25,16 +45,66 @@ TABLE_FILE_ALIASES = {
     "outcomes": ("outcomes", "ergebnisse", "verbleib"),
     "services": ("services", "leistungen", "angebote"),
 }
+READING_ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
+HEADER_SEARCH_ROWS = 30  # title lines above the header ("Export vom 31.03.2025") are skipped up to here
+
+
+def _known_header_keys() -> frozenset[str]:
+    from . import schema
+
+    return frozenset(k for columns in schema.TABLES.values() for k in schema.header_lookup(columns))
+
+
+def _header_index(rows: list[list[object]]) -> int | None:
+    """Index of the header among the first rows: the row naming the most known columns (at least two),
+    else the first non-empty row; None when all are empty."""
+    from .schema import normalise_key
+
+    keys = _known_header_keys()
+    best, best_hits, first = None, 1, None
+    for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        texts = [c for c in cells if c is not None and str(c).strip()]
+        if not texts:
+            continue
+        if first is None:
+            first = i
+        hits = sum(normalise_key(c) in keys for c in texts)
+        if hits > best_hits:
+            best, best_hits = i, hits
+    return best if best is not None else first
 
 
 @dataclass
 class RawTable:
-    """Cells of one table as read, with the spreadsheet row number of every record."""
+    """Cells of one table as read, with the spreadsheet row number of every record.
+
+    `issues`: issue frames found while reading (formula cells, text starting with "="); see module docstring.
+    """
 
     table: str
     file: str  # what the user calls it: "participants.csv" or "export.xlsx › Teilnehmende"
     frame: pd.DataFrame
     rows: np.ndarray  # int64, same length as frame
+    issues: list[pd.DataFrame] = field(default_factory=list)
+
+
+def reading_issues(raw: RawTable) -> pd.DataFrame:
+    """The issues found while reading `raw`, as one frame (READING_ISSUE_COLUMNS), table name filled in."""
+    if not raw.issues:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in READING_ISSUE_COLUMNS})
+    out = pd.concat(raw.issues, ignore_index=True)
+    out["table"] = raw.table
+    out["file"] = raw.file
+    out["row"] = out["row"].astype("Int64")
+    return out[READING_ISSUE_COLUMNS]
+
+
+def _issue_frame(rows, columns, values, messages, rule: str, severity: str = "warning") -> pd.DataFrame:
+    return pd.DataFrame({"table": "", "file": "", "row": pd.array(rows, dtype="Int64"), "column": columns,
+                         "value": values, "message": messages, "severity": severity, "rule": rule})
+
+
+# --- names --------------------------------------------------------------------
 
 
 def _table_for_name(stem: str) -> str | None:
@@ -45,18 +115,116 @@ def _table_for_name(stem: str) -> str | None:
     return None
 
 
-def decode_text(data: bytes, file: str) -> str:
-    """Decode CSV bytes as UTF-8 (with or without BOM) or Windows-1252; raise DataError otherwise."""
+def _fold(text: str) -> str:
+    return text.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+
+
+def guess_table(name: str) -> str | None:
+    """Table named by a file or sheet name, tolerant of additions.
+
+    Exact names first ("Teilnehmende"), then words of the name ("2025-03_Teilnehmende_Export",
+    "Teilnehmerliste (1)"). None when no table or more than one table is named.
+    """
+    stem = Path(name).stem if Path(name).suffix.lower() in SUFFIXES else name
+    exact = _table_for_name(stem)
+    if exact:
+        return exact
+    tokens = [t for t in re.split(r"[^a-z0-9]+", _fold(stem)) if t]
+    hits = {table for table, names in TABLE_FILE_ALIASES.items() for tok in tokens for alias in names
+            if tok == alias or (len(alias) >= 6 and tok.startswith(alias))}
+    return hits.pop() if len(hits) == 1 else None
+
+
+# --- what a file really is ----------------------------------------------------
+
+_MAGIC = ((b"\x89PNG", "png"), (b"\xff\xd8\xff", "jpeg"), (b"GIF8", "gif"), (b"%PDF", "pdf"),
+          (b"PAR1", "parquet"), (b"\xd0\xcf\x11\xe0", "xls"))
+
+
+def sniff_kind(data: bytes) -> str:
+    """What the bytes are: "xlsx", "xls", "parquet", "png", "jpeg", "gif", "pdf", "docx", "zip", "text" or "binary"."""
+    head = data[:8]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return "zip"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        return "zip"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        return "text"
+    if b"\x00" in data[:4096]:
+        return "binary"
+    return "text"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without byte order mark: every other byte of a Latin text is zero."""
+    head = data[:4096]
+    if len(head) < 4:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return (even.count(0) > 0.9 * len(even) and odd.count(0) == 0) or (odd.count(0) > 0.9 * len(odd)
+                                                                         and even.count(0) == 0)
+
+
+def _wrong_type(file: str, kind: str) -> DataError:
+    suffix = Path(file.split(" › ")[0]).suffix.lower() or "(keine)"
+    return DataError(T.ERR_WRONG_TYPE.format(file=file, suffix=suffix, kind=T.FILE_KIND_LABELS[kind],
+                                             hint=T.FILE_KIND_HINTS.get(kind, T.HINT_EXPORT_AGAIN)))
+
+
+def check_kind(data: bytes, expected: str, file: str) -> None:
+    """Raise DataError (ERR_WRONG_TYPE) when the content is not `expected` ("text", "xlsx" or "parquet")."""
     if not data.strip():
         raise DataError(T.ERR_EMPTY.format(file=file))
-    if b"\x00" in data[:4096] or data[:4] == b"PK\x03\x04":
-        raise DataError(T.ERR_NOT_TEXT.format(file=file))
-    for encoding in ("utf-8-sig", "cp1252"):
+    kind = sniff_kind(data)
+    if kind != expected:
+        raise _wrong_type(file, kind)
+
+
+# --- CSV ----------------------------------------------------------------------
+
+_MOJIBAKE = re.compile("Ã[¤¶¼\u201e\u2013\u0153\u0178]")  # ä ö ü Ä Ö Ü ß read as Windows-1252
+
+
+def decode_text(data: bytes, file: str) -> str:
+    """Decode CSV bytes as UTF-8 (with or without BOM), UTF-16 (Excel "Unicode-Text") or Windows-1252.
+
+    Raises DataError for empty files, files that are not text (naming what they are) and undecodable bytes
+    (naming the line of the first one).
+    """
+    if not data.strip():
+        raise DataError(T.ERR_EMPTY.format(file=file))
+    kind = sniff_kind(data)
+    if kind != "text":
+        raise _wrong_type(file, kind)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError(T.ERR_ENCODING.format(file=file)) from None
+    if _looks_utf16(data):
+        encoding = "utf-16-le" if data[1] == 0 else "utf-16-be"
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
-            continue
-    raise DataError(T.ERR_ENCODING.format(file=file))
+            raise DataError(T.ERR_ENCODING.format(file=file)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(T.ERR_ENCODING_AT.format(file=file, line=line, byte=f"{data[exc.start]:02X}")) from None
 
 
 def _sniff_separator(header_line: str) -> str:
@@ -64,61 +232,260 @@ def _sniff_separator(header_line: str) -> str:
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
 
 
-def _with_rows(table: str, file: str, frame: pd.DataFrame) -> RawTable:
-    """Drop fully empty records (blank lines) but keep each record's spreadsheet row number."""
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+def _blank_mask(frame: pd.DataFrame) -> np.ndarray:
+    """Per record: True when every cell is empty or white space."""
+    blank = np.ones(len(frame), dtype=bool)
+    for _, values in frame.items():
+        if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+            col_blank = (values.isna() | (values.str.strip() == "")).to_numpy(dtype=bool)
+        elif values.dtype == object:
+            col_blank = values.map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                                   or (not isinstance(v, (str, datetime, date)) and pd.isna(v))).to_numpy(dtype=bool)
+        else:
+            col_blank = values.isna().to_numpy(dtype=bool)
+        blank &= col_blank
+        if not blank.any():
+            break
+    return blank
+
+
+def _with_rows(table: str, file: str, frame: pd.DataFrame, rows: np.ndarray | None = None) -> RawTable:
+    """Drop fully empty records (blank lines) and unnamed empty columns; keep each record's row number."""
+    if rows is None:
+        rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame) and frame.columns.size:
-        as_text = frame.astype("string").fillna("")
-        blank = (as_text.apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
+        blank = _blank_mask(frame)
         if blank.any():
             frame, rows = frame.loc[~blank].reset_index(drop=True), rows[~blank]
     if frame.empty:
         raise DataError(T.ERR_HEADER_ONLY.format(file=file))
-    frame.columns = [str(c).strip() for c in frame.columns]
+    unnamed = [c for c in frame.columns if c == "" or c.startswith("Unnamed: ")]
+    drop = [c for c in unnamed if _blank_mask(frame[[c]]).all()]
+    if drop:
+        frame = frame.drop(columns=drop)
     return RawTable(table, file, frame, rows)
+
+
+def _text_formula_issues(raw: RawTable) -> None:
+    """A warning for every text cell that starts with "=" (it is read as text, never evaluated)."""
+    for column, values in raw.frame.items():
+        if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+            mask = values.str.lstrip().str.startswith("=").fillna(False).to_numpy(dtype=bool)
+        elif values.dtype == object:
+            mask = values.map(lambda v: isinstance(v, str) and v.lstrip().startswith("=")).to_numpy(dtype=bool)
+        else:
+            continue
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            raw.issues.append(_issue_frame(raw.rows[idx], str(column), values.iloc[idx].astype(str).tolist(),
+                                           T.WARN_TEXT_FORMULA, "text_formula"))
 
 
 def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
     """Parse CSV bytes: every cell as text, empty cells as ''."""
-    text = decode_text(data, file)
-    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    text = decode_text(data, file).lstrip("\ufeff")
+    if not text.strip():
+        raise DataError(T.ERR_EMPTY.format(file=file))
+    head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+    skip = _header_index([line.split(_sniff_separator(line)) for line in head]) or 0
+    sep = _sniff_separator(head[skip])
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=_sniff_separator(first_line), dtype=str, keep_default_na=False,
-            skip_blank_lines=False, skipinitialspace=True,
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+            skip_blank_lines=False, skipinitialspace=True, skiprows=skip,
         )
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise DataError(T.ERR_UNREADABLE.format(file=file, reason=str(exc).strip())) from exc
     except pd.errors.EmptyDataError as exc:
         raise DataError(T.ERR_EMPTY.format(file=file)) from exc
-    return _with_rows(table, file, frame)
+    except (pd.errors.ParserError, ValueError) as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found:
+            expected, line, saw = found.groups()
+            raise DataError(T.ERR_CSV_FIELDS.format(file=file, line=line, found=saw, expected=expected,
+                                                    sep={"\t": "Tab"}.get(sep, sep))) from exc
+        raise DataError(T.ERR_CSV_BROKEN.format(file=file)) from exc
+    raw = _with_rows(table, file, frame, np.arange(skip + 2, skip + 2 + len(frame), dtype=np.int64))
+    _text_formula_issues(raw)
+    if _MOJIBAKE.search(text[:1_000_000]):
+        raw.issues.append(_issue_frame([None], "", "", T.WARN_MOJIBAKE, "mojibake"))
+    return raw
+
+
+# --- Parquet ------------------------------------------------------------------
 
 
 def read_parquet_bytes(data: bytes | Path, table: str, file: str) -> RawTable:
     """Read a Parquet file with its stored types (dictionary columns become categoricals)."""
+    if isinstance(data, bytes):
+        check_kind(data, "parquet", file)
     try:
         frame = pd.read_parquet(io.BytesIO(data) if isinstance(data, bytes) else data)
     except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
-        raise DataError(T.ERR_UNREADABLE.format(file=file, reason=type(exc).__name__)) from exc
+        raise DataError(T.ERR_PARQUET_BROKEN.format(file=file)) from exc
+    if frame.columns.size == 0:
+        raise DataError(T.ERR_EMPTY.format(file=file))
     if frame.empty:
         raise DataError(T.ERR_HEADER_ONLY.format(file=file))
-    return RawTable(table, file, frame.reset_index(drop=True), np.arange(2, len(frame) + 2, dtype=np.int64))
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    raw = RawTable(table, file, frame, np.arange(2, len(frame) + 2, dtype=np.int64))
+    _text_formula_issues(raw)
+    return raw
+
+
+# --- Excel --------------------------------------------------------------------
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes | Path) -> bool:
+    """Cheap check whether any worksheet of the .xlsx holds a formula (<f> element)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with archive.open(name) as member:
+                        tail = b""
+                        while chunk := member.read(1 << 20):
+                            if _FORMULA_TAG.search(tail + chunk):
+                                return True
+                            tail = chunk[-16:]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return True  # let openpyxl decide and report
+    return False
+
+
+def _open_workbook(data: bytes | Path, file: str, data_only: bool = True):
+    import openpyxl  # deferred: only needed for Excel files
+
+    if isinstance(data, bytes):
+        check_kind(data, "xlsx", file)
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True,
+                                      data_only=data_only, keep_links=False)
+    except Exception as exc:  # zipfile/openpyxl raise many types for damaged workbooks
+        raise DataError(T.ERR_XLSX_BROKEN.format(file=file)) from exc
+
+
+def _display(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (datetime, pd.Timestamp)):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _sheet_table(rows: list[tuple], table: str, file: str, formulas: list[tuple[int, int, str]]) -> RawTable:
+    """RawTable from a sheet's rows (row 1 first); the header is found by `_header_index` (title rows skipped)."""
+    from openpyxl.utils import get_column_letter
+
+    def filled(v) -> bool:
+        return v is not None and not (isinstance(v, str) and not v.strip())
+
+    header_at = _header_index(rows)
+    if header_at is None:
+        raise DataError(T.ERR_EMPTY.format(file=file))
+    width = max((max((j + 1 for j, v in enumerate(r) if filled(v)), default=0) for r in rows[header_at:]), default=0)
+    header_cells = list(rows[header_at]) + [None] * width
+    names: list[str] = []
+    for j in range(width):
+        name = _display(header_cells[j]).strip() or T.UNNAMED_COLUMN.format(letter=get_column_letter(j + 1))
+        while name in names:
+            name = f"{name} ({names.count(name) + 1})"
+        names.append(name)
+    body = rows[header_at + 1:]
+    records = [tuple(r[:width]) + (None,) * (width - len(r)) if len(r) < width else tuple(r[:width]) for r in body]
+    frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
+    frame = frame.astype(object)
+    frame = frame.where(frame.notna(), "")
+    sheet_rows = np.arange(header_at + 2, header_at + 2 + len(records), dtype=np.int64)
+    if formulas:
+        issue_rows, cols, values, messages = [], [], [], []
+        for row, col, formula in formulas:
+            cached = rows[row - 1][col - 1] if row - 1 < len(rows) and col - 1 < len(rows[row - 1]) else None
+            cell = f"{get_column_letter(col)}{row}"
+            issue_rows.append(row)
+            cols.append(names[col - 1] if col - 1 < len(names) else get_column_letter(col))
+            values.append(formula)
+            messages.append(T.WARN_FORMULA_CACHED.format(cell=cell, formula=formula, value=_display(cached))
+                            if filled(cached) else T.WARN_FORMULA_EMPTY.format(cell=cell, formula=formula))
+        formula_issues = _issue_frame(issue_rows, cols, values, messages, "formula_cell")
+    else:
+        formula_issues = None
+    raw = _with_rows(table, file, frame, sheet_rows)
+    if formula_issues is not None:
+        raw.issues.append(formula_issues)
+    _text_formula_issues(raw)
+    return raw
+
+
+def _formula_cells(data: bytes | Path, file: str, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """(row, column, formula text) of every formula cell in the named sheets (1-based positions)."""
+    book = _open_workbook(data, file, data_only=False)
+    try:
+        found: dict[str, list[tuple[int, int, str]]] = {}
+        for sheet in sheets:
+            ws = book[sheet]
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            cells = []
+            for i, row in enumerate(ws.iter_rows(), start=1):
+                for j, cell in enumerate(row, start=1):
+                    if cell.data_type == "f" and cell.value is not None:
+                        text = getattr(cell.value, "text", None) or str(cell.value)
+                        cells.append((i, j, text if text.startswith("=") else f"={text}"))
+            found[sheet] = cells
+        return found
+    finally:
+        book.close()
+
+
+def workbook_sheet_names(data: bytes | Path, file: str) -> list[str]:
+    """Names of the sheets of an .xlsx workbook (DataError when it is not one)."""
+    book = _open_workbook(data, file)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def read_workbook_sheets(data: bytes | Path, file: str, wanted: dict[str, str]) -> dict[str, RawTable]:
+    """Read the given sheets {sheet name: table} of a workbook into raw tables (keyed by table).
+
+    Formula cells are never evaluated: the value stored with the file is used (see module docstring).
+    """
+    book = _open_workbook(data, file)
+    try:
+        contents: dict[str, list[tuple]] = {}
+        for sheet in wanted:
+            ws = book[sheet]
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            contents[sheet] = list(ws.iter_rows(values_only=True))
+    finally:
+        book.close()
+    formulas = _formula_cells(data, file, list(wanted)) if _has_formulas(data) else {}
+    return {table: _sheet_table(contents[sheet], table, f"{file} › {sheet}", formulas.get(sheet, []))
+            for sheet, table in wanted.items()}
+
+
+def match_sheets(sheet_names: list[str], tables: tuple[str, ...] = TABLE_NAMES) -> dict[str, str]:
+    """{sheet name: table} for the sheets that name a table (exact names first, then tolerant, first wins)."""
+    chosen: dict[str, str] = {}
+    for matcher in (_table_for_name, guess_table):
+        for sheet in sheet_names:
+            table = matcher(sheet)
+            if table in tables and table not in chosen.values() and sheet not in chosen:
+                chosen[sheet] = table
+    return chosen
 
 
 def read_workbook_bytes(data: bytes | Path, file: str, tables: tuple[str, ...] = TABLE_NAMES) -> dict[str, RawTable]:
     """Read the sheets of an .xlsx workbook that name a table (English or German sheet names)."""
-    try:
-        book = pd.read_excel(io.BytesIO(data) if isinstance(data, bytes) else data, sheet_name=None,
-                             dtype=object, engine="openpyxl")
-    except Exception as exc:  # zipfile/openpyxl raise many types for non-workbooks
-        raise DataError(T.ERR_UNREADABLE.format(file=file, reason=type(exc).__name__)) from exc
-    found: dict[str, RawTable] = {}
-    for sheet, frame in book.items():
-        table = _table_for_name(sheet)
-        if table in tables and table not in found:
-            frame = frame.astype(object).where(frame.notna(), "")
-            found[table] = _with_rows(table, f"{file} › {sheet}", frame)
-    return found
+    names = workbook_sheet_names(data, file)
+    return read_workbook_sheets(data, file, match_sheets(names, tables))
 
 
 def read_file(path_or_bytes: Path | bytes, name: str, table: str) -> RawTable:
@@ -130,11 +497,12 @@ def read_file(path_or_bytes: Path | bytes, name: str, table: str) -> RawTable:
     if suffix == ".parquet":
         return read_parquet_bytes(data, table, name)
     if suffix == ".xlsx":
-        sheets = read_workbook_bytes(data, name)
-        if table in sheets:
-            return sheets[table]
-        book = pd.read_excel(io.BytesIO(data) if isinstance(data, bytes) else data, sheet_name=0, dtype=object)
-        return _with_rows(table, name, book.astype(object).where(book.notna(), ""))
+        sheets = workbook_sheet_names(data, name)
+        matched = {s: t for s, t in match_sheets(sheets, (table,)).items() if t == table}
+        sheet = next(iter(matched), sheets[0] if sheets else None)
+        if sheet is None:
+            raise DataError(T.ERR_EMPTY.format(file=name))
+        return read_workbook_sheets(data, name, {sheet: table})[table]
     raise DataError(T.ERR_UNSUPPORTED.format(file=name))
 
 

@@ -358,7 +358,13 @@ EXPORT_META_LABELS = {
     "created": "Erstellt am",
     "filters": "Auswahl",
     "definitions": "Definitionen",
+    "files": "Dateien (SHA-256)",
+    "error": "Fehler",
 }
+EXPORT_BOOL_LABELS = {True: "ja", False: "nein"}
+EXPORT_EMPTY = "–"
+EXPORT_SHEET_FALLBACK = "Tabelle"
+UNNAMED_COLUMN = "Spalte {letter}"
 
 # --- Anmeldung und Rollen (ui/auth.py, docs/access.md) -------------------------
 
@@ -475,6 +481,21 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "col_source": "Quelle Einwohner",
     "yes": "ja",
     "no": "nein",
+    "selection_density": "je 1.000 Einwohner",
+    "selection_density_help": "Teilnehmende der Auswahl ÷ Einwohner × 1.000. Einwohner: {einwohner} (Stichtag "
+                              "{stichtag}); Quelle: {sources}.",
+    "selection_density_unknown": "Für {names} ist keine Einwohnerzahl hinterlegt; Teilnehmende je 1.000 Einwohner "
+                                 "gibt es nur für Marxloh, Obermarxloh und Hochfeld.",
+    "col_sources": "Quellen Einwohner",
+}
+NEIGHBOURHOOD_DIMENSIONS: dict[str, str] = {
+    "gender": "Geschlecht",
+    "age_group": "Altersgruppe",
+    "employment_status": "Erwerbsstatus bei Eintritt",
+    "long_term_unemployed": "Langzeitarbeitslosigkeit",
+    "migration_background": "Migrationshintergrund",
+    "education": "Bildungsniveau",
+    "referral_source": "Zugangsweg",
 }
 OFFICIAL_BOUNDARY_ERRORS: dict[str, str] = {
     "not_found": "Die Datei {path} gibt es nicht.",
@@ -493,3 +514,17 @@ OFFICIAL_BOUNDARY_NOTES: dict[str, str] = {
     "utm": "Koordinaten aus ETRS89/UTM 32N (EPSG:25832) in Längen-/Breitengrad umgerechnet.",
     "merged": "{n} Ortsteile bestehen aus mehreren Objekten und wurden zusammengefasst.",
 }
+
+# =============================================================================
+# --- Publication mode, ESF Plus indicators, press kit (issue 7: publication.py, indicators.py, presskit.py) ---
+# =============================================================================
+
+PUBLICATION_TOTAL_LABEL = "Insgesamt"
+
+# --- publication mode (dashboard) -------------------------------------------
+PUBLICATION_TOGGLE = "Veröffentlichungsmodus"
+PUBLICATION_HELP = ("Statistische Geheimhaltung wie bei der Bundesagentur für Arbeit: Werte 1 und 2 und daraus "
+                    "errechenbare Werte werden durch * ersetzt. Downloads und Pressemappe sind immer geschützt.")
+PUBLICATION_FORCED = "Diese Seite zeigt immer veröffentlichungsfähige Zahlen (Veröffentlichungsmodus)."
+PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sichtbar. Nicht weitergeben; "
+                        "Downloads bleiben geschützt.")

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from biwaq_data import metrics
+from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from biwaq_data.describe import describe_filters
 from biwaq_data.filters import narrow
 from ui import charts
 from ui.components import chart_card, metric_cards, page_header, stop_if_empty
 from ui.data import current_dataset
+from ui.publication import show
 from ui.sidebar import current_filters
 
 DIMENSIONS = {
@@ -27,39 +28,42 @@ dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["breakdown"], dataset, filters,
                    intro="Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen "
                    "einzugrenzen. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.")
-stop_if_empty(metrics.headline(dataset, filters))
+headline = metrics.headline(dataset, filters)
+stop_if_empty(headline)
 
 dimension = st.segmented_control("Aufschlüsseln nach", list(DIMENSIONS), format_func=DIMENSIONS.get,
                                  default="ortsteil", key="dimension", bind="query-params") or "ortsteil"
-table = metrics.breakdown(dataset, dimension, filters)
-event = chart_card(charts.breakdown_bars(table, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
+table = show(metrics.breakdown(dataset, dimension, filters), publication.publish_breakdown, headline, dimension)
+event = chart_card(charts.breakdown_bars(table.frame, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
                    description=f"Gestapelte Balken: Teilnehmende je {DIMENSIONS[dimension]}, aufgeteilt nach bestem "
                    "Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.",
                    filename=f"biwaq_aufschluesselung_{dimension}", key=f"breakdown_{dimension}", meta=meta,
                    on_select="rerun")
 
-labels = {row.label: row.key for row in table.itertuples()}
+labels = {row.label: row.key for row in table.raw.itertuples()}
 picked = list(dict.fromkeys(p["y"] for p in (event.selection.points if event else []) if p.get("y") in labels))
 if picked:
     keys = [labels[label] for label in picked]
     if dimension == "ortsteil":
-        keys = table.set_index("key").loc[keys, "ortsteil_nr"].tolist()
+        keys = table.raw.set_index("key").loc[keys, "ortsteil_nr"].tolist()
     selected = narrow(filters, "ortsteil_nr" if dimension == "ortsteil" else dimension, keys)
     st.subheader(f"Auswahl: {', '.join(picked)}")
     st.caption("; ".join(describe_filters(selected)))
-    metric_cards(metrics.headline(dataset, selected),
+    selected_headline = metrics.headline(dataset, selected)
+    metric_cards(selected_headline,
                  ["participants", "employment", "vocational_training", "improved_prospects", "placement_rate",
                   "long_term_unemployed", "migration_background", "outcome_rate"])
     second = st.segmented_control("Auswahl weiter aufschlüsseln nach",
                                   [d for d in DIMENSIONS if d != dimension], format_func=DIMENSIONS.get,
                                   default="gender" if dimension != "gender" else "age_group", key="dimension2")
     if second:
-        inner = metrics.breakdown(dataset, second, selected)
-        chart_card(charts.rate_bars(inner, DIMENSIONS[second]), inner, TABLE_COLUMNS,
+        inner = show(metrics.breakdown(dataset, second, selected), publication.publish_breakdown, selected_headline,
+                     second)
+        chart_card(charts.rate_bars(inner.frame, DIMENSIONS[second]), inner, TABLE_COLUMNS,
                    description=f"Vermittlungs- und Ergebnisquote je {DIMENSIONS[second]} innerhalb der Auswahl.",
                    filename=f"biwaq_auswahl_{second}", key=f"inner_{second}", meta=meta)
 else:
     st.subheader("Quoten je Gruppe")
-    chart_card(charts.rate_bars(table, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
+    chart_card(charts.rate_bars(table.frame, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
                description=f"Vermittlungsquote und Ergebnisquote je {DIMENSIONS[dimension]}; Nenner: Teilnehmende "
                "der Gruppe.", filename=f"biwaq_quoten_{dimension}", key=f"rates_{dimension}", meta=meta)

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from biwaq_data import metrics
+from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, metric_cards, page_header, stop_if_empty
 from ui.data import current_dataset
+from ui.publication import show
 from ui.sidebar import current_filters
 
 dataset, filters = current_dataset(), current_filters()
@@ -18,8 +19,8 @@ metric_cards(headline, ["participants", "with_outcome", "placement_rate", "outco
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Vom Eintritt zum Ergebnis")
-    stages = metrics.funnel(dataset, filters)
-    chart_card(charts.funnel(stages), stages,
+    stages = show(metrics.funnel(dataset, filters), publication.publish_funnel, headline)
+    chart_card(charts.funnel(stages.frame), stages,
                {"label": ("Stufe", "text"), "persons": ("Personen", "int"),
                 "share_of_initial": (T.SHARE_OF_INITIAL, "pct"), "share_of_previous": (T.SHARE_OF_PREVIOUS, "pct")},
                description="Trichter: alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder Ausbildung, "
@@ -27,8 +28,8 @@ with left:
                key="impact_funnel", meta=meta)
 with right:
     st.subheader("Bestes Ergebnis je Person")
-    outcomes = metrics.outcome_table(dataset, filters)
-    chart_card(charts.outcome_bars(outcomes), outcomes,
+    outcomes = show(metrics.outcome_table(dataset, filters), publication.publish_outcome_table, headline)
+    chart_card(charts.outcome_bars(outcomes.frame), outcomes,
                {"label": ("Ergebnis", "text"), "best_persons": ("Personen (bestes Ergebnis)", "int"),
                 "any_persons": ("Personen mit diesem Ergebnis (auch zusätzlich)", "int"),
                 "share": ("Anteil an allen Teilnehmenden", "pct")},
@@ -37,8 +38,8 @@ with right:
                filename="biwaq_ergebnisse", key="impact_outcomes", meta=meta)
 
 st.subheader("Von der Ausgangslage zum Ergebnis")
-flows = metrics.flows(dataset, filters)
-chart_card(charts.sankey(flows), flows,
+flows = show(metrics.flows(dataset, filters), publication.publish_flows, headline)
+chart_card(charts.sankey(flows.frame), flows,
            {"source_label": ("Status bei Eintritt", "text"), "target_label": ("Bestes Ergebnis", "text"),
             "persons": ("Personen", "int")},
            description="Flussdiagramm: Personen vom Erwerbsstatus bei Eintritt (langzeitarbeitslos, arbeitslos, "

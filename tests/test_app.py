@@ -113,14 +113,28 @@ def test_impact_funnel_and_sankey_match_metrics(dataset):
     assert "noch in Betreuung" in sankey["node"]["label"] and "ohne Ergebnis" in sankey["node"]["label"]
 
 
-def test_breakdown_bars_add_up(dataset):
-    at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht"})
+def test_breakdown_bars_add_up_with_publication_mode_off(dataset):
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht", "schutz": "false"})
     bars = figure(at, 0)["data"]
     total = sum(sum(trace["x"]) for trace in bars)
     assert total == 827
     expected = b.metrics.breakdown(dataset, "gender")
     employment = next(t for t in bars if t["name"] == T.CATEGORY_LABELS["outcome"]["employment"])
     assert list(employment["x"])[::-1] == expected["employment"].tolist()
+    assert not any("Datenschutzgründen" in c.value for c in at.caption)
+
+
+def test_breakdown_in_publication_mode_withholds_small_cells(dataset):
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht"})
+    expected = b.metrics.breakdown(dataset, "gender")
+    small = expected[expected["participants"].isin([1, 2])]
+    assert len(small), "the sample has 1 or 2 non-binary / unknown participants"
+    bars = figure(at, 0)["data"]
+    employment = next(t for t in bars if t["name"] == T.CATEGORY_LABELS["outcome"]["employment"])
+    shown = dict(zip(employment["y"], employment["x"]))
+    for label in small["label"]:
+        assert shown[label] is None or np.isnan(shown[label])  # withheld, not zero
+    assert any("Datenschutzgründen" in c.value for c in at.caption)
 
 
 def test_trends_cumulative_ends_at_827():

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from biwaq_data import texts_de as T
+from biwaq_data.formatting import format_int
 from biwaq_data.schema import BEST_OUTCOMES, OUTCOMES
 
 # Okabe–Ito palette: distinguishable with colour-vision deficiencies.
@@ -25,6 +26,11 @@ COLOURS = {
 OUTCOME_LABELS = T.CATEGORY_LABELS["best_outcome"]
 # Funnel stages are not outcomes (except the last, employment), so they use neutral shades.
 FUNNEL_COLOURS = ["#3A3A3A", "#6B6B6B", "#4F8FC0", COLOURS["employment"]]
+
+
+def _labels(values) -> list[str]:
+    """Bar labels in German format; '*' where a value is withheld (NaN in publication mode)."""
+    return ["*" if pd.isna(v) else format_int(v) for v in values]
 
 
 def _layout(fig: go.Figure, *, height: int = 380, title: str | None = None) -> go.Figure:
@@ -61,7 +67,7 @@ def outcome_bars(frame: pd.DataFrame) -> go.Figure:
     """Persons by best outcome (metrics.outcome_table), one bar and colour per outcome."""
     fig = go.Figure(go.Bar(
         x=frame["label"], y=frame["best_persons"], marker_color=[COLOURS[k] for k in frame["outcome"]],
-        text=frame["best_persons"], textposition="outside", customdata=frame["share"] * 100,
+        text=_labels(frame["best_persons"]), textposition="outside", customdata=frame["share"] * 100,
         hovertemplate="<b>%{x}</b><br>%{y:,} Personen<br>%{customdata:.1f} % aller Teilnehmenden<extra></extra>",
     ))
     fig.update_yaxes(title_text="Personen (bestes Ergebnis)")
@@ -70,7 +76,8 @@ def outcome_bars(frame: pd.DataFrame) -> go.Figure:
 
 
 def sankey(frame: pd.DataFrame) -> go.Figure:
-    """Flows from employment status at entry to best outcome (metrics.flows)."""
+    """Flows from employment status at entry to best outcome (metrics.flows); withheld flows are left out."""
+    frame = frame[frame["persons"].notna()]
     sources = list(dict.fromkeys(frame["source_label"]))
     targets = [OUTCOME_LABELS[k] for k in BEST_OUTCOMES if k in set(frame["target"])]
     target_keys = [k for k in BEST_OUTCOMES if k in set(frame["target"])]
@@ -170,7 +177,7 @@ def service_bars(frame: pd.DataFrame) -> go.Figure:
     frame = frame.sort_values("persons")
     fig = go.Figure(go.Bar(
         y=frame["label"], x=frame["persons"], orientation="h", marker_color=COLOURS["participants"],
-        text=frame["persons"], textposition="outside",
+        text=_labels(frame["persons"]), textposition="outside",
         customdata=frame[["records", "hours_total", "hours_per_person"]].to_numpy(),
         hovertemplate="<b>%{y}</b><br>Personen: %{x:,}<br>Einträge: %{customdata[0]:,}<br>"
         "Stunden gesamt: %{customdata[1]:,.1f}<br>Stunden je Person: %{customdata[2]:.1f}<extra></extra>"))

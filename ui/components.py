@@ -9,6 +9,8 @@ from biwaq_data import Dataset, Filters, metrics
 from biwaq_data import texts_de as T
 from biwaq_data.describe import describe_filters
 from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from ui import publication
+from ui.publication import Shown
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -56,27 +58,40 @@ def stop_if_empty(headline: dict) -> None:
 
 
 def metric_cards(headline: dict, keys: list[str], columns: int = 4) -> None:
-    """st.metric cards with the metric's definition on hover."""
+    """st.metric cards with the metric's definition on hover; protected figures when publication mode is on."""
+    shown = publication.figures(headline)
     for start in range(0, len(keys), columns):
         cols = st.columns(columns)
         for col, key in zip(cols, keys[start:start + columns]):
-            value = headline[key]
-            text = format_pct(value) if key.endswith("_rate") else format_int(value)
+            if hasattr(shown, "text"):
+                text = shown.text(key)
+            else:
+                text = format_pct(shown[key]) if key.endswith("_rate") else format_int(shown[key])
             col.metric(T.METRIC_LABELS[key], text, help=T.METRIC_DEFINITIONS[key], border=True)
+    if getattr(shown, "footnote", None):
+        st.caption(f"\\* {shown.footnote}")
 
 
-def display_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+def display_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """German column headers and number formats for screen tables. columns: name -> (label, kind)."""
+    if shown.on_screen_protected and shown.published is not None:
+        text = shown.published.text()
+        return pd.DataFrame({label: text[name].map(lambda v, k=kind: format_date(v) if k == "date" else v)
+                             for name, (label, kind) in columns.items()})
     formatters = {"int": format_int, "pct": format_pct, "text": str, "date": format_date,
                   "number": format_number}
-    return pd.DataFrame({label: frame[name].map(formatters[kind]) for name, (label, kind) in columns.items()})
+    return pd.DataFrame({label: shown.raw[name].map(formatters[kind]) for name, (label, kind) in columns.items()})
 
 
-def export_table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
-    """The same columns with German headers but raw values (rates in percent) for downloads."""
+def export_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """The same columns with German headers but numbers (rates in percent, '*' where withheld) for downloads."""
+    frame = shown.export_frame()
     out = {}
     for name, (label, kind) in columns.items():
-        out[f"{label} (%)" if kind == "pct" else label] = frame[name] * 100 if kind == "pct" else frame[name]
+        values = frame[name]
+        if kind == "pct":
+            values = values.map(lambda v: v if isinstance(v, str) or pd.isna(v) else float(v) * 100)
+        out[f"{label} (%)" if kind == "pct" else label] = values
     return pd.DataFrame(out)
 
 
@@ -93,13 +108,21 @@ def download_buttons(tables: dict[str, pd.DataFrame], meta: dict[str, str], file
                        key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
 
 
-def chart_card(fig, data: pd.DataFrame, columns: dict[str, tuple[str, str]], *, description: str, filename: str,
+def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, description: str, filename: str,
                key: str, meta: dict[str, str], on_select=None, selection_mode=("points",)):
-    """A chart with its description (alt text), a table view and downloads of the data behind it."""
+    """A chart with its description (alt text), a table view and downloads of the data behind it.
+
+    `fig` is built from `shown.frame` (protected values in publication mode); the footnote follows when
+    anything is withheld.
+    """
+    if isinstance(shown, pd.DataFrame):
+        shown = Shown.plain(shown)
     event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG,
                             on_select=on_select or "ignore", selection_mode=selection_mode)
     st.caption(f"{T.CHART_DESCRIPTION}: {description}")
+    if shown.footnote:
+        st.caption(f"\\* {shown.footnote}")
     with st.expander(T.TABLE_VIEW, icon=":material/table:"):
-        st.dataframe(display_table(data, columns), hide_index=True, width="stretch")
-        download_buttons({filename: export_table(data, columns)}, meta, filename, key)
+        st.dataframe(display_table(shown, columns), hide_index=True, width="stretch")
+        download_buttons({filename: export_table(shown, columns)}, meta, filename, key)
     return event

@@ -8,6 +8,7 @@ from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
 from biwaq_data.filters import EMPLOYMENT_FILTER_VALUES
 from biwaq_data.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
+from ui import publication
 
 # Widget key = URL query parameter name.
 KEYS = ("zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
@@ -54,6 +55,7 @@ def render_filters(dataset: Dataset) -> Filters:
                                  format_func=C["gender"].get, placeholder="alle", **bound)
         ages = st.multiselect(L["age_groups"], list(AGE_GROUPS), key="alter", format_func=C["age_group"].get,
                               placeholder="alle", **bound)
+        publication.render_toggle()
         st.button(T.FILTER_RESET, on_click=_reset, args=(defaults,), icon=":material/restart_alt:",
                   width="stretch")
         st.caption(T.FILTER_LINK_HINT)

@@ -1,0 +1,538 @@
+"""Every accepted import is kept as an immutable snapshot; one of them is active.
+
+Where the data live
+-------------------
+The data folder holds one sub-folder per snapshot. `default_data_dir()` picks it:
+
+1. an explicit setting passed by the app (e.g. `st.secrets["BIWAQ_DATA_DIR"]` or a config value),
+2. else the environment variable ``BIWAQ_DATA_DIR`` (Streamlit also exports root-level keys of
+   ``.streamlit/secrets.toml`` as environment variables, so ``BIWAQ_DATA_DIR = "/srv/biwaq/snapshots"``
+   there works too),
+3. else ``<project>/data/snapshots`` (ignored by git).
+
+A relative path is taken relative to the project folder. When the folder holds no snapshot the app
+uses the bundled ``sample_data``.
+
+Layout of the data folder
+-------------------------
+::
+
+    <data folder>/
+      ACTIVE                      id of the active snapshot (one line, replaced atomically)
+      .lock                       fcntl lock held while a snapshot is moved into place / ACTIVE changes
+      <id>/                       one complete snapshot, never changed after it appears
+        participants.parquet      accepted records in the input columns of the data contract
+        outcomes.parquet          (typed: dates, categories, ortsteil as its number, …), so that
+        services.parquet          `load_dataset(<id>/)` validates them again to the same figures
+        issues.parquet            every problem found at import (file, row, column, value, message, …)
+        originals/<file>          the uploaded files, byte for byte
+        manifest.json             id, created_at, datenstand, source, row counts read/accepted/rejected
+                                  per table, source files with SHA-256, SHA-256 of every written file
+      .tmp-<random>/              a snapshot being written (ignored; removed when its writer died)
+
+The id is the content hash of the uploaded files (and the Datenstand, see
+`importing.content_id`): uploading identical files again returns the existing snapshot
+(`already_existed=True`) instead of a copy.
+
+Never half a snapshot
+---------------------
+A snapshot is written into a fresh ``.tmp-<random>`` folder (unique per writer, so two imports at
+once never mix files), every file is flushed to disk, then the folder is renamed to ``<id>`` in one
+``os.rename`` and ACTIVE is replaced (write a temporary file, ``os.replace``) – both while holding an
+``fcntl.flock`` on ``.lock``. A crash or kill at any point leaves either no new snapshot or a
+complete one; ACTIVE then still names the previous snapshot. Each writer holds an flock on
+``.tmp-<random>.lock`` while it writes; the next save removes temp folders whose writer is gone.
+
+Test hook: the environment variable ``BIWAQ_SNAPSHOT_TEST_PAUSE`` (seconds) makes `save` sleep after
+each file it writes, so a test can kill an import midway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from . import texts_de as T
+from .dataset import Dataset, load_dataset
+from .errors import DataError
+from .importing import ImportReport, SourceFile, content_id, sha256
+from .reading import TABLE_NAMES
+
+ENV_VAR = "BIWAQ_DATA_DIR"
+PAUSE_ENV_VAR = "BIWAQ_SNAPSHOT_TEST_PAUSE"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "snapshots"
+ACTIVE_FILE = "ACTIVE"
+LOCK_FILE = ".lock"
+TMP_PREFIX = ".tmp-"
+MANIFEST = "manifest.json"
+ISSUES_FILE = "issues.parquet"
+ORIGINALS = "originals"
+FORMAT_VERSION = 1
+
+log = logging.getLogger(__name__)
+
+
+def default_data_dir(configured: str | os.PathLike | None = None) -> Path:
+    """The snapshot folder: `configured` (secrets/config), else $BIWAQ_DATA_DIR, else <project>/data/snapshots."""
+    value = configured or os.environ.get(ENV_VAR) or ""
+    if not str(value).strip():
+        return DEFAULT_DATA_DIR
+    path = Path(str(value).strip()).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@dataclass
+class SnapshotInfo:
+    """One stored snapshot: its id, folder and manifest."""
+
+    id: str
+    path: Path
+    manifest: dict
+    active: bool = False
+    already_existed: bool = False
+
+    @property
+    def created_at(self) -> pd.Timestamp:
+        return pd.Timestamp(self.manifest["created_at"])
+
+    @property
+    def datenstand(self) -> pd.Timestamp:
+        return pd.Timestamp(self.manifest["datenstand"])
+
+    @property
+    def source(self) -> str:
+        return self.manifest.get("source", "")
+
+    @property
+    def rows_read(self) -> dict[str, int]:
+        return dict(self.manifest.get("rows_read", {}))
+
+    @property
+    def rows_accepted(self) -> dict[str, int]:
+        return dict(self.manifest.get("rows_accepted", {}))
+
+    @property
+    def rows_rejected(self) -> dict[str, int]:
+        return dict(self.manifest.get("rows_rejected", {}))
+
+    @property
+    def source_files(self) -> list[dict]:
+        """[{"name", "sha256", "size", "tables"}] of the uploaded files."""
+        return list(self.manifest.get("source_files", []))
+
+
+def canonical_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The accepted records in the input columns of the data contract (what `load_dataset` needs to re-validate).
+
+    Derived columns (ortsteil name, bezirk, age, best outcome, person index, source_row) are left out;
+    the Ortsteil is stored as its number.
+    """
+    out = {}
+    for table in TABLE_NAMES:
+        frame = getattr(ds, table)
+        columns = {}
+        for col in schema.TABLES[table]:
+            source = "ortsteil_nr" if col.name == "ortsteil" and "ortsteil_nr" in frame else col.name
+            if source in frame:
+                columns[col.name] = frame[source].reset_index(drop=True)
+        out[table] = pd.DataFrame(columns)
+    return out
+
+
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False, engine="pyarrow")
+    return buf.getvalue()
+
+
+def _issues_for_storage(issues: pd.DataFrame) -> pd.DataFrame:
+    out = issues.copy()
+    for col in out.columns:
+        if col == "row":
+            out[col] = out[col].astype("Int64")
+        else:
+            out[col] = out[col].map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+    return out.reset_index(drop=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _pause() -> None:
+    seconds = os.environ.get(PAUSE_ENV_VAR)
+    if seconds:
+        with contextlib.suppress(ValueError):
+            time.sleep(float(seconds))
+
+
+def _safe_name(name: str, used: set[str]) -> str:
+    base = Path(name).name.replace("\x00", "") or "datei"
+    if base.startswith("."):
+        base = "_" + base[1:]
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        candidate, n = f"{n}_{base}", n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+class SnapshotStore:
+    """Snapshots in a data folder (see module docstring). Methods raise DataError with German messages."""
+
+    def __init__(self, root: str | os.PathLike | None = None):
+        self.root = Path(root) if root is not None else default_data_dir()
+
+    # --- reading ----------------------------------------------------------
+
+    def _read_manifest(self, folder: Path) -> dict | None:
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) and manifest.get("id") == folder.name else None
+
+    def _raw_active_id(self) -> str | None:
+        try:
+            text = (self.root / ACTIVE_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return text or None
+
+    def list(self) -> list[SnapshotInfo]:
+        """Complete snapshots, newest first (temp folders and folders without a valid manifest are ignored)."""
+        if not self.root.is_dir():
+            return []
+        infos = []
+        for folder in self.root.iterdir():
+            if folder.name.startswith(".") or not folder.is_dir():
+                continue
+            manifest = self._read_manifest(folder)
+            if manifest is not None:
+                infos.append(SnapshotInfo(folder.name, folder, manifest))
+        infos.sort(key=lambda i: (pd.Timestamp(i.manifest.get("created_at", 0)).value, i.id), reverse=True)
+        active = self._active_from(infos)
+        for info in infos:
+            info.active = info.id == active
+        return infos
+
+    def _active_from(self, infos: list[SnapshotInfo]) -> str | None:
+        wanted = self._raw_active_id()
+        ids = [i.id for i in infos]
+        if wanted in ids:
+            return wanted
+        return ids[0] if ids else None  # no or stale pointer: the newest complete snapshot
+
+    def get(self, snapshot_id: str) -> SnapshotInfo | None:
+        """The snapshot with this id, or None."""
+        if not snapshot_id or "/" in snapshot_id or snapshot_id.startswith("."):
+            return None
+        folder = self.root / snapshot_id
+        manifest = self._read_manifest(folder) if folder.is_dir() else None
+        if manifest is None:
+            return None
+        return SnapshotInfo(snapshot_id, folder, manifest, active=self.active_id() == snapshot_id)
+
+    def active_id(self) -> str | None:
+        """Id of the active snapshot (ACTIVE, else the newest complete one); None when there is none."""
+        wanted = self._raw_active_id()
+        if wanted and not wanted.startswith(".") and "/" not in wanted and \
+                self._read_manifest(self.root / wanted) is not None:
+            return wanted
+        infos = self.list()
+        return infos[0].id if infos else None
+
+    def active(self) -> SnapshotInfo | None:
+        active = self.active_id()
+        return self.get(active) if active else None
+
+    def active_path(self) -> Path | None:
+        """Folder of the active snapshot (for `load_dataset`), or None: then the app uses the bundled sample."""
+        active = self.active_id()
+        return self.root / active if active else None
+
+    def issues(self, snapshot_id: str) -> pd.DataFrame:
+        """The problems found when this snapshot was imported."""
+        return pd.read_parquet(self.root / snapshot_id / ISSUES_FILE)
+
+    def load(self, snapshot_id: str | None = None, *, today=None) -> Dataset | None:
+        """`load_dataset` of a snapshot (default: the active one) with the import's issues and rows read.
+
+        None when there is no snapshot. Figures are those of `load_dataset(folder)`.
+        """
+        snapshot_id = snapshot_id or self.active_id()
+        info = self.get(snapshot_id) if snapshot_id else None
+        if info is None:
+            return None
+        ds = load_dataset(info.path, today=today)
+        with contextlib.suppress(Exception):
+            ds.issues = self.issues(info.id)
+        ds.rows_read = info.rows_read or ds.rows_read
+        ds.snapshot_id = info.id
+        return ds
+
+    def verify(self, snapshot_id: str) -> bool:
+        """True when every file listed in the manifest is there with its recorded SHA-256."""
+        info = self.get(snapshot_id)
+        if info is None:
+            return False
+        for name, digest in info.manifest.get("written_files", {}).items():
+            path = info.path / name
+            if not path.is_file() or sha256(path.read_bytes()) != digest:
+                return False
+        return True
+
+    # --- locking ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _lock(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _set_active(self, snapshot_id: str) -> None:
+        """Replace ACTIVE atomically (caller holds the lock)."""
+        tmp = self.root / f"{TMP_PREFIX}active-{uuid.uuid4().hex}"
+        with open(tmp, "x", encoding="utf-8") as fh:
+            fh.write(snapshot_id + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / ACTIVE_FILE)
+        _fsync_dir(self.root)
+
+    def _cleanup_locked(self) -> int:
+        """Remove temp folders and files whose writer is gone (caller holds the lock). Returns how many."""
+        removed = 0
+        for entry in list(self.root.iterdir()):
+            name = entry.name
+            if not name.startswith(TMP_PREFIX) or name.endswith(".lock"):
+                continue
+            if entry.is_dir():
+                lock_path = self.root / f"{name}.lock"
+                try:
+                    fd = os.open(lock_path, os.O_RDWR)
+                except FileNotFoundError:
+                    fd = None
+                try:
+                    if fd is not None:
+                        try:
+                            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        except BlockingIOError:
+                            continue  # its writer is still at work
+                    shutil.rmtree(entry, ignore_errors=True)
+                    with contextlib.suppress(FileNotFoundError):
+                        lock_path.unlink()
+                    removed += 1
+                finally:
+                    if fd is not None:
+                        os.close(fd)
+            elif name.startswith(f"{TMP_PREFIX}active-"):
+                with contextlib.suppress(FileNotFoundError):
+                    entry.unlink()  # pointer files are written and replaced under the lock
+                removed += 1
+        for entry in list(self.root.glob(f"{TMP_PREFIX}*.lock")):
+            if (self.root / entry.name.removesuffix(".lock")).exists():
+                continue
+            with contextlib.suppress(OSError):
+                fd = os.open(entry, os.O_RDWR)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    entry.unlink()
+                except BlockingIOError:
+                    pass
+                finally:
+                    os.close(fd)
+        return removed
+
+    def cleanup(self) -> int:
+        """Remove leftovers of crashed or killed imports; returns how many were removed."""
+        if not self.root.is_dir():
+            return 0
+        with self._lock():
+            return self._cleanup_locked()
+
+    # --- writing ----------------------------------------------------------
+
+    def activate(self, snapshot_id: str) -> SnapshotInfo:
+        """Make an existing snapshot the active one."""
+        with self._lock():
+            if self.get(snapshot_id) is None:
+                raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
+            self._set_active(snapshot_id)
+        return self.get(snapshot_id)
+
+    def save(self, data: ImportReport | Dataset, source_files=None, datenstand=None, *,
+             activate: bool = True) -> SnapshotInfo:
+        """Store an accepted import as a new snapshot and (by default) make it active.
+
+        data: the ImportReport of `check_upload` (its files and issues are stored) or a Dataset.
+        source_files: only needed with a Dataset – [(name, bytes)] of the uploaded files.
+        datenstand: overrides the Datenstand of the data.
+        Identical files (same id) return the existing snapshot with `already_existed=True` (made active).
+        Raises DataError when there is nothing to store or the folder cannot be written.
+        """
+        ds, sources, issues, rows_read = self._parts(data, source_files)
+        stand = pd.Timestamp(datenstand).normalize() if datenstand is not None else ds.datenstand
+        frames = {t: _parquet_bytes(f) for t, f in canonical_frames(ds).items()}
+        if sources:
+            snapshot_id = content_id(sources, stand)
+        else:
+            digest = hashlib.sha256(b"".join(sha256(b).encode() for b in frames.values()))
+            digest.update(f"{stand:%Y-%m-%d}".encode())
+            snapshot_id = digest.hexdigest()[:16]
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self._lock():
+                self._cleanup_locked()
+                existing = self.get(snapshot_id)
+                if existing is not None:
+                    if activate:
+                        self._set_active(snapshot_id)
+                    existing.already_existed, existing.active = True, activate or existing.active
+                    return existing
+            return self._write(snapshot_id, ds, stand, frames, sources, issues, rows_read, activate)
+        except OSError as exc:
+            raise DataError(T.ERR_SNAPSHOT_WRITE.format(reason=exc.strerror or type(exc).__name__)) from exc
+
+    def _parts(self, data, source_files):
+        if isinstance(data, ImportReport):
+            if data.dataset is None or data.error:
+                raise DataError(T.ERR_SNAPSHOT_NOT_ACCEPTED)
+            ds = data.dataset
+            sources = list(data.files)
+            issues = data.issues
+            rows_read = {t: c["read"] for t, c in data.counts.items()}
+        elif isinstance(data, Dataset):
+            ds = data
+            issues = data.issues
+            rows_read = dict(data.rows_read) or {t: len(getattr(ds, t)) for t in TABLE_NAMES}
+            sources = []
+            for item in source_files or []:
+                name, content = item
+                tables = tuple(t for t, label in ds.files.items() if label.split(" › ")[0] == Path(name).name)
+                if isinstance(content, (bytes, bytearray)):
+                    sources.append(SourceFile(Path(name).name, sha256(bytes(content)), len(content), tables,
+                                              bytes(content)))
+                else:  # (name, sha256) when the bytes are not at hand
+                    sources.append(SourceFile(Path(name).name, str(content), 0, tables))
+        else:
+            raise DataError(T.ERR_SNAPSHOT_NOT_ACCEPTED)
+        return ds, sources, issues, rows_read
+
+    def _write(self, snapshot_id, ds, stand, frames, sources, issues, rows_read, activate) -> SnapshotInfo:
+        token = uuid.uuid4().hex
+        tmp = self.root / f"{TMP_PREFIX}{token}"
+        lock_path = self.root / f"{TMP_PREFIX}{token}.lock"
+        with self._lock():  # lock file and folder appear together for cleaners
+            writer_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+            fcntl.flock(writer_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            tmp.mkdir()
+        renamed = False
+        try:
+            written: dict[str, str] = {}
+
+            def put(name: str, content: bytes) -> None:
+                _write_file(tmp / name, content)
+                written[name] = sha256(content)
+                _pause()
+
+            for table in TABLE_NAMES:
+                put(f"{table}.parquet", frames[table])
+            put(ISSUES_FILE, _parquet_bytes(_issues_for_storage(issues)))
+            used: set[str] = set()
+            originals = {}
+            for source in sources:
+                if source.data:
+                    stored = f"{ORIGINALS}/{_safe_name(source.name, used)}"
+                    put(stored, source.data)
+                    originals[source.name] = stored
+            created = datetime.now().astimezone()
+            read = {t: int(rows_read.get(t, len(getattr(ds, t)))) for t in TABLE_NAMES}
+            accepted = {t: int(len(getattr(ds, t))) for t in TABLE_NAMES}
+            manifest = {
+                "format": FORMAT_VERSION,
+                "id": snapshot_id,
+                "snapshot_id": snapshot_id,
+                "created_at": created.isoformat(timespec="microseconds"),
+                "datenstand": f"{stand:%Y-%m-%d}",
+                "source": T.SNAPSHOT_SOURCE.format(
+                    created=created.strftime("%d.%m.%Y %H:%M"),
+                    files=", ".join(s.name for s in sources) or ds.source or T.EXPORT_EMPTY),
+                "rows_read": read,
+                "rows_accepted": accepted,
+                "rows_rejected": {t: max(read[t] - accepted[t], 0) for t in TABLE_NAMES},
+                "issues": {"errors": int((issues["severity"] == "error").sum()),
+                           "warnings": int((issues["severity"] == "warning").sum()), "file": ISSUES_FILE},
+                "source_files": [{"name": s.name, "sha256": s.sha256, "size": s.size, "tables": list(s.tables),
+                                  "stored_as": originals.get(s.name)} for s in sources],
+                "tables": {t: ds.files.get(t, "") for t in TABLE_NAMES},
+                "written_files": written,
+            }
+            _write_file(tmp / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            for path in tmp.rglob("*"):
+                if path.is_file():
+                    path.chmod(0o444)
+            _fsync_dir(tmp)
+            if (tmp / ORIGINALS).is_dir():
+                _fsync_dir(tmp / ORIGINALS)
+            final = self.root / snapshot_id
+            with self._lock():
+                already = False
+                try:
+                    os.rename(tmp, final)
+                    renamed = True
+                    _fsync_dir(self.root)
+                except OSError as exc:
+                    if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY) or self.get(snapshot_id) is None:
+                        raise
+                    already = True  # the same files were saved by another import meanwhile
+                if activate:
+                    self._set_active(snapshot_id)
+                with contextlib.suppress(FileNotFoundError):
+                    lock_path.unlink()
+            info = self.get(snapshot_id)
+            info.already_existed = already
+            return info
+        finally:
+            if not renamed:
+                shutil.rmtree(tmp, ignore_errors=True)
+                with contextlib.suppress(FileNotFoundError):
+                    lock_path.unlink()
+            os.close(writer_fd)
+
+
+__all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotInfo", "SnapshotStore", "canonical_frames", "default_data_dir"]

@@ -1,0 +1,109 @@
+"""Publication mode on screen: the sidebar switch, and metric frames paired with their protected version.
+
+Publication mode (statistical confidentiality, `biwaq_data.publication`) is on by default. It is always on
+for the Überblick page, the press kit and every export (unless the operator sets
+BIWAQ_ALLOW_UNPROTECTED_EXPORTS); analysts may switch it off on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from biwaq_data import publication
+from biwaq_data import texts_de as T
+from biwaq_data.privacy import FOOTNOTE_DE
+
+TOGGLE_KEY = "schutz"
+FORCED_KEY = "biwaq_publication_forced"
+
+
+def may_switch_off() -> bool:
+    """Whether the signed-in role may see unprotected figures on screen (sign-in off: yes)."""
+    from ui import auth
+
+    return auth.may_switch_off_publication_mode()
+
+
+def render_toggle() -> None:
+    """The sidebar switch (bound to the URL as ?schutz=…); disabled for roles that must not switch it off."""
+    allowed = may_switch_off()
+    st.toggle(T.PUBLICATION_TOGGLE, value=True, key=TOGGLE_KEY, bind="query-params" if allowed else None,
+              disabled=not allowed, help=T.PUBLICATION_HELP)
+
+
+def _page_hash() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else None
+
+
+def force_on() -> None:
+    """Called by pages that always publish (Überblick): publication mode on for that page, whatever the switch
+    says. Remembered per page, so other pages follow the switch again."""
+    st.session_state[FORCED_KEY] = _page_hash()
+
+
+def is_on() -> bool:
+    """Publication mode for the figures on screen in this run."""
+    if st.session_state.get(FORCED_KEY) == _page_hash() or not may_switch_off():
+        return True
+    return bool(st.session_state.get(TOGGLE_KEY, True))
+
+
+def exports_protected() -> bool:
+    """Downloads stay protected unless the operator explicitly allowed otherwise."""
+    return is_on() or not publication.exports_unprotected_allowed()
+
+
+@dataclass
+class Shown:
+    """A metric frame as the page shows it: `frame` for charts (NaN where withheld), tables and exports."""
+
+    raw: pd.DataFrame
+    published: publication.Published | None  # None: a frame that needs no protection (no person counts)
+    on_screen_protected: bool
+
+    @classmethod
+    def plain(cls, frame: pd.DataFrame) -> "Shown":
+        """A frame shown as it is (e.g. a comparison already built from protected figures)."""
+        return cls(frame, None, False)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Values for charts: the protected values (withheld = NaN) or the raw ones."""
+        if not self.on_screen_protected or self.published is None:
+            return self.raw
+        out = self.published.frame.copy()
+        for col, kind in self.published.kinds.items():
+            if kind in ("count", "rate", "number") and col in out:
+                out[col] = out[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        return out
+
+    @property
+    def footnote(self) -> str | None:
+        if self.published is None or not self.on_screen_protected:
+            return None
+        return FOOTNOTE_DE if self.published.suppressed_any else None
+
+    def export_frame(self) -> pd.DataFrame:
+        """Values for downloads: numbers, '*' where withheld (when exports are protected)."""
+        if self.published is None or not exports_protected():
+            return self.raw
+        text = self.published.frame.astype(object).copy()
+        mask = self.published.suppressed.reindex(columns=text.columns, fill_value=False)
+        return text.mask(mask, "*")
+
+
+def show(raw: pd.DataFrame, publish: Callable[..., publication.Published], headline: dict, *args) -> Shown:
+    """Pair a metric frame with its protected version (publish = one of publication.publish_*)."""
+    return Shown(raw, publish(raw, headline, *args), is_on())
+
+
+def figures(headline: dict):
+    """The headline figures as shown: protected (PublishedFigures) or raw."""
+    return publication.publish_headline(headline) if is_on() else headline
