@@ -26,8 +26,8 @@ import pandas as pd
 from . import places, schema
 from . import texts_de as T
 from .errors import DataError
-from .reading import TABLE_NAMES, RawTable, find_table_files, read_file, read_workbook_bytes
-from .validation import IssueLog, check_dates, parse_table
+from .reading import TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
+from .validation import IssueLog, _parse_dates, check_dates, parse_table
 
 METADATA_FILES = ("manifest.json", "metadata.json")
 
@@ -76,7 +76,8 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
         files = find_table_files(path)
         for table in TABLE_NAMES:
             if table not in files:
-                workbooks = [p for p in path.glob("*.xlsx") if not p.name.startswith("~$")]
+                workbooks = [p for p in path.glob("*.xlsx")
+                             if not p.name.startswith("~$") and p not in files.values()]
                 if len(workbooks) == 1:
                     return _workbook_sources(workbooks[0], meta)
                 raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
@@ -116,15 +117,32 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     people = participants["_valid"].to_numpy()
     valid_participants = participants.loc[people].drop(columns="_valid").reset_index(drop=True)
     if valid_participants.empty:
-        raise DataError(T.ERR_NO_USABLE_ROWS.format(file=raws["participants"].file))
+        error = DataError(T.ERR_NO_USABLE_ROWS.format(file=raws["participants"].file))
+        error.issues = _issues(raws, log)  # the reasons, for the import report
+        raise error
     frames = _finish(valid_participants, outcomes, services)
     latest = max(pd.Timestamp(x) for x in (
         frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
         frames[2]["start_date"].max()) if pd.notna(x))
-    stand = pd.Timestamp(datenstand).normalize() if datenstand else latest
+    stand = _parse_datenstand(datenstand) if datenstand else latest
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
-    return Dataset(participants_f, outcomes_f, services_f, log.frame(), stand,
+    return Dataset(participants_f, outcomes_f, services_f, _issues(raws, log), stand,
                    files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()})
+
+
+def _issues(raws: dict[str, RawTable], log: IssueLog) -> pd.DataFrame:
+    """Problems found while reading (formula cells, …) and while validating, in one frame."""
+    parts = [reading_issues(raws[t]) for t in TABLE_NAMES if t in raws]
+    parts = [p for p in parts if len(p)] + [log.frame()]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out["row"] = out["row"].astype("Int64")
+    return out
+
+
+def _parse_datenstand(value) -> pd.Timestamp:
+    """A Datenstand as given in metadata or by the caller: ISO or German day-first (01.09.2026 = 1 September)."""
+    parsed = _parse_dates(np.array([value], dtype=object))[0]
+    return pd.Timestamp(parsed) if pd.notna(parsed) else pd.Timestamp(value).normalize()
 
 
 def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFrame:
@@ -167,8 +185,8 @@ def _linked(raw: RawTable, participants: pd.DataFrame, log: IssueLog, today, dat
     first = participants.drop_duplicates("participant_id")
     index = pd.Index(first["participant_id"])
     pos = index.get_indexer(frame["participant_id"])
-    known = pos >= 0
     ids_present = frame["participant_id"].notna().to_numpy()
+    known = (pos >= 0) & ids_present  # a blank id must not match a participants row with a blank id
     unknown = ~known & ids_present
     log.add(raw, unknown, id_header, raw.frame[id_header], T.RULE_MESSAGES["unknown_person"], "unknown_person")
     person_valid = np.zeros(len(frame), dtype=bool)

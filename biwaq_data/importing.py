@@ -214,29 +214,17 @@ def _sort_issues(issues: pd.DataFrame) -> pd.DataFrame:
 
 
 def _all_issues(raws: dict[str, RawTable], validation_issues: pd.DataFrame | None) -> pd.DataFrame:
-    parts = [reading_issues(raws[t]) for t in TABLE_NAMES if t in raws]
-    if validation_issues is not None and len(validation_issues):
-        parts.append(validation_issues[ISSUE_COLUMNS])
+    """Validation issues (which include the reading issues); only the reading issues when validation never ran."""
+    if validation_issues is not None:
+        parts = [validation_issues[ISSUE_COLUMNS]]
+    else:
+        parts = [reading_issues(raws[t]) for t in TABLE_NAMES if t in raws]
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_issues()
     out = pd.concat(parts, ignore_index=True)
     out["row"] = out["row"].astype("Int64")
     return _sort_issues(out[ISSUE_COLUMNS])
-
-
-def _issues_when_nothing_valid(raws: dict[str, RawTable], today) -> pd.DataFrame | None:
-    """Best effort: the participants' problems when validate_tables refused the whole upload."""
-    try:
-        from . import dataset as dataset_module
-        from .validation import IssueLog
-
-        issue_log = IssueLog()
-        stand = pd.Timestamp(today or pd.Timestamp.today()).normalize()
-        dataset_module._participants(raws["participants"], issue_log, stand)
-        return issue_log.frame()
-    except Exception:  # noqa: BLE001 - only extra detail for a message that is shown anyway
-        return None
 
 
 def _counts(raws: dict[str, RawTable], ds: Dataset | None) -> dict[str, dict]:
@@ -280,8 +268,6 @@ def check_upload(files: list[tuple[str, bytes]] | list, *, today=None, datenstan
             validation_issues = ds.issues
         except DataError as exc:
             validation_issues = getattr(exc, "issues", None)
-            if validation_issues is None:
-                validation_issues = _issues_when_nothing_valid(raws, today)
             raise
     except DataError as exc:
         error, ds = str(exc), None

@@ -509,7 +509,8 @@ def read_file(path_or_bytes: Path | bytes, name: str, table: str) -> RawTable:
 def find_table_files(folder: Path) -> dict[str, Path]:
     """Files in a folder that hold the three tables, by table name (first suffix in SUFFIXES wins)."""
     found: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
+    candidates = [p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES]
+    for path in sorted(candidates, key=lambda p: (SUFFIXES.index(p.suffix.lower()), p.name)):
         table = _table_for_name(path.stem)
         if table and path.suffix.lower() in SUFFIXES and table not in found:
             found[table] = path

@@ -1,6 +1,6 @@
 """The data contract: tables, columns, types, allowed values and header aliases.
 
-`docs/data.md` documents the same contract for people; `tests/test_schema_doc.py`
+`docs/data.md` documents the same contract for people; a test in `tests/test_loading.py`
 keeps the two in step.
 """
 

@@ -528,3 +528,81 @@ PUBLICATION_HELP = ("Statistische Geheimhaltung wie bei der Bundesagentur für A
 PUBLICATION_FORCED = "Diese Seite zeigt immer veröffentlichungsfähige Zahlen (Veröffentlichungsmodus)."
 PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sichtbar. Nicht weitergeben; "
                         "Downloads bleiben geschützt.")
+
+# =============================================================================
+# --- Daten page: active data, import, versions (issue 6: pages/daten.py) ---
+# =============================================================================
+
+DATA_PAGE_TEXTS: dict[str, str] = {
+    "intro": ("Für die Datenverwaltung: welche Daten das Dashboard zeigt, neue Exporte prüfen und übernehmen, "
+              "frühere Versionen wieder aktivieren. Jeder Import bleibt als Version erhalten."),
+    # Aktive Daten
+    "active_heading": "Aktive Daten",
+    "active_snapshot": "Aktiv ist die Version `{id}` mit Datenstand **{datenstand}**, importiert am {created}.",
+    "active_sample": ("Es wurden noch keine Daten importiert. Angezeigt werden die mitgelieferten **Beispieldaten** "
+                      "(synthetisch, Datenstand {datenstand}). Echte Daten bitte unten unter „Neue Daten "
+                      "importieren“ hochladen."),
+    "active_folder": "Angezeigt werden die Daten aus dem Ordner `{source}` (Datenstand {datenstand}, kein Import).",
+    "active_files": "Quelldateien",
+    "active_rows": "Datensätze je Tabelle",
+    "col_file": "Datei",
+    "col_sha": "SHA-256 (Anfang)",
+    "col_size": "Größe",
+    "col_tables": "Tabellen",
+    "col_table": "Tabelle",
+    "col_read": "gelesen",
+    "col_accepted": "übernommen",
+    "col_rejected": "abgelehnt",
+    "active_issues": "Probleme der aktiven Daten",
+    "active_issues_none": "Beim Einlesen der aktiven Daten wurden keine Probleme gefunden.",
+    "active_issues_count": "{errors} Fehler (Zeile nicht gezählt), {warnings} Hinweise.",
+    "active_issues_download": "Probleme (Excel)",
+    # Neue Daten importieren
+    "import_heading": "Neue Daten importieren",
+    "import_help_text": ("Drei Tabellen hochladen: Teilnehmende, Ergebnisse und Leistungen – als CSV, Excel (.xlsx) "
+                         "oder Parquet, einzeln oder als eine Excel-Arbeitsmappe mit je einem Tabellenblatt. "
+                         "Nach „Prüfen“ zeigt ein Prüfbericht, was übernommen und was abgelehnt würde; geändert "
+                         "wird erst mit „Import übernehmen“."),
+    "uploader": "Dateien auswählen",
+    "uploader_help": ("Erlaubt: .csv, .xlsx, .parquet, höchstens {limit} MB je Datei. Datei- bzw. Blattnamen: "
+                      "„teilnehmende“ (participants), „ergebnisse“ (outcomes), „leistungen“ (services); Zusätze "
+                      "wie „2025-03_Teilnehmende_Export.csv“ sind in Ordnung."),
+    "datenstand_input": "Datenstand (optional)",
+    "datenstand_help": ("Stichtag, bis zu dem die Daten vollständig sind. Leer lassen: das letzte Datum in den "
+                        "Daten wird verwendet."),
+    "check_button": "Prüfen",
+    "checking": "Dateien werden geprüft …",
+    "report_heading": "Prüfbericht",
+    "report_summary": ("Geprüft in {seconds} s · Datenstand **{datenstand}** · künftige Version `{id}` · "
+                       "{errors} Fehler, {warnings} Hinweise."),
+    "report_not_ok": "Diese Dateien können nicht übernommen werden. Bitte korrigieren und erneut hochladen.",
+    "report_no_issues": "Keine Probleme gefunden – alle Zeilen können übernommen werden.",
+    "report_issues": "Probleme ({n})",
+    "report_download": "Prüfbericht (Excel)",
+    "already_imported": ("Diese Dateien wurden bereits importiert (Version `{id}` vom {created}). „Import "
+                         "übernehmen“ legt keine Kopie an, sondern macht diese Version wieder aktiv."),
+    "nothing_changed": "Bis hier wurde nichts verändert.",
+    "accept_button": "Import übernehmen",
+    "discard_button": "Verwerfen",
+    "saving": "Import wird gespeichert …",
+    "saved": "Import übernommen: Version `{id}` (Datenstand {datenstand}) ist jetzt aktiv.",
+    "saved_existing": "Diese Dateien waren bereits importiert: Version `{id}` (Datenstand {datenstand}) ist jetzt aktiv.",
+    # Versionen
+    "versions_heading": "Versionen",
+    "versions_none": "Noch keine Versionen – bisher wurde nichts importiert.",
+    "versions_caption": "Jeder übernommene Import, neueste zuerst. Die Dateien einer Version werden nie verändert.",
+    "col_id": "Version",
+    "col_datenstand": "Datenstand",
+    "col_created": "erstellt",
+    "col_participants_accepted": "Teilnehmende übernommen",
+    "col_participants_rejected": "Teilnehmende abgelehnt",
+    "col_source": "Dateien",
+    "col_active": "aktiv",
+    "version_select": "Version",
+    "version_option": "{id} · Datenstand {datenstand} · erstellt {created}",
+    "version_active_suffix": " (aktiv)",
+    "activate_button": "Diese Version aktivieren",
+    "activated": "Version `{id}` (Datenstand {datenstand}) ist jetzt aktiv.",
+    "override_note": ("Hinweis: Die Umgebungsvariable BIWAQ_DATA_SOURCE legt die angezeigten Daten fest; Importe "
+                      "und aktivierte Versionen werden erst ohne sie angezeigt."),
+}

@@ -193,6 +193,11 @@ def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray,
         if bad is not None:
             log.add(raw, bad, header, values, message, rule)
             error |= bad
+        if col.kind == "category" and col.default is not None and blank.any():
+            # An empty cell in an optional category column means the same as the absent column: the default
+            # (education "unknown", referral "other"); left as NA it would fall out of every breakdown.
+            parsed = pd.Categorical(np.where(blank, col.default, np.asarray(parsed, dtype=object)),
+                                    categories=col.categories)
         out[col.name] = parsed
     frame = pd.DataFrame(out)
     frame["source_row"] = raw.rows

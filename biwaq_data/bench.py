@@ -1,0 +1,787 @@
+"""Benchmark: is the dashboard fast at a million participants? Baselines in the same run, targets as ratios.
+
+    python -m biwaq_data.bench                       # 1.000, 100.000 and 1.000.000 participants
+    python -m biwaq_data.bench --quick               # 1.000 and 100.000 (CI, a few minutes)
+    python -m biwaq_data.bench --sizes 1000,10000 --import-rows 2000 --repeat 1 --out bench-results/x.json
+
+One run, on this machine:
+1. generates synthetic data (participants with outcomes and services) as Parquet per size (`sample.write`);
+2. `load_dataset` (read + validate + derive): time and peak memory in a fresh subprocess per size, against
+   `pyarrow.parquet.read_table` of the same files (time and peak memory) and the Arrow size of the data;
+3. every metric the pages use, without and with a filter, best of N, against DuckDB SQL computing the same
+   figures from the same Parquet files (read_parquet in SQL); the results must be equal;
+4. every page under streamlit's AppTest with BIWAQ_DATA_SOURCE pointing at the data: first run on a cold
+   cache, then reruns after filter changes in the sidebar;
+5. importing a German CSV export (`sample.write(fmt="csv")`) through the import path.
+
+Prints one table (absolute figures, ratio to the baseline, growth from the smallest to the largest size,
+PASS/MISS per target) and writes the same as JSON. Exit code 1 when a result differs from DuckDB or a page
+raised. Targets (at the largest size): load <= 3x pyarrow read; each metric <= 2x DuckDB; page rerun after a
+filter change <= 2x the same rerun at the smallest size; peak memory of the load <= 3x the Arrow size.
+DuckDB is a benchmark-only dependency (requirements-dev.txt). See docs/benchmark.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ("participants", "outcomes", "services")
+FULL_SIZES = (1_000, 100_000, 1_000_000)
+QUICK_SIZES = (1_000, 100_000)
+IMPORT_ROWS = 100_000
+METRICS = ("headline", "funnel", "outcome_table", "breakdown_ortsteil", "monthly", "services_summary", "flows")
+FILTER_NAMES = ("alle", "Ortsteil 202", "Zeitraum 2024")
+TARGETS = {"load": 3.0, "metric": 2.0, "rerun": 2.0, "memory": 3.0}
+
+
+def _filters(name: str):
+    from .filters import Filters
+
+    return {"alle": None, "Ortsteil 202": Filters(ortsteile=(202,)),
+            "Zeitraum 2024": Filters(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))}[name]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Measuring
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+class PeakMemory:
+    """Peak resident memory growth of this process while the block runs (MB).
+
+    Resets the kernel's high-water mark (`/proc/self/clear_refs` = 5) and reads VmHWM, so pyarrow's own
+    allocations count too (tracemalloc sees only Python's). Falls back to ru_maxrss, which then also includes
+    any earlier peak (the import of the libraries).
+    """
+
+    def __enter__(self):
+        gc.collect()
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+            self.reset = _status_kb("VmHWM") is not None
+        except OSError:
+            self.reset = False
+        self.before_kb = _status_kb("VmRSS") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return self
+
+    def __exit__(self, *exc):
+        peak = _status_kb("VmHWM") if self.reset else None
+        peak = peak or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        self.mb = max(peak - self.before_kb, 0) / 1024
+        return False
+
+
+def best_of(fn, repeat: int) -> tuple[float, object]:
+    """Shortest wall time of `repeat` calls (seconds) and the last result."""
+    best, result = float("inf"), None
+    for _ in range(max(repeat, 1)):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Subprocess children: a fresh interpreter per measurement, so peak memory is this step's alone.
+
+
+def _run_child(kind: str, **params) -> dict:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, "-m", "biwaq_data.bench", "--child", json.dumps({"kind": kind, **params})],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"bench child {kind} failed (exit {proc.returncode}):\n{proc.stderr[-4000:]}")
+    return json.loads(lines[-1])
+
+
+def _child(params: dict) -> dict:
+    kind = params["kind"]
+    if kind == "read":
+        return _child_read(Path(params["folder"]), params["repeat"])
+    if kind == "load":
+        return _child_load(Path(params["folder"]), params["repeat"])
+    if kind == "app":
+        return _child_app(Path(params["folder"]), params["timeout"])
+    if kind == "import":
+        return _child_import(Path(params["folder"]))
+    raise ValueError(kind)
+
+
+def _child_read(folder: Path, repeat: int) -> dict:
+    import pyarrow.parquet as pq
+
+    def read():
+        return {t: pq.read_table(folder / f"{t}.parquet") for t in TABLES}
+
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        tables = read()
+        first = time.perf_counter() - start
+    nbytes = {t: int(tab.nbytes) for t, tab in tables.items()}
+    rows = {t: int(tab.num_rows) for t, tab in tables.items()}
+    del tables
+    best, _ = best_of(read, repeat - 1) if repeat > 1 else (first, None)
+    return {"first_s": first, "best_s": min(first, best), "peak_mb": mem.mb, "arrow_bytes": nbytes, "rows": rows}
+
+
+def _child_load(folder: Path, repeat: int) -> dict:
+    import pandas as pd  # noqa: F401  (imported before the baseline, like pyarrow)
+    import pyarrow.parquet  # noqa: F401
+
+    from .dataset import load_dataset
+
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        ds = load_dataset(folder)
+        first = time.perf_counter() - start
+    frames = {"participants": ds.participants, "outcomes": ds.outcomes, "services": ds.services}
+    result_mb = sum(f.memory_usage(deep=True).sum() for f in frames.values()) / 2**20
+    rows = {t: len(f) for t, f in frames.items()}
+    errors = int((ds.issues["severity"] == "error").sum())
+    del ds, frames
+    best, _ = best_of(lambda: load_dataset(folder), repeat - 1) if repeat > 1 else (first, None)
+    return {"first_s": first, "best_s": min(first, best), "peak_mb": mem.mb, "dataset_mb": float(result_mb),
+            "rows": rows, "error_issues": errors}
+
+
+def _child_import(folder: Path) -> dict:
+    import pandas as pd  # noqa: F401
+
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
+    try:
+        from . import importing  # the upload path (biwaq_data/importing.py), when present
+    except ImportError:
+        importing = None
+    if importing is not None and hasattr(importing, "check_upload"):
+        path = "importing.check_upload"
+        run = lambda: importing.check_upload(files)  # noqa: E731
+    else:
+        from .dataset import load_dataset
+
+        path = "load_dataset (CSV-Ordner; biwaq_data/importing.py fehlt)"
+        run = lambda: load_dataset(folder)  # noqa: E731
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        result = run()
+        elapsed = time.perf_counter() - start
+    return {"path": path, "time_s": elapsed, "peak_mb": mem.mb, "bytes": sum(len(b) for _, b in files),
+            "files": [name for name, _ in files], "result": _describe_import(result)}
+
+
+def _describe_import(result) -> dict:
+    """What the import returned: accepted or not, rows accepted, issues (check_upload's ImportReport or a Dataset)."""
+    dataset = result if hasattr(result, "participants") else getattr(result, "dataset", None)
+    ok = getattr(result, "ok", dataset is not None)
+    out = {"type": type(result).__name__, "ok": bool(ok), "error": getattr(result, "error", None)}
+    if dataset is not None:
+        out["accepted"] = {t: len(getattr(dataset, t)) for t in TABLES}
+        out["issues"] = len(dataset.issues)
+    return out
+
+
+# --- AppTest ---------------------------------------------------------------------------------------------------
+
+def _filter_changes(first: date, last: date):
+    """(description, widget key, new value, expected ortsteile, expected period) applied one after another."""
+    year = (date(2024, 1, 1), date(2024, 12, 31))
+    return [
+        ("Ortsteil Marxloh", "ortsteil", [202], (202,), (None, None)),
+        ("Ortsteil Hochfeld", "ortsteil", [508], (508,), (None, None)),
+        ("Zeitraum 2024", "zeitraum", year, (508,), year),
+        ("Ortsteil: alle", "ortsteil", [], (), year),
+        ("Zeitraum: alles", "zeitraum", (first, last), (), (None, None)),
+    ]
+
+
+def _use_navigation_in_apptest() -> None:
+    """Make AppTest rerun dashboard.py (sidebar + st.navigation) instead of the page file alone.
+
+    AppTest resets PagesManager.uses_pages_directory before every run; because this app keeps its pages in a
+    folder named `pages/`, streamlit then treats each rerun as a v1 multipage app and executes the page file
+    directly, skipping the entry script and its sidebar, so filter changes would never reach the figures. The
+    live server resets the flag once, at the first st.navigation call; this does the same for every test run.
+    """
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(app_test.PagesManager, "_biwaq_bench", False):
+        return
+
+    class NavigationPagesManager(PagesManager):
+        _biwaq_bench = True
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    app_test.PagesManager = NavigationPagesManager
+
+
+def _child_app(folder: Path, timeout: float) -> dict:
+    os.environ["BIWAQ_DATA_SOURCE"] = str(folder)
+    import logging
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    _use_navigation_in_apptest()
+    from . import metrics
+    from . import texts_de as T
+    from .filters import Filters
+    from .formatting import format_int
+    from ui import data as ui_data
+    from ui.navigation import PAGES
+
+    app = str(ROOT / "dashboard.py")
+    label = T.METRIC_LABELS["participants"]
+    pages = {}
+    for spec in PAGES:
+        st.cache_resource.clear()
+        gc.collect()
+        at = AppTest.from_file(app, default_timeout=timeout)
+        errors: list[str] = []
+        start = time.perf_counter()
+        at.run()
+        if spec.path != PAGES[0].path:
+            at.switch_page(spec.path).run()
+        cold = time.perf_counter() - start
+        errors += [e.message for e in at.exception]
+        dataset = ui_data.current_dataset()  # the cached object the page used
+        first, last = dataset.participants["entry_date"].min().date(), dataset.datenstand.date()
+        reruns, checks = [], []
+        for text, key, value, ortsteile, (p_start, p_end) in _filter_changes(first, last):
+            widget = at.multiselect(key=key) if key == "ortsteil" else at.date_input(key=key)
+            widget.set_value(value)
+            start = time.perf_counter()
+            at.run()
+            reruns.append(time.perf_counter() - start)
+            errors += [f"{text}: {e.message}" for e in at.exception]
+            expected = Filters(ortsteile=ortsteile, period_start=p_start, period_end=p_end)
+            applied = at.session_state["biwaq_filters"] if "biwaq_filters" in at.session_state else None
+            if applied != expected:
+                errors.append(f"{text}: Filter nicht angewandt ({applied} statt {expected})")
+            shown = [m.value for m in at.metric if m.label == label]
+            if shown:
+                want = format_int(metrics.headline(dataset, expected)["participants"])
+                checks.append(shown[0] == want)
+                if shown[0] != want:
+                    errors.append(f"{text}: Teilnehmende {shown[0]} statt {want}")
+        pages[spec.path] = {"title": spec.title, "cold_s": cold, "rerun_s": reruns,
+                            "rerun_median_s": statistics.median(reruns), "rerun_min_s": min(reruns),
+                            "checked_cards": len(checks), "errors": errors}
+        del at, dataset
+    return {"pages": pages, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# DuckDB: the same figures in SQL, straight from the Parquet files.
+
+
+def _sql_literal(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+class DuckFigures:
+    """Each metric as one SQL query over read_parquet(...) of the generated files."""
+
+    def __init__(self, folder: Path, datenstand):
+        import duckdb
+
+        self.con = duckdb.connect()
+        self.files = {t: _sql_literal(folder / f"{t}.parquet") for t in TABLES}
+        self.ds = f"TIMESTAMP '{datenstand:%Y-%m-%d}'"
+
+    def _base(self, filters) -> str:
+        """CTE `p`: selected participants with best outcome (0..4 as schema.BEST_OUTCOMES) and first outcome."""
+        where = ["TRUE"]
+        if filters is not None:
+            if filters.period_start:
+                where.append(f"entry_date >= TIMESTAMP '{filters.period_start:%Y-%m-%d}'")
+            if filters.period_end:
+                where.append(f"entry_date <= TIMESTAMP '{filters.period_end:%Y-%m-%d}'")
+            if filters.ortsteile:
+                where.append(f"ortsteil IN ({', '.join(str(int(x)) for x in filters.ortsteile)})")
+            rest = {k: v for k, v in asdict(filters).items()
+                    if v not in (None, ()) and k not in ("period_start", "period_end", "ortsteile")}
+            if rest:
+                raise NotImplementedError(f"DuckDB baseline has no SQL for {sorted(rest)}")
+        return f"""
+        o AS (SELECT participant_id,
+                     min(CASE outcome WHEN 'employment' THEN 0 WHEN 'vocational_training' THEN 1
+                                      WHEN 'improved_prospects' THEN 2 END) AS rank,
+                     min(outcome_date) AS first_outcome_date
+              FROM read_parquet({self.files['outcomes']}) GROUP BY participant_id),
+        p AS (SELECT q.*, o.first_outcome_date,
+                     coalesce(o.rank, CASE WHEN q.exit_date IS NOT NULL AND q.exit_date <= {self.ds}
+                                           THEN 4 ELSE 3 END) AS best
+              FROM read_parquet({self.files['participants']}) q LEFT JOIN o USING (participant_id)
+              WHERE {' AND '.join(where)})"""
+
+    def _df(self, sql: str):
+        return self.con.execute(sql).df()
+
+    def headline(self, filters):
+        return self._df(f"""WITH {self._base(filters)}
+            SELECT count(*) AS participants,
+                   count_if(employment_status = 'unemployed') AS unemployed,
+                   count_if(long_term_unemployed) AS long_term_unemployed,
+                   count_if(migration_background) AS migration_background,
+                   count_if(best = 0) AS employment, count_if(best = 1) AS vocational_training,
+                   count_if(best = 2) AS improved_prospects, count_if(best <= 2) AS with_outcome,
+                   count_if(best = 3) AS in_support, count_if(best = 4) AS no_outcome,
+                   count_if(exit_date IS NOT NULL AND exit_date <= {self.ds}) AS leavers
+            FROM p""")
+
+    def funnel(self, filters):
+        return self._df(f"""WITH {self._base(filters)}
+            SELECT count(*) AS participants, count_if(best <= 2) AS with_outcome,
+                   count_if(best <= 1) AS work_or_training, count_if(best = 0) AS employment FROM p""")
+
+    def outcome_table(self, filters):
+        return self._df(f"""WITH {self._base(filters)},
+            best AS (SELECT best AS code, count(*) AS best_persons FROM p WHERE best <= 2 GROUP BY best),
+            anyo AS (SELECT CASE r.outcome WHEN 'employment' THEN 0 WHEN 'vocational_training' THEN 1 ELSE 2 END
+                            AS code, count(DISTINCT r.participant_id) AS any_persons
+                     FROM read_parquet({self.files['outcomes']}) r SEMI JOIN p USING (participant_id) GROUP BY 1),
+            n AS (SELECT count(*) AS n FROM p)
+            SELECT c.code, coalesce(best.best_persons, 0) AS best_persons, coalesce(anyo.any_persons, 0) AS any_persons,
+                   coalesce(best.best_persons, 0) / nullif(n.n, 0) AS share
+            FROM (VALUES (0), (1), (2)) c(code) LEFT JOIN best USING (code) LEFT JOIN anyo USING (code), n
+            ORDER BY c.code""")
+
+    def breakdown_ortsteil(self, filters):
+        return self._df(f"""WITH {self._base(filters)}
+            SELECT ortsteil AS ortsteil_nr, count(*) AS participants, count_if(best = 0) AS employment,
+                   count_if(best = 1) AS vocational_training, count_if(best = 2) AS improved_prospects,
+                   count_if(best <= 2) AS with_outcome,
+                   count(*) / sum(count(*)) OVER () AS share
+            FROM p GROUP BY ortsteil ORDER BY ortsteil""")
+
+    def monthly(self, filters):
+        start = (f"TIMESTAMP '{filters.period_start:%Y-%m-%d}'" if filters is not None and filters.period_start
+                 else f"(SELECT min(entry_date) FROM read_parquet({self.files['participants']}))")
+        return self._df(f"""WITH {self._base(filters)},
+            months AS (SELECT unnest(generate_series(date_trunc('month', {start}),
+                                                     date_trunc('month', {self.ds}), INTERVAL 1 MONTH)) AS month),
+            e AS (SELECT date_trunc('month', entry_date) AS month, count(*) AS n FROM p
+                  WHERE entry_date <= {self.ds} GROUP BY 1),
+            x AS (SELECT date_trunc('month', exit_date) AS month, count(*) AS n FROM p
+                  WHERE exit_date IS NOT NULL AND exit_date <= {self.ds} GROUP BY 1),
+            f AS (SELECT date_trunc('month', first_outcome_date) AS month, count(*) AS n FROM p
+                  WHERE first_outcome_date IS NOT NULL AND first_outcome_date <= {self.ds} GROUP BY 1),
+            m AS (SELECT months.month, coalesce(e.n, 0) AS entries, coalesce(x.n, 0) AS exits,
+                         coalesce(f.n, 0) AS outcomes
+                  FROM months LEFT JOIN e USING (month) LEFT JOIN x USING (month) LEFT JOIN f USING (month))
+            SELECT month, entries, exits,
+                   sum(entries) OVER w - sum(exits) OVER w AS active, outcomes,
+                   sum(entries) OVER w AS cumulative_participants
+            FROM m WINDOW w AS (ORDER BY month) ORDER BY month""")
+
+    def services_summary(self, filters):
+        # One group per (person, service) first: much faster in DuckDB than four count(DISTINCT ...) FILTER.
+        return self._df(f"""WITH {self._base(filters)},
+            pairs AS (SELECT s.service, count(*) AS records, sum(coalesce(s.hours, 0)) AS hours,
+                             bool_or(s.hours IS NOT NULL) AS has_hours, any_value(p.best) AS best
+                      FROM read_parquet({self.files['services']}) s JOIN p USING (participant_id)
+                      GROUP BY s.participant_id, s.service)
+            SELECT service, sum(records) AS records, sum(hours) AS hours_total, count(*) AS persons,
+                   count_if(has_hours) AS persons_with_hours, count_if(best <= 1) AS work,
+                   count_if(best <= 2) AS any_outcome
+            FROM pairs GROUP BY service""")
+
+    def flows(self, filters):
+        return self._df(f"""WITH {self._base(filters)}
+            SELECT CASE WHEN long_term_unemployed THEN 0 WHEN employment_status = 'unemployed' THEN 1
+                        WHEN employment_status = 'inactive' THEN 2 ELSE 3 END AS source, best AS target,
+                   count(*) AS persons
+            FROM p GROUP BY 1, 2 ORDER BY 1, 2""")
+
+
+def _pandas_metric(name: str):
+    from . import metrics
+
+    if name == "breakdown_ortsteil":
+        return lambda ds, f: metrics.breakdown(ds, "ortsteil", f)
+    return getattr(metrics, name)
+
+
+def _close(a, b) -> bool:
+    import numpy as np
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True))
+
+
+def compare(name: str, ours, duck) -> list[str]:
+    """Differences between the pandas metric and the DuckDB result ([] when equal)."""
+    import numpy as np
+    import pandas as pd
+
+    from . import schema
+
+    problems: list[str] = []
+
+    def same_ints(label, a, b):
+        a, b = [int(x) for x in a], [int(x) for x in b]
+        if a != b:
+            problems.append(f"{label}: {a[:12]} != {b[:12]}")
+
+    def same_floats(label, a, b):
+        if not _close(a, b):
+            problems.append(f"{label}: {list(a)[:6]} != {list(b)[:6]}")
+
+    if name == "headline":
+        row = duck.iloc[0]
+        same_ints("counts", [ours[c] for c in duck.columns], [row[c] for c in duck.columns])
+        n = row["participants"]
+        same_floats("rates", [ours["placement_rate"], ours["outcome_rate"]],
+                    [(row["employment"] + row["vocational_training"]) / n if n else np.nan,
+                     row["with_outcome"] / n if n else np.nan])
+    elif name == "funnel":
+        row = duck.iloc[0]
+        same_ints("persons", ours["persons"], [row[c] for c in ("participants", "with_outcome", "work_or_training",
+                                                               "employment")])
+    elif name == "outcome_table":
+        same_ints("best_persons", ours["best_persons"], duck["best_persons"])
+        same_ints("any_persons", ours["any_persons"], duck["any_persons"])
+        same_floats("share", ours["share"], duck["share"].astype(float))
+    elif name == "breakdown_ortsteil":
+        same_ints("ortsteil_nr", ours["ortsteil_nr"], duck["ortsteil_nr"])
+        for col in ("participants", "employment", "vocational_training", "improved_prospects", "with_outcome"):
+            same_ints(col, ours[col], duck[col])
+        same_floats("share", ours["share"], duck["share"])
+    elif name == "monthly":
+        if list(pd.to_datetime(ours["month"])) != list(pd.to_datetime(duck["month"])):
+            problems.append(f"months: {len(ours)} vs {len(duck)}")
+        else:
+            for col in ("entries", "exits", "active", "outcomes", "cumulative_participants"):
+                same_ints(col, ours[col], duck[col])
+    elif name == "services_summary":
+        d = duck.set_index("service").reindex(list(schema.SERVICES))
+        for col in ("persons", "records"):
+            same_ints(col, ours[col], d[col].fillna(0))
+        same_floats("hours_total", ours["hours_total"], d["hours_total"].fillna(0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            same_floats("hours_per_person", ours["hours_per_person"], d["hours_total"] / d["persons_with_hours"])
+            same_floats("placement_rate", ours["placement_rate"], d["work"] / d["persons"])
+            same_floats("outcome_rate", ours["outcome_rate"], d["any_outcome"] / d["persons"])
+    elif name == "flows":
+        sources = ["long_term_unemployed", "short_term_unemployed", "inactive", "employed"]
+        want = [(sources[int(r.source)], schema.BEST_OUTCOMES[int(r.target)], int(r.persons)) for r in duck.itertuples()]
+        got = [(r.source, r.target, int(r.persons)) for r in ours.itertuples()]
+        if sorted(got) != sorted(want):
+            problems.append(f"flows: {sorted(got)[:5]} != {sorted(want)[:5]}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The run
+
+
+def generate(folder: Path, n: int, fmt: str) -> float:
+    """Write the sample at size n into folder (reused when metadata.json says it is there already)."""
+    from . import sample
+
+    meta = folder / "metadata.json"
+    suffix = ".parquet" if fmt == "parquet" else ".csv"
+    if meta.exists() and all((folder / f"{t}{suffix}").exists() for t in TABLES):
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        if info.get("participants") == n and info.get("seed") == sample.SEED:
+            return 0.0
+    start = time.perf_counter()
+    sample.write(folder, n, fmt=fmt)
+    return time.perf_counter() - start
+
+
+def bench_metrics(folder: Path, n: int, repeat: int) -> list[dict]:
+    from .dataset import load_dataset
+
+    ds = load_dataset(folder)
+    errors = ds.issues[ds.issues["severity"] == "error"]
+    if len(errors):  # the SQL works on the raw files; equal results need every record accepted
+        raise RuntimeError(f"generated data at {n} has {len(errors)} validation errors")
+    duck = DuckFigures(folder, ds.datenstand)
+    rows = []
+    for name in METRICS:
+        ours_fn, duck_fn = _pandas_metric(name), getattr(duck, name)
+        for fname in FILTER_NAMES:
+            f = _filters(fname)
+            ours_fn(ds, f), duck_fn(f)  # warm up both (first-call imports, DuckDB's Parquet metadata)
+            ours_s, ours = best_of(lambda: ours_fn(ds, f), repeat)
+            duck_s, theirs = best_of(lambda: duck_fn(f), repeat)
+            problems = compare(name, ours, theirs)
+            rows.append({"size": n, "metric": name, "filter": fname, "pandas_s": ours_s, "duckdb_s": duck_s,
+                         "ratio": ours_s / duck_s if duck_s else None, "equal": not problems, "problems": problems})
+    duck.con.close()
+    return rows
+
+
+def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None, out: Path | None,
+        app_timeout: float = 900) -> dict:
+    import duckdb
+    import pandas as pd
+    import pyarrow as pa
+    import streamlit
+
+    temp = None
+    if workdir is None:
+        temp = Path(tempfile.mkdtemp(prefix="biwaq-bench-"))
+        workdir = temp
+    workdir.mkdir(parents=True, exist_ok=True)
+    results: dict = {
+        "meta": {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "sizes": sizes, "repeat": repeat,
+                 "import_rows": import_rows, "python": platform.python_version(), "pandas": pd.__version__,
+                 "pyarrow": pa.__version__, "duckdb": duckdb.__version__, "streamlit": streamlit.__version__,
+                 "cpus": os.cpu_count(), "machine": platform.machine(), "targets": TARGETS,
+                 "loadavg_start": list(os.getloadavg())},
+        "data": {}, "load": {}, "metrics": [], "app": {}, "import": {},
+    }
+    try:
+        for n in sizes:
+            folder = workdir / f"parquet_{n}"
+            _log(f"{n:,}: generating Parquet")
+            gen = generate(folder, n, "parquet")
+            _log(f"{n:,}: pyarrow read and load_dataset (fresh processes)")
+            read = _run_child("read", folder=str(folder), repeat=repeat)
+            load = _run_child("load", folder=str(folder), repeat=min(repeat, 3))
+            results["data"][str(n)] = {"generate_s": gen, "rows": read["rows"], "arrow_bytes": read["arrow_bytes"],
+                                       "arrow_mb": sum(read["arrow_bytes"].values()) / 2**20,
+                                       "parquet_mb": sum((folder / f"{t}.parquet").stat().st_size
+                                                         for t in TABLES) / 2**20}
+            results["load"][str(n)] = {"pyarrow": read, "load_dataset": load}
+            _log(f"{n:,}: metrics vs DuckDB")
+            results["metrics"] += bench_metrics(folder, n, repeat)
+            _log(f"{n:,}: pages under AppTest")
+            results["app"][str(n)] = _run_child("app", folder=str(folder), timeout=app_timeout)
+        csv_folder = workdir / f"csv_{import_rows}"
+        _log(f"import of a {import_rows:,}-row CSV export")
+        gen = generate(csv_folder, import_rows, "csv")
+        results["import"] = {"rows": import_rows, "generate_s": gen, **_run_child("import", folder=str(csv_folder))}
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+    results["meta"]["loadavg"] = [results["meta"]["loadavg_start"][0], os.getloadavg()[0]]
+    results["meta"]["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    results["targets"] = evaluate(results)
+    results["table"] = render(results)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Targets and the table
+
+
+def evaluate(results: dict) -> list[dict]:
+    sizes = results["meta"]["sizes"]
+    big, small = str(max(sizes)), str(min(sizes))
+    targets = []
+    load = results["load"][big]
+    t = load["load_dataset"]["best_s"] / load["pyarrow"]["best_s"]
+    targets.append({"target": "load", "what": "load_dataset ÷ pyarrow read", "size": int(big), "ratio": t,
+                    "limit": TARGETS["load"], "pass": t <= TARGETS["load"]})
+    m = load["load_dataset"]["peak_mb"] / results["data"][big]["arrow_mb"]
+    targets.append({"target": "memory", "what": "peak memory of load_dataset ÷ Arrow size", "size": int(big),
+                    "ratio": m, "limit": TARGETS["memory"], "pass": m <= TARGETS["memory"]})
+    for row in results["metrics"]:
+        if str(row["size"]) == big:
+            targets.append({"target": "metric", "what": f"{row['metric']} [{row['filter']}] ÷ DuckDB",
+                            "size": int(big), "ratio": row["ratio"], "limit": TARGETS["metric"],
+                            "pass": row["ratio"] <= TARGETS["metric"] and row["equal"]})
+    for page, info in results["app"][big]["pages"].items():
+        base = results["app"][small]["pages"][page]["rerun_median_s"]
+        r = info["rerun_median_s"] / base
+        targets.append({"target": "rerun", "what": f"{info['title']}: rerun after filter change ÷ same at "
+                        f"{_n(int(small))}", "size": int(big), "ratio": r, "limit": TARGETS["rerun"],
+                        "pass": r <= TARGETS["rerun"] and not info["errors"]})
+    return targets
+
+
+def _n(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _num(x: float, digits: int) -> str:
+    return f"{x:,.{digits}f}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _t(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    if seconds >= 1:
+        return f"{_num(seconds, 2)} s"
+    if seconds >= 0.01:
+        return f"{_num(seconds * 1000, 0)} ms"
+    return f"{_num(seconds * 1000, 2)} ms"
+
+
+def _mb(mb: float) -> str:
+    return f"{_num(mb, 0)} MB" if mb >= 10 else f"{_num(mb, 1)} MB"
+
+
+def _x(r: float | None) -> str:
+    return "–" if r is None else f"{_num(r, 2)}×"
+
+
+def render(results: dict) -> str:
+    sizes = results["meta"]["sizes"]
+    keys = [str(n) for n in sizes]
+    big, small = keys[-1], keys[0]
+    header = ["Messung", *[_n(n) for n in sizes], f"Basis @{_n(sizes[-1])}", "Verhältnis", "Wachstum", "Ziel"]
+    rows: list[list[str]] = []
+
+    def growth(values):
+        return _x(values[-1] / values[0]) if values[0] else "–"
+
+    def verdict(ratio, limit, ok=True):
+        return f"{'PASS' if ratio <= limit and ok else 'MISS'} ≤ {_num(limit, 0)}×"
+
+    def section(title):
+        rows.append([f"— {title}"] + [""] * (len(header) - 1))
+
+    data = results["data"]
+    section("Daten")
+    rows.append(["Teilnehmende / Ergebnisse / Leistungen (Zeilen)",
+                 *[" / ".join(_n(data[k]["rows"][t]) for t in TABLES) for k in keys], "", "", "", ""])
+    arrow = [data[k]["arrow_mb"] for k in keys]
+    rows.append(["Arrow-Größe (table.nbytes)", *[_mb(v) for v in arrow], "", "", growth(arrow), ""])
+    section("Laden (frischer Prozess, Bestzeit)")
+    pa_s = [results["load"][k]["pyarrow"]["best_s"] for k in keys]
+    ld_s = [results["load"][k]["load_dataset"]["best_s"] for k in keys]
+    ratio = ld_s[-1] / pa_s[-1]
+    rows.append(["pyarrow.parquet.read_table (Basis)", *[_t(v) for v in pa_s], "", "", growth(pa_s), ""])
+    rows.append(["load_dataset (lesen + prüfen + ableiten)", *[_t(v) for v in ld_s], _t(pa_s[-1]), _x(ratio),
+                 growth(ld_s), verdict(ratio, TARGETS["load"])])
+    section("Speicher (Spitzenzuwachs RSS)")
+    pa_m = [results["load"][k]["pyarrow"]["peak_mb"] for k in keys]
+    ld_m = [results["load"][k]["load_dataset"]["peak_mb"] for k in keys]
+    ds_m = [results["load"][k]["load_dataset"]["dataset_mb"] for k in keys]
+    ratio = ld_m[-1] / arrow[-1]
+    rows.append(["pyarrow.parquet.read_table", *[_mb(v) for v in pa_m], _mb(arrow[-1]), _x(pa_m[-1] / arrow[-1]),
+                 growth(pa_m), ""])
+    rows.append(["load_dataset, Spitze", *[_mb(v) for v in ld_m], _mb(arrow[-1]), _x(ratio), growth(ld_m),
+                 verdict(ratio, TARGETS["memory"])])
+    rows.append(["load_dataset, Ergebnis (deep memory_usage)", *[_mb(v) for v in ds_m], _mb(arrow[-1]),
+                 _x(ds_m[-1] / arrow[-1]), growth(ds_m), ""])
+    section(f"Kennzahlen: pandas (Bestzeit) vs DuckDB-SQL auf Parquet; Basis = DuckDB")
+    by = {(r["metric"], r["filter"], str(r["size"])): r for r in results["metrics"]}
+    for name in METRICS:
+        for fname in FILTER_NAMES:
+            cells = [by[(name, fname, k)] for k in keys]
+            times = [c["pandas_s"] for c in cells]
+            last = cells[-1]
+            equal = all(c["equal"] for c in cells)
+            rows.append([f"{name} [{fname}]{'' if equal else ' ≠ DuckDB!'}", *[_t(v) for v in times],
+                         _t(last["duckdb_s"]), _x(last["ratio"]), growth(times),
+                         verdict(last["ratio"], TARGETS["metric"], equal)])
+    section("Seiten (AppTest): erster Lauf mit kaltem Cache / Rerun nach Filterwechsel (Median)")
+    pages = results["app"][small]["pages"]
+    for page, info in pages.items():
+        cold = [results["app"][k]["pages"][page]["cold_s"] for k in keys]
+        rerun = [results["app"][k]["pages"][page]["rerun_median_s"] for k in keys]
+        errs = [e for k in keys for e in results["app"][k]["pages"][page]["errors"]]
+        flag = " FEHLER!" if errs else ""
+        rows.append([f"{info['title']}: erster Lauf{flag}", *[_t(v) for v in cold], "", "", growth(cold), ""])
+        ratio = rerun[-1] / rerun[0]
+        rows.append([f"{info['title']}: Rerun nach Filter", *[_t(v) for v in rerun], _t(rerun[0]), _x(ratio),
+                     growth(rerun), verdict(ratio, TARGETS["rerun"], not errs)])
+    section("Import")
+    imp = results["import"]
+    state = "ok" if imp["result"]["ok"] else "FEHLER"
+    rows.append([f"CSV {_n(imp['rows'])} Teilnehmende ({_mb(imp['bytes'] / 2**20)}), {imp['path']}: {state}",
+                 *[""] * (len(keys) - 1), _t(imp["time_s"]), "", "", "", f"Spitze {_mb(imp['peak_mb'])}"])
+
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths[0] = min(widths[0], 64)
+
+    def line(cells):
+        first = cells[0] if len(cells[0]) <= widths[0] else cells[0][: widths[0] - 1] + "…"
+        return "  ".join([first.ljust(widths[0]), *[c.rjust(w) for c, w in zip(cells[1:], widths[1:])]]).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    for r in rows:
+        out.append(r[0] if r[0].startswith("— ") else line(r))
+    passed = sum(t["pass"] for t in results["targets"])
+    out.append("")
+    out.append(f"Ziele bei {_n(int(big))} Teilnehmenden: {passed} von {len(results['targets'])} erfüllt")
+    for t in results["targets"]:
+        out.append(f"  {'PASS' if t['pass'] else 'MISS'}  {t['what']}: {_x(t['ratio'])} (Ziel ≤ {_num(t['limit'], 0)}×)")
+    bad = [r for r in results["metrics"] if not r["equal"]]
+    for r in bad:
+        out.append(f"  ≠ {r['metric']} [{r['filter']}] @{_n(r['size'])}: {'; '.join(r['problems'])}")
+    for k in keys:
+        for page, info in results["app"][k]["pages"].items():
+            for e in info["errors"]:
+                out.append(f"  FEHLER {page} @{_n(int(k))}: {e[:300]}")
+    if not imp["result"]["ok"]:
+        out.append(f"  FEHLER Import: {imp['result']['error']}")
+    load = results["meta"].get("loadavg")
+    if load and max(load) > (results["meta"]["cpus"] or 1):
+        out.append(f"  Hinweis: Systemlast während des Laufs {', '.join(_num(x, 1) for x in load)} bei "
+                   f"{results['meta']['cpus']} Kernen – Zeiten sind verrauscht, Verhältnisse weniger.")
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        print(json.dumps(_child(json.loads(argv[1]))), flush=True)
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m biwaq_data.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="sizes 1.000 and 100.000 (CI)")
+    parser.add_argument("--sizes", help="comma-separated participant counts, e.g. 1000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=5, help="best of N for timings (default 5)")
+    parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS, help="participants in the CSV import")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "bench.json", help="JSON output")
+    parser.add_argument("--data-dir", type=Path, help="keep generated data here and reuse it (default: temp dir)")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        sizes = sorted({int(s.replace(".", "").replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    else:
+        sizes = list(QUICK_SIZES if args.quick else FULL_SIZES)
+    if len(sizes) < 2:
+        parser.error("need at least two sizes (growth and the rerun target compare smallest and largest)")
+    results = run(sizes, repeat=args.repeat, import_rows=args.import_rows, workdir=args.data_dir, out=args.out)
+    print(results["table"])
+    if args.out:
+        print(f"\nJSON: {args.out}")
+    broken = ([r for r in results["metrics"] if not r["equal"]]
+              + [e for k in results["app"] for p in results["app"][k]["pages"].values() for e in p["errors"]])
+    return 1 if broken or not results["import"]["result"]["ok"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

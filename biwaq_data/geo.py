@@ -1,0 +1,509 @@
+"""Geography for the Quartiere page: boundaries, Ortsteil points, population, and figure-ready frames.
+
+Pure (no Streamlit). Reference files are in `reference/` (see its README for sources and licences:
+boundaries © OpenStreetMap contributors, ODbL 1.0; population excerpt from Wikipedia infoboxes).
+
+Official boundaries: a city that has polygons for all 46 Ortsteile points the app at its GeoJSON with
+the environment variable BIWAQ_ORTSTEILE_GEOJSON (path) and names the feature property that carries the
+3-digit Ortsteil number in BIWAQ_ORTSTEILE_GEOJSON_PROPERTY (default "ortsteil_nr"); see docs/maps.md.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import metrics, places
+from . import texts_de as T
+from .dataset import Dataset
+from .filters import Filters, narrow
+from .formatting import format_date
+
+REFERENCE_DIR = places.REFERENCE_DIR
+BEZIRKE_FILE = REFERENCE_DIR / "duisburg_stadtbezirke_osm.geojson"
+OSM_ORTSTEILE_FILE = REFERENCE_DIR / "duisburg_ortsteile_osm_partial.geojson"
+POINTS_FILE = REFERENCE_DIR / "duisburg_ortsteile_punkte.csv"
+POPULATION_FILE = REFERENCE_DIR / "duisburg_ortsteile_bevoelkerung_auszug.csv"
+
+ENV_PATH = "BIWAQ_ORTSTEILE_GEOJSON"
+ENV_PROPERTY = "BIWAQ_ORTSTEILE_GEOJSON_PROPERTY"
+DEFAULT_PROPERTY = "ortsteil_nr"
+CITY_NR = 0  # the city total row of the population excerpt ("000")
+
+# Rough bounding box of Duisburg (lon/lat) with a margin, to catch files in another CRS or place.
+_LON_RANGE, _LAT_RANGE = (6.5, 7.0), (51.25, 51.65)
+_UTM32_CRS = ("25832", "32632", "3044")
+
+COUNT_COLUMNS = ("participants", "employment", "vocational_training", "improved_prospects", "with_outcome")
+
+
+# --- reading ----------------------------------------------------------------
+
+@lru_cache(maxsize=8)
+def _read_json(path: str, mtime_ns: int) -> dict:
+    with open(path, encoding="utf-8-sig") as fh:
+        return json.load(fh)
+
+
+def load_geojson(path: str | Path) -> dict:
+    """A GeoJSON file as a dict (cached per file version; callers must not modify it)."""
+    path = Path(path)
+    return _read_json(str(path), path.stat().st_mtime_ns)
+
+
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
+
+
+@lru_cache(maxsize=1)
+def bezirke_geojson() -> dict:
+    """The 7 Stadtbezirke; each feature's id is its selection key ("b100" … "b700")."""
+    raw = load_geojson(BEZIRKE_FILE)
+    return _collection([{**f, "id": bezirk_key(f["properties"]["bezirk_nr"]), "geometry": rewound(f["geometry"])}
+                        for f in raw["features"]])
+
+
+@lru_cache(maxsize=1)
+def osm_ortsteile_geojson() -> dict:
+    """The 27 Ortsteile with an OSM polygon; each feature's id is its selection key ("o508")."""
+    raw = load_geojson(OSM_ORTSTEILE_FILE)
+    return _collection([{**f, "id": ortsteil_key(f["properties"]["ortsteil_nr"]), "geometry": rewound(f["geometry"])}
+                        for f in raw["features"]])
+
+
+@lru_cache(maxsize=1)
+def ortsteil_points() -> pd.DataFrame:
+    """All 46 Ortsteile with their map point: ortsteil_nr, ortsteil, bezirk_nr, bezirk, lat, lon (NaN where
+    not known: 103, 106, 205), coord_source."""
+    df = pd.read_csv(POINTS_FILE, encoding="utf-8")
+    df = df.rename(columns={"ortsteil_name": "ortsteil", "bezirk_name": "bezirk"})
+    return df.sort_values("ortsteil_nr").reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def population_table() -> pd.DataFrame:
+    """Every row of the population excerpt: ortsteil_nr (0 = city), name, stichtag, einwohner, source."""
+    df = pd.read_csv(POPULATION_FILE, encoding="utf-8", dtype={"ortsteil_nr": str})
+    df["ortsteil_nr"] = df["ortsteil_nr"].astype(int)
+    df["stichtag"] = pd.to_datetime(df["stichtag"])
+    df = df.rename(columns={"ortsteil_name": "ortsteil"})
+    df["quelle"] = [T.NEIGHBOURHOOD_TEXTS["population_cite_city"] if nr == CITY_NR
+                    else T.NEIGHBOURHOOD_TEXTS["population_cite"].format(ortsteil=name)
+                    for nr, name in zip(df["ortsteil_nr"], df["ortsteil"])]
+    return df[["ortsteil_nr", "ortsteil", "stichtag", "einwohner", "quelle", "quelle_url", "anmerkung"]]
+
+
+def latest_population() -> pd.DataFrame:
+    """One row per Ortsteil (and the city, nr 0): the latest Stichtag. Stichtage differ between rows."""
+    df = population_table().sort_values(["ortsteil_nr", "stichtag"])
+    return df.groupby("ortsteil_nr", as_index=False).tail(1).reset_index(drop=True)
+
+
+# --- the official-boundaries setting ------------------------------------------
+
+@dataclass(frozen=True)
+class BoundarySetting:
+    """Where official Ortsteil boundaries come from (None: not configured) and which property has the number."""
+
+    path: Path | None
+    property: str = DEFAULT_PROPERTY
+
+
+def boundary_setting(environ: Mapping[str, str] | None = None) -> BoundarySetting:
+    """Read BIWAQ_ORTSTEILE_GEOJSON and BIWAQ_ORTSTEILE_GEOJSON_PROPERTY (blank counts as not set)."""
+    env = os.environ if environ is None else environ
+    path = (env.get(ENV_PATH) or "").strip()
+    prop = (env.get(ENV_PROPERTY) or "").strip() or DEFAULT_PROPERTY
+    return BoundarySetting(Path(path).expanduser() if path else None, prop)
+
+
+@dataclass(frozen=True)
+class OrtsteilBoundaries:
+    """Ortsteil polygons for the map.
+
+    geojson: FeatureCollection, one feature per Ortsteil, id = selection key ("o202"), properties.ortsteil_nr.
+    official: True when drawn from the configured official file. numbers: Ortsteile that have a polygon.
+    problem: why the official file was not used (German; None if fine or not configured).
+    notes: German remarks on a used official file (skipped features, missing Ortsteile, conversions).
+    """
+
+    geojson: dict
+    official: bool
+    numbers: tuple[int, ...]
+    setting: BoundarySetting
+    problem: str | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+class BoundaryError(ValueError):
+    """The official boundary file cannot be used; the message is German."""
+
+
+def ortsteil_boundaries(environ: Mapping[str, str] | None = None) -> OrtsteilBoundaries:
+    """Official boundaries when configured and usable, else the partial OSM set (with the reason why)."""
+    setting = boundary_setting(environ)
+    problem = None
+    if setting.path is not None:
+        try:
+            stat = setting.path.stat()
+        except OSError:
+            problem = T.OFFICIAL_BOUNDARY_ERRORS["not_found"].format(path=setting.path)
+        else:
+            try:
+                geojson, numbers, notes = _official(str(setting.path), stat.st_mtime_ns, stat.st_size,
+                                                    setting.property)
+                return OrtsteilBoundaries(geojson, True, numbers, setting, None, notes)
+            except BoundaryError as exc:
+                problem = str(exc)
+    osm = osm_ortsteile_geojson()
+    numbers = tuple(sorted(int(f["properties"]["ortsteil_nr"]) for f in osm["features"]))
+    return OrtsteilBoundaries(osm, False, numbers, setting, problem)
+
+
+@lru_cache(maxsize=4)
+def _official(path: str, mtime_ns: int, size: int, prop: str) -> tuple[dict, tuple[int, ...], tuple[str, ...]]:
+    return normalise_official(path, prop)
+
+
+def normalise_official(path: str | Path, prop: str = DEFAULT_PROPERTY) -> tuple[dict, tuple[int, ...], tuple[str, ...]]:
+    """Read an official Ortsteil GeoJSON: one (Multi)Polygon per Ortsteil number, WGS84 lon/lat.
+
+    Returns (FeatureCollection, numbers, German notes). Raises BoundaryError when nothing usable is in it.
+    Numbers are read from properties[prop] ("202", 202, 202.0 or the Ortsteil name); features sharing a number
+    are merged; ETRS89/UTM 32N coordinates (EPSG:25832, as in German open geodata) are converted.
+    """
+    E = T.OFFICIAL_BOUNDARY_ERRORS
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            data = json.load(fh)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BoundaryError(E["unreadable"].format(path=path, reason=type(exc).__name__)) from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features"), list):
+        raise BoundaryError(E["not_collection"].format(path=path))
+    features = [f for f in data["features"] if isinstance(f, dict)]
+    props = [f.get("properties") or {} for f in features]
+    if not any(prop in p for p in props):
+        available = sorted({k for p in props for k in p})
+        raise BoundaryError(E["no_property"].format(prop=prop, available=", ".join(available[:12]) or "keine"))
+    notes = []
+    crs = _crs_name(data)
+    utm = crs is not None and any(code in crs for code in _UTM32_CRS)
+    if crs is not None and not utm and not any(c in crs for c in ("4326", "CRS84", "4258")):
+        raise BoundaryError(E["crs"].format(crs=crs))
+    polygons: dict[int, list] = {}
+    sources: dict[int, int] = {}
+    skipped = []
+    for feature, p in zip(features, props):
+        nr = places.resolve_ortsteil(p.get(prop))
+        geometry = feature.get("geometry") or {}
+        kind = geometry.get("type")
+        if nr is None or kind not in ("Polygon", "MultiPolygon"):
+            skipped.append(str(p.get(prop)))
+            continue
+        parts = [geometry["coordinates"]] if kind == "Polygon" else list(geometry["coordinates"])
+        polygons.setdefault(nr, []).extend(parts)
+        sources[nr] = sources.get(nr, 0) + 1
+    if not polygons:
+        raise BoundaryError(E["no_features"])
+    if not utm and crs is None and _looks_like_utm32(polygons):
+        utm = True
+    if utm:
+        polygons = {nr: [[[_utm32_to_lonlat(x, y) for x, y, *_ in ring] for ring in poly] for poly in parts]
+                    for nr, parts in polygons.items()}
+        notes.append(T.OFFICIAL_BOUNDARY_NOTES["utm"])
+    lons, lats = _all_coordinates(polygons)
+    if not (_LON_RANGE[0] <= np.median(lons) <= _LON_RANGE[1] and _LAT_RANGE[0] <= np.median(lats) <= _LAT_RANGE[1]):
+        raise BoundaryError(E["outside"])
+    table = places.ortsteile().set_index("ortsteil_nr")
+    out = []
+    merged = sum(1 for n in sources.values() if n > 1)
+    for nr in sorted(polygons):
+        parts = rewound({"type": "MultiPolygon", "coordinates": polygons[nr]})["coordinates"]
+        row = table.loc[nr]
+        out.append({"type": "Feature", "id": ortsteil_key(nr),
+                    "properties": {"ortsteil_nr": int(nr), "ortsteil_name": row["ortsteil"],
+                                   "bezirk_nr": int(row["bezirk_nr"]), "bezirk_name": row["bezirk"]},
+                    "geometry": {"type": "MultiPolygon", "coordinates": parts}})
+    if skipped:
+        notes.append(T.OFFICIAL_BOUNDARY_NOTES["skipped"].format(n=len(skipped), values=", ".join(skipped[:8])))
+    if merged:
+        notes.append(T.OFFICIAL_BOUNDARY_NOTES["merged"].format(n=merged))
+    missing = [n for n in table.index if n not in polygons]
+    if missing:
+        names = ", ".join(f"{table.loc[n, 'ortsteil']} ({n})" for n in missing[:12])
+        notes.append(T.OFFICIAL_BOUNDARY_NOTES["missing"].format(n=len(missing), names=names))
+    return _collection(out), tuple(sorted(polygons)), tuple(notes)
+
+
+def _crs_name(data: dict) -> str | None:
+    crs = data.get("crs")
+    if isinstance(crs, dict):
+        name = (crs.get("properties") or {}).get("name")
+        return str(name) if name else None
+    return None
+
+
+def _all_coordinates(polygons: dict[int, list]) -> tuple[np.ndarray, np.ndarray]:
+    points = [pt for parts in polygons.values() for poly in parts for ring in poly for pt in ring]
+    arr = np.asarray([(float(p[0]), float(p[1])) for p in points])
+    return arr[:, 0], arr[:, 1]
+
+
+def _looks_like_utm32(polygons: dict[int, list]) -> bool:
+    x, y = _all_coordinates(polygons)
+    return bool(1e5 <= np.median(x) <= 9e5 and 5.0e6 <= np.median(y) <= 6.5e6)
+
+
+def _utm32_to_lonlat(easting: float, northing: float) -> list[float]:
+    """ETRS89 / UTM zone 32N (GRS80) -> [lon, lat] in degrees (Krüger series, error far below 1 m)."""
+    a, f, k0, lon0 = 6378137.0, 1 / 298.257222101, 0.9996, math.radians(9.0)
+    n = f / (2 - f)
+    big_a = a / (1 + n) * (1 + n ** 2 / 4 + n ** 4 / 64)
+    beta = (n / 2 - 2 / 3 * n ** 2 + 37 / 96 * n ** 3, n ** 2 / 48 + n ** 3 / 15, 17 / 480 * n ** 3)
+    delta = (2 * n - 2 / 3 * n ** 2 - 2 * n ** 3, 7 / 3 * n ** 2 - 8 / 5 * n ** 3, 56 / 15 * n ** 3)
+    xi = float(northing) / (k0 * big_a)
+    eta = (float(easting) - 500000.0) / (k0 * big_a)
+    xi_p = xi - sum(b * math.sin(2 * j * xi) * math.cosh(2 * j * eta) for j, b in enumerate(beta, 1))
+    eta_p = eta - sum(b * math.cos(2 * j * xi) * math.sinh(2 * j * eta) for j, b in enumerate(beta, 1))
+    chi = math.asin(math.sin(xi_p) / math.cosh(eta_p))
+    lat = chi + sum(d * math.sin(2 * j * chi) for j, d in enumerate(delta, 1))
+    lon = lon0 + math.atan2(math.sinh(eta_p), math.cos(xi_p))
+    return [round(math.degrees(lon), 7), round(math.degrees(lat), 7)]
+
+
+def _signed_area(ring: list) -> float:
+    x = np.asarray([p[0] for p in ring], dtype=float)
+    y = np.asarray([p[1] for p in ring], dtype=float)
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def rewound(geometry: dict) -> dict:
+    """A (Multi)Polygon as MultiPolygon with the winding d3-geo needs (else plotly fills the whole globe)."""
+    return {"type": "MultiPolygon",
+            "coordinates": [[_clockwise(ring, exterior=(i == 0)) for i, ring in enumerate(poly)]
+                            for poly in _polygons_of(geometry)]}
+
+
+def _clockwise(ring: list, exterior: bool) -> list:
+    """Exterior rings clockwise, holes counter-clockwise (planar lon/lat), the winding d3-geo (plotly) expects."""
+    ring = [[float(p[0]), float(p[1])] for p in ring]
+    area = _signed_area(ring)
+    return ring[::-1] if (area > 0) == exterior else ring
+
+
+# --- geometry helpers ----------------------------------------------------------
+
+def _polygons_of(geometry: dict) -> list:
+    return [geometry["coordinates"]] if geometry["type"] == "Polygon" else list(geometry["coordinates"])
+
+
+def label_point(geometry: dict) -> tuple[float, float]:
+    """(lon, lat) for a label: the area-weighted centroid of the largest polygon's outer ring (planar)."""
+    rings = [poly[0] for poly in _polygons_of(geometry)]
+    ring = max(rings, key=lambda r: abs(_signed_area(r)))
+    x = np.asarray([p[0] for p in ring], dtype=float)
+    y = np.asarray([p[1] for p in ring], dtype=float)
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    area = cross.sum() / 2
+    if abs(area) < 1e-15:
+        return float(x.mean()), float(y.mean())
+    return (float(((x + np.roll(x, -1)) * cross).sum() / (6 * area)),
+            float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)))
+
+
+def outline_coordinates(geojson: dict) -> tuple[list, list]:
+    """All rings of a FeatureCollection as one lon and one lat list, rings separated by None (for a line trace)."""
+    lons: list = []
+    lats: list = []
+    for feature in geojson["features"]:
+        for poly in _polygons_of(feature["geometry"]):
+            for ring in poly:
+                lons.extend([float(p[0]) for p in ring] + [None])
+                lats.extend([float(p[1]) for p in ring] + [None])
+    return lons, lats
+
+
+# --- figure-ready frames ---------------------------------------------------------
+
+def ortsteil_frame(table: pd.DataFrame, boundaries: OrtsteilBoundaries | None = None) -> pd.DataFrame:
+    """All 46 Ortsteile with counts (from metrics.breakdown(ds, "ortsteil", filters)), map point and population.
+
+    Columns: ortsteil_nr, ortsteil, bezirk_nr, bezirk, lat, lon, has_point, has_polygon, participants,
+    employment, vocational_training, improved_prospects, with_outcome, placement_rate, outcome_rate,
+    einwohner, stichtag, quelle, per_1000. Ortsteile without participants have 0 counts and NaN rates.
+    Without a point in the reference CSV, the centroid of an (official) polygon is used when there is one.
+    """
+    points = ortsteil_points()
+    counts = table.assign(ortsteil_nr=table["ortsteil_nr"].astype(int)).set_index("ortsteil_nr")
+    out = points[["ortsteil_nr", "ortsteil", "bezirk_nr", "bezirk", "lat", "lon"]].copy()
+    polygons = {}
+    if boundaries is not None:
+        polygons = {int(f["properties"]["ortsteil_nr"]): f["geometry"] for f in boundaries.geojson["features"]}
+    for i, nr in enumerate(out["ortsteil_nr"]):
+        if pd.isna(out.at[i, "lat"]) and nr in polygons:
+            out.at[i, "lon"], out.at[i, "lat"] = label_point(polygons[nr])
+    out["has_point"] = out["lat"].notna() & out["lon"].notna()
+    out["has_polygon"] = out["ortsteil_nr"].isin(list(polygons))
+    for column in COUNT_COLUMNS:
+        out[column] = out["ortsteil_nr"].map(counts[column]).fillna(0).astype(int).to_numpy()
+    out["placement_rate"] = metrics._rate(out["employment"] + out["vocational_training"], out["participants"])
+    out["outcome_rate"] = metrics._rate(out["with_outcome"], out["participants"])
+    pop = latest_population().set_index("ortsteil_nr")
+    out["einwohner"] = out["ortsteil_nr"].map(pop["einwohner"]).astype("Int64")
+    out["stichtag"] = out["ortsteil_nr"].map(pop["stichtag"])
+    out["quelle"] = out["ortsteil_nr"].map(pop["quelle"])
+    out["per_1000"] = per_1000(out["participants"], out["einwohner"])
+    return out
+
+
+def per_1000(participants, einwohner) -> np.ndarray:
+    """Participants per 1.000 residents (NaN where the population is not known)."""
+    pop = pd.Series(einwohner, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    return metrics._rate(np.asarray(participants, dtype=float) * 1000, pop)
+
+
+def bezirk_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per Stadtbezirk: bezirk_nr, bezirk, counts and rates summed from ortsteil_frame(), label_lon/label_lat,
+    unplaced (participants in Ortsteile without a map point) and unplaced_names."""
+    grouped = frame.groupby(["bezirk_nr", "bezirk"], sort=True)
+    out = grouped[list(COUNT_COLUMNS)].sum().reset_index()
+    out["placement_rate"] = metrics._rate(out["employment"] + out["vocational_training"], out["participants"])
+    out["outcome_rate"] = metrics._rate(out["with_outcome"], out["participants"])
+    missing = frame[~frame["has_point"]]
+    out["unplaced"] = out["bezirk_nr"].map(missing.groupby("bezirk_nr")["participants"].sum()).fillna(0).astype(int)
+    out["unplaced_names"] = out["bezirk_nr"].map(
+        missing[missing["participants"] > 0].groupby("bezirk_nr")["ortsteil"].agg(", ".join)).fillna("")
+    labels = {int(f["properties"]["bezirk_nr"]): label_point(f["geometry"]) for f in bezirke_geojson()["features"]}
+    out["label_lon"] = out["bezirk_nr"].map(lambda nr: labels.get(int(nr), (np.nan, np.nan))[0])
+    out["label_lat"] = out["bezirk_nr"].map(lambda nr: labels.get(int(nr), (np.nan, np.nan))[1])
+    return out
+
+
+def unplaced(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ortsteile with participants but no map point (they count under their Bezirk polygon)."""
+    return frame[~frame["has_point"] & (frame["participants"] > 0)].reset_index(drop=True)
+
+
+def density_frame(frame: pd.DataFrame, city_participants: int) -> pd.DataFrame:
+    """Participants per 1.000 residents where the population is known, plus the city as a whole.
+
+    Columns: ortsteil_nr (0 = city), name, participants, einwohner, stichtag, quelle, per_1000, label.
+    """
+    known = frame[frame["einwohner"].notna()]
+    rows = known[["ortsteil_nr", "ortsteil", "participants", "einwohner", "stichtag", "quelle"]].rename(
+        columns={"ortsteil": "name"})
+    city = latest_population().set_index("ortsteil_nr")
+    if CITY_NR in city.index:
+        c = city.loc[CITY_NR]
+        rows = pd.concat([rows, pd.DataFrame([{
+            "ortsteil_nr": CITY_NR, "name": T.NEIGHBOURHOOD_TEXTS["city_total"], "participants": int(city_participants),
+            "einwohner": int(c["einwohner"]), "stichtag": c["stichtag"], "quelle": c["quelle"]}])], ignore_index=True)
+    rows["einwohner"] = rows["einwohner"].astype(int)
+    rows["participants"] = rows["participants"].astype(int)
+    rows["per_1000"] = per_1000(rows["participants"], rows["einwohner"])
+    rows["label"] = [T.NEIGHBOURHOOD_TEXTS["density_label"].format(name=n, stichtag=format_date(s))
+                     for n, s in zip(rows["name"], rows["stichtag"])]
+    return rows.reset_index(drop=True)
+
+
+# --- selection -----------------------------------------------------------------
+
+def bezirk_key(bezirk_nr: int) -> str:
+    """Selection key of a Stadtbezirk ("b200")."""
+    return f"b{int(bezirk_nr)}"
+
+
+def ortsteil_key(ortsteil_nr: int) -> str:
+    """Selection key of an Ortsteil ("o202")."""
+    return f"o{int(ortsteil_nr)}"
+
+
+def place_options() -> dict[str, str]:
+    """Selection keys -> German labels: each Stadtbezirk followed by its Ortsteile, in number order."""
+    N = T.NEIGHBOURHOOD_TEXTS
+    options = {}
+    for row in places.ortsteile().itertuples():
+        if bezirk_key(row.bezirk_nr) not in options:
+            options[bezirk_key(row.bezirk_nr)] = N["option_bezirk"].format(name=row.bezirk)
+        options[ortsteil_key(row.ortsteil_nr)] = N["option_ortsteil"].format(name=row.ortsteil, nr=row.ortsteil_nr,
+                                                                             bezirk=row.bezirk)
+    return options
+
+
+def ortsteile_of(keys: Iterable[str]) -> tuple[int, ...]:
+    """Ortsteil numbers covered by selection keys (a Bezirk key stands for all its Ortsteile), sorted."""
+    table = places.ortsteile()
+    chosen: set[int] = set()
+    for key in keys:
+        kind, number = str(key)[:1], str(key)[1:]
+        if not number.isdigit():
+            continue
+        if kind == "b":
+            chosen.update(int(n) for n in table.loc[table["bezirk_nr"] == int(number), "ortsteil_nr"])
+        elif kind == "o" and int(number) in set(table["ortsteil_nr"]):
+            chosen.add(int(number))
+    return tuple(sorted(chosen))
+
+
+def normalise_keys(keys: Iterable[str]) -> list[str]:
+    """Known selection keys, each once, in option order; Ortsteile inside a selected Bezirk are dropped."""
+    keys = set(map(str, keys))
+    table = places.ortsteile().set_index("ortsteil_nr")
+    out = []
+    for key in place_options():
+        if key not in keys:
+            continue
+        if key.startswith("o") and bezirk_key(table.loc[int(key[1:]), "bezirk_nr"]) in keys:
+            continue
+        out.append(key)
+    return out
+
+
+def selection_names(keys: Iterable[str]) -> list[str]:
+    """Short German names of selection keys ("Hamborn (Stadtbezirk)" / "Marxloh")."""
+    table = places.ortsteile()
+    bezirke = dict(zip(table["bezirk_nr"].map(bezirk_key), table["bezirk"]))
+    ortsteile = dict(zip(table["ortsteil_nr"].map(ortsteil_key), table["ortsteil"]))
+    return [T.NEIGHBOURHOOD_TEXTS["option_bezirk"].format(name=bezirke[k]) if k in bezirke else ortsteile[k]
+            for k in keys if k in bezirke or k in ortsteile]
+
+
+def selection_filters(filters: Filters | None, keys: Iterable[str]) -> Filters:
+    """The page filters narrowed to the selected places (no keys: unchanged)."""
+    numbers = ortsteile_of(keys)
+    return narrow(filters, "ortsteil_nr", numbers) if numbers else (filters or Filters())
+
+
+def compare(dataset: Dataset, filters: Filters | None, groups: Mapping[str, Iterable[int]]) -> pd.DataFrame:
+    """Side by side: one row per named group of Ortsteile (summed), with headline figures and population.
+
+    Columns: area, ortsteile (tuple), participants, employment, vocational_training, improved_prospects,
+    with_outcome, placement_rate, outcome_rate, einwohner (sum, only if known for every Ortsteil), stichtag
+    (comma-separated dates), quelle, per_1000.
+    """
+    pop = latest_population().set_index("ortsteil_nr")
+    rows = []
+    for name, numbers in groups.items():
+        numbers = tuple(int(n) for n in numbers)
+        h = metrics.headline(dataset, narrow(filters, "ortsteil_nr", numbers)) if numbers else \
+            {k: 0 for k in COUNT_COLUMNS} | {"placement_rate": np.nan, "outcome_rate": np.nan}
+        known = numbers and all(n in pop.index for n in numbers)
+        einwohner = int(pop.loc[list(numbers), "einwohner"].sum()) if known else pd.NA
+        stichtag = ", ".join(sorted({format_date(pop.loc[n, "stichtag"]) for n in numbers})) if known else ""
+        quelle = "; ".join(dict.fromkeys(pop.loc[n, "quelle"] for n in numbers)) if known else ""
+        rows.append({"area": name, "ortsteile": numbers, **{k: h[k] for k in COUNT_COLUMNS},
+                     "placement_rate": h["placement_rate"], "outcome_rate": h["outcome_rate"],
+                     "einwohner": einwohner, "stichtag": stichtag, "quelle": quelle})
+    out = pd.DataFrame(rows)
+    out["einwohner"] = out["einwohner"].astype("Int64")
+    out["per_1000"] = per_1000(out["participants"], out["einwohner"])
+    return out
