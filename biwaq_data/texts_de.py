@@ -174,6 +174,7 @@ RULE_MESSAGES: dict[str, str] = {
     "birth_year_implausible": "Geburtsjahr ist unplausibel (erwartet {low}–{high}).",
     "negative_hours": "Stunden dürfen nicht negativ sein.",
     "optional_column_missing": "Spalte fehlt; alle Werte gelten als „{default}“.",
+    "optional_default_filled": "Leere Zelle; der Wert gilt als „{default}“ (die Zeile wird gezählt).",
     "unknown_column": "Unbekannte Spalte, wird nicht verwendet.",
 }
 
@@ -387,6 +388,7 @@ AUTH_CONFIG_BROKEN = ("Die Anmeldung ist falsch eingerichtet ({reason}). Aus Dat
                       "angezeigt. Bitte die Konfiguration nach docs/access.md prüfen.")
 AUTH_CONFIG_UNREADABLE = ".streamlit/secrets.toml kann nicht gelesen werden"
 AUTH_CONFIG_ROLES_WITHOUT_AUTH = "Rollen sind eingerichtet, aber der Abschnitt [auth] fehlt"
+AUTH_CONFIG_REQUIRED = "BIWAQ_REQUIRE_SIGN_IN ist gesetzt, aber der Abschnitt [auth] fehlt"
 AUTH_PAGE_REFUSED = ("Diese Seite ist für Ihre Rolle ({role}) nicht freigegeben. Bitte wählen Sie eine Seite aus der "
                      "Navigation.")
 AUTH_SIGNED_IN_AS = "Angemeldet als **{user}** · Rolle: {role}"

@@ -198,6 +198,9 @@ def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray,
             # (education "unknown", referral "other"); left as NA it would fall out of every breakdown.
             parsed = pd.Categorical(np.where(blank, col.default, np.asarray(parsed, dtype=object)),
                                     categories=col.categories)
+            label = T.CATEGORY_LABELS.get(col.name, {}).get(col.default, col.default)
+            log.add(raw, blank, header, values, T.RULE_MESSAGES["optional_default_filled"].format(default=label),
+                    "optional_default_filled", severity="warning")
         out[col.name] = parsed
     frame = pd.DataFrame(out)
     frame["source_row"] = raw.rows

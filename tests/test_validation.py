@@ -357,7 +357,11 @@ def test_unknown_column(load, fmt, table, header):
 
 def test_empty_optional_cells_take_the_default_and_stay_in_the_breakdowns(load):
     ds = load(edited([("participants", 3, "Bildungsniveau", ""), ("participants", 4, "Zugangsweg", " ")]))
-    assert ds.issues.empty
+    # the filled-in default is said, as a warning per cell, with the row as in the file
+    assert ds.issues[["row", "column", "severity", "rule"]].values.tolist() == [
+        [3, "Bildungsniveau", "warning", "optional_default_filled"],
+        [4, "Zugangsweg", "warning", "optional_default_filled"]]
+    assert "unbekannt" in ds.issues["message"].iloc[0] and "Sonstige" in ds.issues["message"].iloc[1]
     p = ds.participants.set_index("participant_id")
     assert (p.loc["TN-02", "education"], p.loc["TN-03", "referral_source"]) == ("unknown", "other")
     for attribute in ("education", "referral_source"):
@@ -366,7 +370,7 @@ def test_empty_optional_cells_take_the_default_and_stay_in_the_breakdowns(load):
 
 # --- every rule is covered ---------------------------------------------------------------
 
-COLUMN_RULES = {"optional_column_missing", "unknown_column"}
+COLUMN_RULES = {"optional_column_missing", "unknown_column", "optional_default_filled"}
 
 
 def test_every_rule_has_a_failing_fixture():
