@@ -29,15 +29,16 @@ How the protection works (rules of the Statistik der Bundesagentur für Arbeit, 
       work_or_training = employment + vocational_training
       participants = unemployed + not unemployed  unemployed = long-term + short-term unemployed
       participants = migration background + none  participants = leavers + still supported
+      (and "nicht langzeitarbeitslos" = participants - long-term unemployed, a breakdown row)
 
   A part of a withheld total is itself withheld when needed (so the total cannot be rebuilt), and a
   withheld part always gets a *sibling* as complement (one person "noch in Betreuung" hides
   "ohne Ergebnis", not the employment figure).
-* **Tables** (breakdowns, flows, monthly series, the ESF Plus indicators) - the cells of the table
-  and its totals go through :func:`privacy.suppress_counts` (primary + secondary suppression). On top
-  of that a linear-algebra check (every published figure is a linear form over the table's inner
-  cells; a withheld figure is derivable iff its form lies in the span of the published ones) makes
-  sure that
+* **Tables** (breakdowns, flows, monthly series, the ESF Plus indicator blocks category x gender)
+  - the cells of the table and its totals go through :func:`privacy.suppress_counts` (primary +
+  secondary suppression). On top of that a linear-algebra check (every published figure is a linear
+  form over the unknown counts behind the table; a withheld figure is derivable iff its form lies in
+  the span of the published ones and the published zeros) makes sure that
 
   - the **margins equal the headline**: a total the headline shows is shown, a total the headline
     withholds is withheld (so no table reveals what another hides);
@@ -52,8 +53,19 @@ How the protection works (rules of the Statistik der Bundesagentur für Arbeit, 
     show ("isolation"), so two tables sharing the same margins cannot be combined to solve for one.
 
   If a check fails, the smallest non-zero cell that repairs it is withheld as well and the
-  suppression is rerun. Rates follow the rate rule (numerator or denominator minus numerator 1 or 2)
-  and are withheld whenever their numerator or denominator is not published.
+  suppression is rerun. If what a *coarser* table publishes (plus this table's zeros) already reveals
+  a small value - e.g. a breakdown where one group holds all "ohne Ergebnis" persons pins a cell to
+  the headline figure - the coarser table withholds one more figure and the whole selection is solved
+  again (:class:`Selection`; figures are only ever added to the withheld set, so this terminates).
+  Rates follow the rate rule (numerator or denominator minus numerator 1 or 2) and are withheld
+  whenever their numerator or denominator is not published.
+* **Outcome table, services** - rules per row, see :meth:`Selection.outcome_table` and
+  :meth:`Selection.services` (e.g. a service that reached *every* participant has exactly the
+  headline's rates, so it withholds them like the headline).
+
+Tested by ``tests/test_publication.py``: for random filter selections on the sample and on small
+generated data sets an independent model of *all* tables of the selection is attacked; no withheld
+value and no 1 or 2 may be derivable (raise ``BIWAQ_DIFF_EXAMPLES`` for a deeper run).
 
 Honest limits (as in BA practice):
 
@@ -77,6 +89,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -617,8 +630,11 @@ def _grid_constraints(grid: _Grid, table: str) -> tuple[list, list]:
     return known, secret
 
 
-class Selection:
+class Selection(Mapping):
     """All tables the dashboard publishes for one selection (dataset + filters), protected together.
+
+    A Selection is also a read-only mapping of the *raw* headline figures (``sel["participants"]``,
+    ``dict(sel) == metrics.headline(dataset, filters)``), so it can stand in for the headline dict.
 
     Tables are protected from coarse to fine (headline -> breakdowns by employment status and
     long-term unemployment -> flows; headline -> Stadtbezirke -> Ortsteile; headline -> every other
@@ -717,7 +733,76 @@ class Selection:
                                              extra_values=inner[:, :3].sum(axis=1),
                                              forced_cells=self.forced.get(attribute, ()), name=attribute)
         grids["monthly"] = self._monthly_grid(status)
+        self._indicator_grids(status, grids)
         self.grids = grids
+
+    def _indicator_grids(self, status: _HeadlineStatus, grids: dict) -> None:
+        """ESF Plus indicator blocks (category x gender). Their totals are cells of the breakdowns
+        (participants per gender, employment status, age group, education, migration background) or
+        of the headline, or rows of an earlier block - and are forced to the same status there."""
+        from . import indicators as ind
+
+        counts = ind.indicator_counts(self.dataset, self.filters)
+        self._indicator_counts = counts
+        n_g = len(ind.GENDERS)
+        gender_total = [("gender", g * 5 + 4) for g in range(n_g)]
+        headline_p = ("headline", "participants")
+
+        def rows_of(table, n):
+            return [(table, r * 5 + 4) for r in range(n)]
+
+        plan = {  # block -> (sources of the total column per row, of the total row per gender, grand total)
+            "status": (rows_of("employment_status", 3), gender_total, headline_p),
+            "long_term": ([("long_term_unemployed", 4), ("headline", "short_term_unemployed")],
+                          [("ind:status", g) for g in range(n_g)], ("ind:status", 4)),
+            "age": (rows_of("age_group", 4), gender_total, headline_p),
+            "education": (rows_of("education", 4), gender_total, headline_p),
+            "third_country": ([None, None], gender_total, headline_p),
+            "foreign": (rows_of("migration_background", 2), gender_total, headline_p),
+            "leavers": ([("headline", "leavers"), ("headline", "stayers")], gender_total, headline_p),
+            "assessable": ([None, None], [("ind:leavers", g) for g in range(n_g)], ("ind:leavers", 4)),
+            "education_28": ([None, None], [("ind:leavers", g) for g in range(n_g)], ("ind:leavers", 4)),
+            "employment_28": ([None, None], [("ind:leavers", g) for g in range(n_g)], ("ind:leavers", 4)),
+            "employment_6m": ([None, None], [("ind:assessable", g) for g in range(n_g)], ("ind:assessable", 4)),
+        }
+        blocks = {**ind.OUTPUT_BLOCKS, **ind.RESULT_BLOCKS}
+
+        def is_known(source) -> bool:
+            table, cell = source
+            if table == "headline":
+                return status.known[cell] or status.values[cell] == 0
+            return not grids[table].mask.ravel()[cell]
+
+        for block, (row_sources, col_sources, grand) in plan.items():
+            keys = [k for k, _ in blocks[block]]
+            inner = np.array([counts.row(k) for k in keys], dtype=np.int64)
+            n_rows = len(keys)
+            forms = _cell_forms(n_rows, n_g, True, True).reshape(n_rows + 1, n_g + 1, -1)
+            margins = [(forms[r, n_g], src) for r, src in enumerate(row_sources)]
+            margins += [(forms[n_rows, g], src) for g, src in enumerate(col_sources)]
+            margins.append((forms[n_rows, n_g], grand))
+            known, secret, shared = [], [], []
+            for form, src in margins:
+                shared.append(form)
+                if src is None:
+                    continue
+                (known.append((form, src)) if is_known(src) else secret.append(form))
+            grids[f"ind:{block}"] = _protect_grid(inner, known=known, secret=secret, shared=shared,
+                                                  forced_cells=self.forced.get(f"ind:{block}", ()),
+                                                  name=f"ind:{block}")
+
+    def indicator_masks(self) -> dict:
+        """Suppressed flags (female, male, non_binary, unknown, total) of every ESF indicator row."""
+        from . import indicators as ind
+
+        out = {}
+        for block, rows in {**ind.OUTPUT_BLOCKS, **ind.RESULT_BLOCKS}.items():
+            mask = self.grids[f"ind:{block}"].mask
+            for r, (key, _) in enumerate(rows):
+                out[key] = mask[r].copy()
+        gender = self.grids["gender"].mask
+        out["total"] = np.append(gender[: len(ind.GENDERS), 4], not self.status.known["participants"])
+        return out
 
     def _monthly_grid(self, status: _HeadlineStatus) -> _Grid | None:
         frame = self._frames["monthly"]
@@ -745,7 +830,28 @@ class Selection:
         return _protect_grid(inner, total_col=False, known=known, secret=secret, extra=extra, extra_values=values,
                              forced_cells=self.forced.get("monthly", ()), name="monthly", max_tries=4)
 
+    # ------------------------------------------------------------------ the raw headline as a mapping
+
+    def __getitem__(self, key):
+        return self.raw[key]
+
+    def __iter__(self):
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __repr__(self) -> str:
+        return f"Selection({self.filters!r}, participants={self.raw['participants']})"
+
     # ------------------------------------------------------------------ published tables
+
+    def metric(self, name: str) -> pd.DataFrame:
+        """The unprotected metric frame behind a table: "funnel", "outcome_table", "flows", "monthly",
+        "services" or "breakdown:<attribute>" (for screens with publication mode switched off)."""
+        if name.startswith("breakdown:"):
+            return self._breakdowns[name.split(":", 1)[1]]
+        return self._frames[name]
 
     def headline(self) -> PublishedFigures:
         return _figures(self.raw, self.status)
@@ -981,6 +1087,16 @@ def _infer_attribute(frame: pd.DataFrame) -> str:
     return "provider"
 
 
+def _need_selection(selection, what: str) -> "Selection":
+    if not isinstance(selection, Selection):
+        raise TypeError(
+            f"publication.{what}: pass the Selection, not the headline dict - e.g. "
+            f"headline = publication.selection(dataset, filters) (it reads like the headline dict), then "
+            f"publication.{what}(frame, headline). All tables of one selection are protected together, which "
+            f"needs the data and the filters, not just the headline figures.")
+    return selection
+
+
 def _same(frame: pd.DataFrame, reference: pd.DataFrame, columns, what: str) -> None:
     ok = len(frame) == len(reference) and all(
         np.array_equal(frame[c].to_numpy(), reference[c].to_numpy()) for c in columns)
@@ -988,54 +1104,56 @@ def _same(frame: pd.DataFrame, reference: pd.DataFrame, columns, what: str) -> N
         raise ValueError(f"{what}: the frame does not belong to this selection (other filters or data?)")
 
 
-def publish_headline(headline) -> PublishedFigures:
-    """The press figures in publication mode (same keys as :func:`metrics.headline`).
+def publish_headline(selection: Selection) -> PublishedFigures:
+    """The press figures of the selection in publication mode (same keys as :func:`metrics.headline`).
 
-    Pass the :class:`Selection` (or call ``selection.headline()``): its headline also withholds what
-    the other tables of the selection need withheld. A bare ``metrics.headline`` dict is protected on
-    its own terms (the hierarchy in the module docstring) - fine for a figure set that is published
-    alone, not alongside the breakdowns. Counts are ints or ``pd.NA``; rates floats, ``math.nan``
-    with no participants (shown ``x``) or ``pd.NA`` when withheld (``*``).
+    Counts are ints or ``pd.NA``; rates floats, ``math.nan`` with no participants (shown ``x``) or
+    ``pd.NA`` when withheld (``*``). The headline withholds what the selection's other tables need
+    withheld too, so it takes the :class:`Selection`, not the bare dict.
     """
-    if isinstance(headline, Selection):
-        return headline.headline()
-    return _figures(headline, _headline_status(headline))
+    return _need_selection(selection, "publish_headline").headline()
 
 
 def publish_breakdown(frame: pd.DataFrame, selection: Selection, attribute: str | None = None, *,
                       with_total: bool = False) -> Published:
     """:func:`metrics.breakdown` of the selection in publication mode (attribute inferred if omitted)."""
     attribute = attribute or _infer_attribute(frame)
+    selection = _need_selection(selection, "publish_breakdown")
     _same(frame, selection._breakdowns[attribute], ("participants", *OUTCOME_COLUMNS), "publish_breakdown")
     return selection.breakdown(attribute, with_total=with_total)
 
 
 def publish_funnel(frame: pd.DataFrame, selection: Selection) -> Published:
     """:func:`metrics.funnel` in publication mode (stage counts follow the headline hierarchy)."""
+    selection = _need_selection(selection, "publish_funnel")
     _same(frame, selection._frames["funnel"], ("persons",), "publish_funnel")
     return selection.funnel()
 
 
 def publish_outcome_table(frame: pd.DataFrame, selection: Selection) -> Published:
     """:func:`metrics.outcome_table` in publication mode (see :meth:`Selection.outcome_table`)."""
+    selection = _need_selection(selection, "publish_outcome_table")
     _same(frame, selection._frames["outcome_table"], ("best_persons", "any_persons"), "publish_outcome_table")
     return selection.outcome_table()
 
 
 def publish_flows(frame: pd.DataFrame, selection: Selection) -> Published:
     """:func:`metrics.flows` in publication mode (same rows; ``persons`` NA where withheld)."""
+    selection = _need_selection(selection, "publish_flows")
     _same(frame, selection._frames["flows"], ("persons",), "publish_flows")
     return selection.flows()
 
 
 def publish_monthly(frame: pd.DataFrame, selection: Selection) -> Published:
     """:func:`metrics.monthly` in publication mode (see :meth:`Selection.monthly`)."""
+    selection = _need_selection(selection, "publish_monthly")
     _same(frame, selection._frames["monthly"], ("entries", "exits", "outcomes"), "publish_monthly")
     return selection.monthly()
 
 
 def publish_services(frame: pd.DataFrame, selection: Selection) -> Published:
     """:func:`metrics.services_summary` in publication mode (see :meth:`Selection.services`)."""
+    selection = _need_selection(selection, "publish_services")
     _same(frame, selection._frames["services"], ("persons", "records"), "publish_services")
     return selection.services()
 

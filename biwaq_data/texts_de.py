@@ -402,16 +402,18 @@ AUTH_OFF_REAL_DATA = ("Anmeldung ist nicht eingerichtet, es werden aber nicht di
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 NEIGHBOURHOOD_TEXTS: dict[str, str] = {
-    "intro": "Wo erreicht BIWAQ die Menschen? Kreise: ein Kreis je Ortsteil, Fläche ∝ Teilnehmende, Farbe = "
-             "Vermittlungsquote. Einen Kreis oder einen Stadtbezirk anklicken (Umschalt + Klick für mehrere) oder "
-             "unten in der Liste wählen; Doppelklick auf die Karte hebt die Auswahl auf.",
+    "intro": "Wo erreicht BIWAQ die Menschen? Ein Kreis je Ortsteil: Fläche ∝ Teilnehmende, Farbe = "
+             "Vermittlungsquote. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
+             "zweiter Klick nimmt ihn wieder heraus; dieselbe Auswahl geht auch über die Liste neben der Karte.",
     "map_heading": "Karte",
     "legend_bubbles": "Ortsteil (Fläche ∝ Teilnehmende)",
     "legend_empty": "Ortsteil ohne Teilnehmende",
+    "legend_bubbles_grey": "Vermittlungsquote geschützt (*)",
+    "legend_bubbles_withheld": "Zahl geschützt (*)",
     "legend_bezirke": "Stadtbezirk",
     "legend_osm_outlines": "Ortsteilgrenze (OSM, {n} von 46)",
     "legend_official": "Ortsteil (amtliche Grenze)",
-    "colorbar": "Vermitt-<br>lungsquote",
+    "colorbar": "Vermittlungsquote",
     "hover_participants": "Teilnehmende",
     "hover_per_1000": "je 1.000 Einwohner",
     "hover_per_1000_unknown": "Einwohnerzahl nicht bekannt",
@@ -420,7 +422,13 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "hover_click": "Klicken zum Auswählen",
     "map_description": "Karte von Duisburg ohne Kachel-Hintergrund: die 7 Stadtbezirke als Flächen, Ortsteilgrenzen "
                        "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Vermittlungsquote, "
-                       "Farbskala rechts). Die Tabelle enthält dieselben Zahlen je Ortsteil.",
+                       "Farbskala oben rechts; grau: Quote geschützt). Ausgewählte Quartiere sind schwarz "
+                       "umrandet. Die Tabelle enthält "
+                       "dieselben Zahlen je Ortsteil, auch für die Ortsteile ohne Kartenpunkt.",
+    "map_description_official": "Karte von Duisburg ohne Kachel-Hintergrund: alle Ortsteile mit amtlicher Grenze "
+                                "als Flächen, Farbe = Vermittlungsquote (Farbskala oben rechts; grau: geschützt, "
+                                "weiß: keine Teilnehmenden); graue Kreise: Fläche ∝ Teilnehmende. Ausgewählte "
+                                "Quartiere sind schwarz umrandet. Die Tabelle enthält dieselben Zahlen je Ortsteil.",
     "map_source": "Kartengrundlage: {attribution}, ODbL 1.0 (Stadtgrenze, Stadtbezirke, {n_osm} von 46 "
                   "Ortsteilgrenzen; Stand 2019). Ortsteilpunkte: Flächenmittelpunkte der OSM-Grenzen bzw. "
                   "Koordinaten aus Wikipedia.",
@@ -434,8 +442,8 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "official_partial": "Hinweis zu den amtlichen Ortsteilgrenzen: {details}",
     "selection_label": "Quartiere auswählen (auch per Klick auf die Karte)",
     "selection_placeholder": "ganz Duisburg",
-    "selection_help": "Stadtbezirke und Ortsteile; ein Stadtbezirk umfasst alle seine Ortsteile. "
-                      "Gleiche Auswahl wie ein Klick auf die Karte.",
+    "selection_help": "Stadtbezirke und Ortsteile; ein Stadtbezirk umfasst alle seine Ortsteile. Gleiche Auswahl "
+                      "wie Klicks auf die Karte; mit ✕ leeren.",
     "option_bezirk": "Stadtbezirk {name}",
     "option_ortsteil": "{name} ({nr}, {bezirk})",
     "selection_heading": "Auswahl: {names}",
@@ -471,7 +479,7 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
                            "Prozent, je Quartier eine Farbe.",
     "compare_persons": "Personen",
     "compare_rates": "Quoten",
-    "compare_empty_side": "(keine Auswahl)",
+    "compare_none": "Für den Vergleich in Quartier A und/oder B mindestens einen Ortsteil wählen.",
     "col_area": "Quartier",
     "col_ortsteil": "Ortsteil",
     "col_ortsteil_nr": "Ortsteil-Nr.",
@@ -511,10 +519,10 @@ OFFICIAL_BOUNDARY_ERRORS: dict[str, str] = {
     "outside": "Die Koordinaten liegen nicht in Duisburg (erwartet Längen-/Breitengrad in WGS84).",
 }
 OFFICIAL_BOUNDARY_NOTES: dict[str, str] = {
-    "skipped": "{n} Objekte ohne gültige Ortsteilnummer oder ohne Fläche übersprungen (Werte: {values}).",
-    "missing": "keine Grenze für {n} Ortsteile: {names}.",
+    "skipped": "Übersprungen, weil ohne gültige Ortsteilnummer oder ohne Fläche: {n} (Werte: {values}).",
+    "missing": "Ohne Grenze in der Datei (als Kreis gezeigt, soweit ein Punkt bekannt ist): {n} – {names}.",
     "utm": "Koordinaten aus ETRS89/UTM 32N (EPSG:25832) in Längen-/Breitengrad umgerechnet.",
-    "merged": "{n} Ortsteile bestehen aus mehreren Objekten und wurden zusammengefasst.",
+    "merged": "Ortsteile, die aus mehreren Objekten zusammengefasst wurden: {n}.",
 }
 
 # =============================================================================
@@ -537,7 +545,8 @@ PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sich
 
 DATA_PAGE_TEXTS: dict[str, str] = {
     "intro": ("Für die Datenverwaltung: welche Daten das Dashboard zeigt, neue Exporte prüfen und übernehmen, "
-              "frühere Versionen wieder aktivieren. Jeder Import bleibt als Version erhalten."),
+              "frühere Versionen wieder aktivieren. Jeder Import bleibt als Version erhalten. Die Filter der "
+              "Seitenleiste gelten auf dieser Seite nicht: gezeigt werden immer alle Datensätze."),
     # Aktive Daten
     "active_heading": "Aktive Daten",
     "active_snapshot": "Aktiv ist die Version `{id}` mit Datenstand **{datenstand}**, importiert am {created}.",
@@ -608,3 +617,148 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "override_note": ("Hinweis: Die Umgebungsvariable BIWAQ_DATA_SOURCE legt die angezeigten Daten fest; Importe "
                       "und aktivierte Versionen werden erst ohne sie angezeigt."),
 }
+
+# =============================================================================
+# --- ESF Plus indicators and press kit (issue 7, continued: indicators.py, pages/indikatoren.py, presskit.py) ---
+# =============================================================================
+
+# ESF Plus indicators (indicators.py, pages/indikatoren.py)
+ESF_OUTPUT_LABELS = {
+    "unemployed": "Arbeitslose, einschließlich Langzeitarbeitsloser",
+    "long_term_unemployed": "Langzeitarbeitslose (länger als 12 Monate arbeitslos)",
+    "inactive": "Nichterwerbstätige",
+    "employed": "Erwerbstätige, einschließlich Selbstständiger",
+    "under_18": "Teilnehmende unter 18 Jahren",
+    "18_29": "Teilnehmende von 18 bis 29 Jahren",
+    "55_plus": "Teilnehmende ab 55 Jahren",
+    "isced_0_2": "höchstens Sekundarbereich I (ISCED 0–2)",
+    "isced_3_4": "Sekundarbereich II oder postsekundär (ISCED 3–4)",
+    "isced_5_8": "tertiäre Bildung (ISCED 5–8)",
+    "third_country_national": "Drittstaatsangehörige",
+    "foreign_background": "Teilnehmende mit ausländischem Hintergrund (Migrationshintergrund)",
+    "total": "Teilnehmende insgesamt",
+}
+ESF_RESULT_LABELS = {
+    "leavers": "Ausgetretene (Austritt bis zum Datenstand)",
+    "education_28": "in schulischer oder beruflicher Bildung (Ausbildung) innerhalb von 28 Tagen nach Austritt",
+    "employment_28": "in Beschäftigung, einschließlich Selbstständigkeit, innerhalb von 28 Tagen nach Austritt",
+    "assessable_leavers": "Ausgetretene mit Austritt mindestens 6 Monate (183 Tage) vor dem Datenstand",
+    "employment_6m": "Beschäftigung bis 6 Monate nach Austritt erfasst (Näherung für „in Beschäftigung sechs "
+    "Monate nach Austritt“)",
+}
+ESF_DENOMINATORS = {
+    "leavers": "Nenner: alle Ausgetretenen",
+    "assessable_leavers": "Nenner: Ausgetretene mit Austritt mindestens 6 Monate vor dem Datenstand",
+}
+ESF_COLUMN_LABELS = {
+    "code": "Code", "indicator": "Indikator", "denominator": "Bezugsgröße (Nenner)",
+    "female": "Frauen", "male": "Männer", "non_binary": "nicht-binär", "unknown": "ohne Angabe",
+    "total": "Insgesamt",
+}
+ESF_SHEETS = {"output": "Output", "results": "Ergebnis", "notes": "Hinweise"}
+ESF_REPORT_TITLE = "BIWAQ Duisburg – ESF-Plus-Indikatoren"
+ESF_OUTPUT_TITLE = "Outputindikatoren: Teilnehmende bei Eintritt (Nenner: alle Eintritte im Zeitraum)"
+ESF_RESULT_TITLE = "Ergebnisindikatoren: Ausgetretene (Anzahl Personen)"
+ESF_RATES_TITLE = "Ergebnisindikatoren: Anteile an der jeweiligen Bezugsgröße"
+ESF_DEFINITIONS_HEADING = "Definitionen"
+ESF_FOOTNOTE_LABEL = "Fußnote"
+ESF_NOTE_PROTECTION = "Geheimhaltung"
+ESF_NOTE_CREATED = "Erstellt am"
+ESF_PROTECTED = ("Veröffentlichungsmodus: Werte 1 und 2 und daraus ableitbare Werte sind durch * ersetzt "
+                 "(Regeln der Statistik der Bundesagentur für Arbeit).")
+ESF_UNPROTECTED = "Ohne Geheimhaltung (nur für den internen Gebrauch freigegeben)."
+ESF_DEFINITIONS = {
+    "Outputindikatoren": "Personen mit Eintritt im Zeitraum, Merkmale bei Eintritt. Jede Zeile ist nach Geschlecht "
+    "aufgeteilt; „ohne Angabe“ sind Personen ohne Geschlechtsangabe, damit die Zeilen aufgehen.",
+    "Arbeitslos / langzeitarbeitslos": "bei der Agentur für Arbeit oder dem Jobcenter arbeitslos gemeldet; "
+    "langzeitarbeitslos: länger als 12 Monate arbeitslos (Angaben bei Eintritt).",
+    "Alter": "Alter bei Eintritt = Eintrittsjahr minus Geburtsjahr (das Geburtsdatum wird nicht erfasst).",
+    "ISCED": "höchster Bildungsabschluss bei Eintritt; Personen mit unbekanntem Bildungsniveau sind in keiner "
+    "ISCED-Zeile enthalten.",
+    "Drittstaatsangehörige": "Staatsangehörigkeit außerhalb der EU; Personen ohne Angabe sind nicht enthalten.",
+    "Ausländischer Hintergrund": "Migrationshintergrund laut Selbstauskunft bei Eintritt (besondere Kategorie "
+    "personenbezogener Daten nach Art. 9 DSGVO).",
+    "Ausgetretene": "Teilnehmende mit Austrittsdatum bis zum Datenstand (Nenner der Ergebnisindikatoren EECR02 und "
+    "EECR04).",
+    "Innerhalb von 28 Tagen": "ein Ergebnis (Ausbildung bzw. Beschäftigung) mit Datum ab Eintritt und höchstens 28 "
+    "Tage nach dem Austritt; ein Ergebnis am 28. Tag zählt, am 29. Tag nicht. Für Austritte in den letzten 28 Tagen "
+    "vor dem Datenstand ist das Zeitfenster noch nicht abgeschlossen.",
+    "Sechs Monate nach Austritt": "Die Daten erfassen den Beginn einer Beschäftigung, nicht ob sie sechs Monate nach "
+    "dem Austritt noch besteht. Gezählt wird daher eine Beschäftigung mit Datum ab Eintritt und höchstens 183 Tage "
+    "nach dem Austritt, nur für Ausgetretene mit Austritt mindestens 183 Tage vor dem Datenstand (Nenner). Es ist "
+    "eine Näherung für EECR05.",
+    "Codes": "Nummerierung der gemeinsamen ESF-Plus-Indikatoren (VO (EU) 2021/1057, Anhang I; EECO = Output, "
+    "EECR = Ergebnis).",
+}
+ESF_PAGE_INTRO = ("Gemeinsame Indikatoren des ESF Plus für die gewählten Teilnehmenden, jeweils nach Geschlecht. "
+                  "Outputindikatoren beziehen sich auf alle Eintritte, Ergebnisindikatoren auf die Ausgetretenen.")
+ESF_PUBLICATION_TOGGLE = "Veröffentlichungsmodus (Geheimhaltung)"
+ESF_PUBLICATION_HELP = ("Ersetzt Werte 1 und 2 und daraus ableitbare Werte durch *. Der Excel-Bericht ist immer "
+                        "geschützt, außer der Betrieb erlaubt es ausdrücklich (BIWAQ_ALLOW_UNPROTECTED_EXPORTS).")
+ESF_UNPROTECTED_WARNING = "Veröffentlichungsmodus ist aus: Diese Zahlen nicht weitergeben."
+ESF_DOWNLOAD = "Indikatorenbericht (Excel) herunterladen"
+ESF_OUTPUT_HEADING = "Outputindikatoren (bei Eintritt)"
+ESF_RESULT_HEADING = "Ergebnisindikatoren (Ausgetretene)"
+ESF_RATES_HEADING = "Anteile an der Bezugsgröße"
+ESF_OUTPUT_CAPTION = "Nenner: alle Teilnehmenden mit Eintritt im Zeitraum ({n})."
+ESF_RESULT_CAPTION = ("Nenner EECR02 und EECR04: alle Ausgetretenen ({leavers}). Nenner EECR05: Ausgetretene mit "
+                      "Austritt mindestens 6 Monate vor dem Datenstand ({assessable}).")
+ESF_DEFINITIONS_EXPANDER = "Definitionen der Indikatoren"
+
+# Press kit (presskit.py)
+PRESSKIT_TITLE = "BIWAQ Duisburg – Pressemappe"
+PRESSKIT_SHEETS = {"figures": "Kennzahlen", "definitions": "Definitionen", "notes": "Hinweise"}
+PRESSKIT_FIGURE_HEADERS = ("Kennzahl", "Wert", "Einheit", "Definition")
+PRESSKIT_UNIT_PERSONS = "Personen"
+PRESSKIT_UNIT_RATE = "Prozent"
+PRESSKIT_BREAKDOWN_TITLE = "Teilnehmende und Ergebnisse nach"
+PRESSKIT_GROUP_LABELS = {"ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "gender": "Geschlecht",
+                         "age_group": "Altersgruppe bei Eintritt", "employment_status": "Erwerbsstatus bei Eintritt",
+                         "migration_background": "Migrationshintergrund"}
+PRESSKIT_COLUMN_LABELS = {
+    "participants": "Teilnehmende", "share": "Anteil an allen Teilnehmenden", "employment": "in Beschäftigung",
+    "vocational_training": "in Ausbildung", "improved_prospects": "verbesserte Perspektive",
+    "with_outcome": "mit Ergebnis", "placement_rate": "Vermittlungsquote", "outcome_rate": "Ergebnisquote",
+}
+PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Vermittlungsquote = (Beschäftigung "
+                           "+ Ausbildung) ÷ Teilnehmende der Gruppe; Nenner: alle Eintritte der Gruppe. "
+                           "x = nicht sinnvoll (keine Teilnehmenden).")
+PRESSKIT_DEFINITION_HEADERS = ("Kennzahl", "Definition")
+PRESSKIT_EXTRA_DEFINITIONS = {
+    "Zeitraum": "bezieht sich auf das Eintrittsdatum; Ergebnisse werden bis zum Datenstand gezählt.",
+    "* (Geheimhaltung)": "Werte von 1 oder 2 und Werte, aus denen sie sich errechnen ließen, sind durch * ersetzt "
+    "(Regeln der Statistik der Bundesagentur für Arbeit). 0 wird angezeigt.",
+    "x": "Quote nicht sinnvoll, weil es keine Teilnehmenden gibt.",
+}
+PRESSKIT_PROTECTION = "Geheimhaltung"
+PRESSKIT_FOOTNOTE = "Fußnote"
+PRESSKIT_OF_ALL = "aller"
+PRESSKIT_OUTCOMES_HEADING = "Ergebnisse je Person"
+PRESSKIT_OUTCOMES_CAPTION = ("Personen nach ihrem besten Ergebnis (Beschäftigung, Ausbildung, verbesserte "
+                             "Perspektive); jede Person zählt einmal.")
+PRESSKIT_FUNNEL_HEADING = "Vom Eintritt zum Ergebnis"
+PRESSKIT_FUNNEL_CAPTION = ("Alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder Ausbildung, davon in "
+                           "Arbeit; Prozent: Anteil an allen Unterstützten.")
+PRESSKIT_SANKEY_HEADING = "Von der Ausgangslage zum Ergebnis"
+PRESSKIT_SANKEY_CAPTION = ("Personen vom Erwerbsstatus bei Eintritt zu ihrem besten Ergebnis, einschließlich "
+                           "„noch in Betreuung“ und „ohne Ergebnis“; in Klammern die Zahl der Personen.")
+PRESSKIT_FLOWS_HIDDEN = "Geheim gehaltene Flüsse (*) sind nicht dargestellt."
+PRESSKIT_NO_FLOWS = "Keine darstellbaren Flüsse für diese Auswahl."
+PRESSKIT_NO_QUOTE = ("Kein zitierfähiger Text: Für diese Auswahl sind einzelne Kennzahlen aus Gründen der "
+                     "Geheimhaltung nicht veröffentlichbar (*).")
+PRESSKIT_PROTECTION_NOTE = ("Alle Zahlen im Veröffentlichungsmodus: Werte von 1 oder 2 und daraus errechenbare Werte "
+                            "sind durch * ersetzt. Zeitraum bezieht sich auf das Eintrittsdatum; Ergebnisse werden "
+                            "bis zum Datenstand gezählt.")
+PRESSKIT_NO_CHROMIUM = ("Der PDF-Bericht kann auf diesem Server nicht erzeugt werden: Chromium ist nicht installiert. "
+                        "Bitte den Betrieb bitten, das Debian-Paket „chromium“ zu installieren (oder den Pfad in "
+                        "BIWAQ_CHROMIUM anzugeben). Die Excel-Pressemappe funktioniert weiterhin.")
+PRESSKIT_CHROMIUM_FAILED = ("Der PDF-Bericht konnte nicht erzeugt werden (Chromium: {reason}). Bitte später erneut "
+                            "versuchen; die Excel-Pressemappe funktioniert weiterhin.")
+PRESSKIT_OF_PREVIOUS = "der Vorstufe"
+
+# --- press kit buttons (Überblick) ------------------------------------------
+PRESSKIT_HEADING = "Pressemappe"
+PRESSKIT_HELP = ("Excel-Arbeitsmappe mit Kennzahlen, Aufschlüsselungen, Definitionen und Fußnote sowie ein "
+                 "druckfertiger A4-Bericht (PDF) von Überblick und Wirkung – immer im Veröffentlichungsmodus.")
+PRESSKIT_XLSX = "Pressemappe (Excel)"
+PRESSKIT_PDF = "Pressebericht (PDF)"

@@ -8,9 +8,12 @@ from biwaq_data.describe import describe_filters
 from biwaq_data.filters import narrow
 from ui import charts
 from ui.components import chart_card, metric_cards, page_header, stop_if_empty
+from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import show
 from ui.sidebar import current_filters
+
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
 DIMENSIONS = {
     "ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "employment_status": "Erwerbsstatus bei Eintritt",
@@ -28,7 +31,7 @@ dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["breakdown"], dataset, filters,
                    intro="Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen "
                    "einzugrenzen. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.")
-headline = metrics.headline(dataset, filters)
+headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 
 dimension = st.segmented_control("Aufschlüsseln nach", list(DIMENSIONS), format_func=DIMENSIONS.get,
@@ -49,7 +52,7 @@ if picked:
     selected = narrow(filters, "ortsteil_nr" if dimension == "ortsteil" else dimension, keys)
     st.subheader(f"Auswahl: {', '.join(picked)}")
     st.caption("; ".join(describe_filters(selected)))
-    selected_headline = metrics.headline(dataset, selected)
+    selected_headline = publication.selection(dataset, selected)
     metric_cards(selected_headline,
                  ["participants", "employment", "vocational_training", "improved_prospects", "placement_rate",
                   "long_term_unemployed", "migration_background", "outcome_rate"])

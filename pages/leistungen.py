@@ -6,9 +6,12 @@ from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, page_header, stop_if_empty
+from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import show
 from ui.sidebar import current_filters
+
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
 COLUMNS = {"label": ("Leistung", "text"), "persons": ("Personen", "int"), "records": ("Einträge", "int"),
            "hours_total": ("Stunden gesamt", "number"), "hours_per_person": ("Stunden je Person", "number"),
@@ -18,7 +21,7 @@ dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["services"], dataset, filters,
                    intro="Eine Person mit mehreren Leistungen zählt bei jeder Leistung; die Personen ergeben "
                    "daher zusammen mehr als die Teilnehmenden. Quoten: Nenner sind die Personen mit dieser Leistung.")
-headline = metrics.headline(dataset, filters)
+headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 summary = show(metrics.services_summary(dataset, filters), publication.publish_services, headline)
 

@@ -3,15 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import metrics, publication
+from biwaq_data import metrics, presskit, publication
 from biwaq_data import texts_de as T
 from biwaq_data.describe import quote
-from ui import charts
-from ui.components import chart_card, download_buttons, metric_cards, page_header, stop_if_empty
+from ui.components import download_buttons, metric_cards, page_header, stop_if_empty
+from ui.cards import outcome_card
+from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import figures as published_figures
-from ui.publication import force_on, show
+from ui.publication import force_on
 from ui.sidebar import current_filters
+
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
 CARDS = ["participants", "unemployed", "long_term_unemployed", "migration_background",
          "employment", "vocational_training", "improved_prospects", "placement_rate"]
@@ -19,7 +22,7 @@ CARDS = ["participants", "unemployed", "long_term_unemployed", "migration_backgr
 force_on()  # press figures: always in publication mode
 dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["overview"], dataset, filters)
-headline = metrics.headline(dataset, filters)
+headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 
 metric_cards(headline, CARDS)
@@ -32,13 +35,7 @@ st.caption(T.QUOTE_HELP)
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Ergebnisse je Person")
-    outcomes = show(metrics.outcome_table(dataset, filters), publication.publish_outcome_table, headline)
-    chart_card(charts.outcome_bars(outcomes.frame), outcomes,
-               {"label": ("Ergebnis", "text"), "best_persons": ("Personen (bestes Ergebnis)", "int"),
-                "share": ("Anteil an allen Teilnehmenden", "pct")},
-               description="Säulen: Personen nach ihrem besten Ergebnis (Beschäftigung, Ausbildung, verbesserte "
-               "Perspektive); jede Person zählt einmal.", filename="biwaq_ergebnisse", key="overview_outcomes",
-               meta=meta)
+    outcome_card(dataset, filters, headline, meta, key="overview_outcomes")
 with right:
     st.subheader("Kennzahlen herunterladen")
     protected = published_figures(headline)
@@ -51,6 +48,19 @@ with right:
     })
     st.caption("Alle Kennzahlen mit Definition, Datenstand, Zeitraum und Filtern als CSV oder Excel.")
     download_buttons({"Kennzahlen": figures}, meta, "biwaq_kennzahlen", key="overview_figures")
+    st.subheader(T.PRESSKIT_HEADING)
+    st.caption(T.PRESSKIT_HELP)
+    kit_xlsx, kit_pdf = st.columns(2)
+    kit_xlsx.download_button(T.PRESSKIT_XLSX, lambda: presskit.presskit_excel(dataset, filters, meta),
+                             file_name="biwaq_pressemappe.xlsx", icon=":material/table_view:", on_click="ignore",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             key="presskit_xlsx")
+    if presskit.unavailable_reason():
+        kit_pdf.warning(presskit.unavailable_reason())
+    else:
+        kit_pdf.download_button(T.PRESSKIT_PDF, lambda: presskit.presskit_pdf(dataset, filters, meta),
+                                file_name="biwaq_pressebericht.pdf", mime="application/pdf", on_click="ignore",
+                                icon=":material/picture_as_pdf:", key="presskit_pdf")
     with st.expander(T.DEFINITION + "en", icon=":material/info:"):
         for key in CARDS + ["with_outcome"]:
             st.markdown(f"**{T.METRIC_LABELS[key]}**: {T.METRIC_DEFINITIONS[key]}")

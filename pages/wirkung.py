@@ -6,13 +6,17 @@ from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, metric_cards, page_header, stop_if_empty
+from ui.cards import outcome_card
+from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import show
 from ui.sidebar import current_filters
 
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
+
 dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["impact"], dataset, filters)
-headline = metrics.headline(dataset, filters)
+headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 metric_cards(headline, ["participants", "with_outcome", "placement_rate", "outcome_rate"])
 
@@ -28,14 +32,7 @@ with left:
                key="impact_funnel", meta=meta)
 with right:
     st.subheader("Bestes Ergebnis je Person")
-    outcomes = show(metrics.outcome_table(dataset, filters), publication.publish_outcome_table, headline)
-    chart_card(charts.outcome_bars(outcomes.frame), outcomes,
-               {"label": ("Ergebnis", "text"), "best_persons": ("Personen (bestes Ergebnis)", "int"),
-                "any_persons": ("Personen mit diesem Ergebnis (auch zusätzlich)", "int"),
-                "share": ("Anteil an allen Teilnehmenden", "pct")},
-               description="Säulen: Personen nach bestem Ergebnis. Die Tabelle zeigt zusätzlich, wie viele Personen "
-               "ein Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).",
-               filename="biwaq_ergebnisse", key="impact_outcomes", meta=meta)
+    outcome_card(dataset, filters, headline, meta, key="impact_outcomes")
 
 st.subheader("Von der Ausgangslage zum Ergebnis")
 flows = show(metrics.flows(dataset, filters), publication.publish_flows, headline)

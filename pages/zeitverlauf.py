@@ -6,9 +6,12 @@ from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, metric_cards, page_header, stop_if_empty
+from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import show
 from ui.sidebar import current_filters
+
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
 COLUMNS = {"month": ("Monat", "date"), "entries": ("Eintritte", "int"), "exits": ("Austritte", "int"),
            "active": ("aktiv am Monatsende", "int"), "outcomes": ("Personen mit erstem Ergebnis", "int"),
@@ -16,7 +19,7 @@ COLUMNS = {"month": ("Monat", "date"), "entries": ("Eintritte", "int"), "exits":
 
 dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["trends"], dataset, filters)
-headline = metrics.headline(dataset, filters)
+headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 metric_cards(headline, ["participants", "leavers", "in_support", "with_outcome"])
 series = show(metrics.monthly(dataset, filters), publication.publish_monthly, headline)

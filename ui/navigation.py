@@ -32,6 +32,9 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/aufschluesselung.py", "breakdown", ":material/bar_chart:", ("analyst", "data_manager")),
     PageSpec("pages/zeitverlauf.py", "trends", ":material/timeline:", ("analyst", "data_manager")),
     PageSpec("pages/leistungen.py", "services", ":material/handshake:", ("analyst", "data_manager")),
+    PageSpec("pages/indikatoren.py", "indicators", ":material/assignment:", ("analyst", "data_manager")),
+    PageSpec("pages/quartiere.py", "neighbourhoods", ":material/map:", ("analyst", "data_manager")),
+    PageSpec("pages/daten.py", "data", ":material/upload_file:", ("data_manager",)),
 ]
 
 

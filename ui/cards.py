@@ -1,0 +1,22 @@
+"""Chart cards shown on more than one page."""
+
+from __future__ import annotations
+
+from biwaq_data import Dataset, Filters, metrics, publication
+from ui import charts
+from ui.components import chart_card
+from ui.publication import show
+
+OUTCOME_COLUMNS = {"label": ("Ergebnis", "text"), "best_persons": ("Personen (bestes Ergebnis)", "int"),
+                   "any_persons": ("Personen mit diesem Ergebnis (auch zusätzlich)", "int"),
+                   "share": ("Anteil an allen Teilnehmenden", "pct")}
+
+
+def outcome_card(dataset: Dataset, filters: Filters, headline: dict, meta: dict[str, str], key: str) -> None:
+    """Persons by best outcome (bars), with the persons who reached each outcome at all in the table."""
+    outcomes = show(metrics.outcome_table(dataset, filters), publication.publish_outcome_table, headline)
+    chart_card(charts.outcome_bars(outcomes.frame), outcomes, OUTCOME_COLUMNS,
+               description="Säulen: Personen nach bestem Ergebnis (Beschäftigung, Ausbildung, verbesserte "
+               "Perspektive); jede Person zählt einmal. Die Tabelle zeigt zusätzlich, wie viele Personen ein "
+               "Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).",
+               filename="biwaq_ergebnisse", key=key, meta=meta)
