@@ -97,6 +97,9 @@ def wait_for_app(page, timeout: float = 60_000) -> None:
     page.wait_for_selector('[data-testid="stMain"]', timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stMain\"] h1').length > 0",
+        " && document.querySelectorAll('[data-testid=\"stMain\"] h1').length > 0"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+        " && [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+        "      .every(c => c.querySelector('.main-svg'))",
         timeout=timeout)
     page.wait_for_timeout(800)  # let plotly finish drawing

@@ -62,11 +62,13 @@ def test_sidebar_filter_click_changes_figures(server):
     with browser_page() as page:
         page.goto(server)
         wait_for_app(page)
-        page.get_by_text("mit", exact=True).first.click()  # Migrationshintergrund: mit
-        page.wait_for_url(re.compile(r"migration="), timeout=30_000)
-        wait_for_app(page)
-        first_card = page.locator('[data-testid="stMetricValue"]').first.inner_text()
-        assert first_card.strip() == "735"
+        group = page.locator('[data-testid="stButtonGroup"]', has_text="ohne").first
+        group.get_by_text("mit", exact=True).click()  # Migrationshintergrund: mit
+        page.wait_for_url(re.compile(r"migration=mit"), timeout=30_000)
+        first_card = page.locator('[data-testid="stMetricValue"]').first
+        page.wait_for_function("el => el.innerText.trim() !== '827'", arg=first_card.element_handle(),
+                               timeout=30_000)
+        assert first_card.inner_text().strip() == "735"
 
 
 def test_reset_button_clears_url_filters(server):

@@ -52,8 +52,9 @@ def funnel(frame: pd.DataFrame) -> go.Figure:
     """Funnel of metrics.funnel(): persons per stage, % of initial and of the previous stage."""
     fig = go.Figure(go.Funnel(
         y=frame["label"], x=frame["persons"],
-        texttemplate="%{x:,}<br>%{customdata[0]:.1f} % aller<br>%{customdata[1]:.1f} % der Vorstufe",
-        textposition="inside", insidetextfont=dict(color="white"),
+        texttemplate="%{x:,} · %{customdata[0]:.1f} %", textfont=dict(size=13), insidetextfont=dict(color="white"),
+        # wide stages carry their text inside, narrow ones beside the bar
+        textposition=["inside" if share >= 0.35 else "outside" for share in frame["share_of_initial"].fillna(0)],
         marker=dict(color=FUNNEL_COLOURS[: len(frame)]),
         customdata=frame[["share_of_initial", "share_of_previous"]].to_numpy() * 100,
         hovertemplate="<b>%{y}</b><br>%{x:,} Personen<br>" + T.SHARE_OF_INITIAL + ": %{customdata[0]:.1f} %<br>"
@@ -66,7 +67,8 @@ def funnel(frame: pd.DataFrame) -> go.Figure:
 def outcome_bars(frame: pd.DataFrame) -> go.Figure:
     """Persons by best outcome (metrics.outcome_table), one bar and colour per outcome."""
     fig = go.Figure(go.Bar(
-        x=frame["label"], y=frame["best_persons"], marker_color=[COLOURS[k] for k in frame["outcome"]],
+        x=[label.replace(" ", "<br>") for label in frame["label"]], y=frame["best_persons"],
+        marker_color=[COLOURS[k] for k in frame["outcome"]],
         text=_labels(frame["best_persons"]), textposition="outside", customdata=frame["share"] * 100,
         hovertemplate="<b>%{x}</b><br>%{y:,} Personen<br>%{customdata:.1f} % aller Teilnehmenden<extra></extra>",
     ))
@@ -82,9 +84,10 @@ def sankey(frame: pd.DataFrame) -> go.Figure:
     targets = [OUTCOME_LABELS[k] for k in BEST_OUTCOMES if k in set(frame["target"])]
     target_keys = [k for k in BEST_OUTCOMES if k in set(frame["target"])]
     nodes = sources + targets
+    node_text = dict(textfont=dict(color="#1F1F1F", size=13, shadow="none"))
     index = {label: i for i, label in enumerate(nodes)}
     fig = go.Figure(go.Sankey(
-        arrangement="snap",
+        arrangement="snap", **node_text,
         node=dict(label=nodes, pad=18, thickness=16,
                   color=["#6E6E6E"] * len(sources) + [COLOURS[k] for k in target_keys],
                   hovertemplate="%{label}: %{value:,} Personen<extra></extra>"),
