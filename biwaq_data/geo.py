@@ -23,9 +23,9 @@ import pandas as pd
 
 from . import metrics, places
 from . import texts_de as T
-from .dataset import Dataset
 from .filters import Filters, narrow
 from .formatting import format_date
+from .publication import Published
 
 REFERENCE_DIR = places.REFERENCE_DIR
 BEZIRKE_FILE = REFERENCE_DIR / "duisburg_stadtbezirke_osm.geojson"
@@ -240,6 +240,7 @@ def normalise_official(path: str | Path, prop: str = DEFAULT_PROPERTY) -> tuple[
     missing = [n for n in table.index if n not in polygons]
     if missing:
         names = ", ".join(f"{table.loc[n, 'ortsteil']} ({n})" for n in missing[:12])
+        names += " …" if len(missing) > 12 else ""
         notes.append(T.OFFICIAL_BOUNDARY_NOTES["missing"].format(n=len(missing), names=names))
     return _collection(out), tuple(sorted(polygons)), tuple(notes)
 
@@ -320,6 +321,107 @@ def label_point(geometry: dict) -> tuple[float, float]:
             float(((y + np.roll(y, -1)) * cross).sum() / (6 * area)))
 
 
+def _inside(x: np.ndarray, y: np.ndarray, ring: list) -> np.ndarray:
+    """Ray casting: which of the points (x, y) lie inside the ring."""
+    rx = np.asarray([p[0] for p in ring], dtype=float)
+    ry = np.asarray([p[1] for p in ring], dtype=float)
+    x1, y1, x2, y2 = rx, ry, np.roll(rx, -1), np.roll(ry, -1)
+    inside = np.zeros(len(x), dtype=bool)
+    for ax, ay, bx, by in zip(x1, y1, x2, y2):
+        crosses = ((ay > y) != (by > y)) & (x < (bx - ax) * (y - ay) / np.where(by == ay, 1e-12, by - ay) + ax)
+        inside ^= crosses
+    return inside
+
+
+def _distance_to_ring(x: np.ndarray, y: np.ndarray, ring: list) -> np.ndarray:
+    rx = np.asarray([p[0] for p in ring], dtype=float)
+    ry = np.asarray([p[1] for p in ring], dtype=float)
+    ax, ay, bx, by = rx[:-1], ry[:-1], rx[1:], ry[1:]
+    dx, dy = bx - ax, by - ay
+    length = np.where(dx * dx + dy * dy == 0, 1e-18, dx * dx + dy * dy)
+    t = np.clip(((x[:, None] - ax) * dx + (y[:, None] - ay) * dy) / length, 0, 1)
+    return np.sqrt((ax + t * dx - x[:, None]) ** 2 + (ay + t * dy - y[:, None]) ** 2).min(axis=1)
+
+
+def free_label_point(geometry: dict, obstacles: np.ndarray, grid: int = 28,
+                     side: str | None = None) -> tuple[float, float]:
+    """(lon, lat) inside the largest polygon, as far as possible from its edge and from the obstacle points.
+
+    side "west"/"east" keeps to that half of the polygon (seen from its centroid). Distances are planar with
+    longitude scaled by cos(latitude). obstacles: array of shape (n, 2) of lon/lat.
+    """
+    ring = max((poly[0] for poly in _polygons_of(geometry)), key=lambda r: abs(_signed_area(r)))
+    rx = np.asarray([p[0] for p in ring], dtype=float)
+    ry = np.asarray([p[1] for p in ring], dtype=float)
+    gx, gy = np.meshgrid(np.linspace(rx.min(), rx.max(), grid), np.linspace(ry.min(), ry.max(), grid))
+    x, y = gx.ravel(), gy.ravel()
+    keep = _inside(x, y, ring)
+    if side is not None:
+        centre = label_point({"type": "Polygon", "coordinates": [ring]})[0]
+        half = keep & ((x <= centre) if side == "west" else (x >= centre))
+        keep = half if half.any() else keep
+    if not keep.any():
+        return label_point(geometry)
+    x, y = x[keep], y[keep]
+    k = math.cos(math.radians(float(ry.mean())))
+    scaled = [[p[0] * k, p[1]] for p in ring]
+    edge = _distance_to_ring(x * k, y, scaled)
+    if len(obstacles):
+        ox, oy = obstacles[:, 0] * k, obstacles[:, 1]
+        distance = np.sqrt((x[:, None] * k - ox) ** 2 + (y[:, None] - oy) ** 2)
+        if side is not None:
+            # The leader line runs horizontally from the point to the city edge; points near that corridor (and
+            # their names, written beside them) must keep their height distance from it.
+            reach = CORRIDOR_REACH * k
+            if side == "east":
+                ahead = ox[None, :] >= x[:, None] * k - reach
+            else:
+                ahead = ox[None, :] <= x[:, None] * k + reach
+            distance = np.where(ahead, np.minimum(distance, np.abs(y[:, None] - oy[None, :])), distance)
+        near = distance.min(axis=1)
+    else:
+        near = np.full(len(x), np.inf)
+    best = int(np.argmax(np.minimum(edge * 1.5, near)))
+    return float(x[best]), float(y[best])
+
+
+CORRIDOR_REACH = 0.04  # degrees of longitude behind the anchor that an Ortsteil name may extend into
+CALLOUT_OFFSET = 0.012  # degrees of longitude between the city edge and a Bezirk name
+CALLOUT_GAP = 0.024     # minimum vertical distance (degrees of latitude) between names on one side
+
+
+@lru_cache(maxsize=1)
+def bezirk_callouts() -> pd.DataFrame:
+    """Where to write the Stadtbezirk names: outside the city, west or east (the side the Bezirk lies on),
+    with a leader line to a point inside the Bezirk that is clear of the Ortsteil points.
+
+    Columns: bezirk_nr, side, label_lon, label_lat (outside), anchor_lon, anchor_lat (inside). Stable: it does
+    not depend on the data, so names never move when filters change.
+    """
+    points = ortsteil_points().dropna(subset=["lat", "lon"])[["lon", "lat"]].to_numpy(dtype=float)
+    features = bezirke_geojson()["features"]
+    lons, _ = outline_coordinates(bezirke_geojson())
+    lons = [v for v in lons if v is not None]
+    west, east = min(lons), max(lons)
+    centre = (west + east) / 2
+    rows = []
+    for f in features:
+        side = "west" if label_point(f["geometry"])[0] < centre else "east"
+        ax, ay = free_label_point(f["geometry"], points, side=side)
+        rows.append({"bezirk_nr": int(f["properties"]["bezirk_nr"]), "side": side, "anchor_lon": ax,
+                     "anchor_lat": ay, "label_lon": west - CALLOUT_OFFSET if side == "west" else east + CALLOUT_OFFSET,
+                     "label_lat": ay})
+    out = pd.DataFrame(rows)
+    for side in ("west", "east"):  # push names apart from the top down
+        part = out[out["side"] == side].sort_values("label_lat", ascending=False)
+        previous = None
+        for i in part.index:
+            if previous is not None and previous - out.at[i, "label_lat"] < CALLOUT_GAP:
+                out.at[i, "label_lat"] = previous - CALLOUT_GAP
+            previous = out.at[i, "label_lat"]
+    return out.sort_values("bezirk_nr").reset_index(drop=True)
+
+
 def outline_coordinates(geojson: dict) -> tuple[list, list]:
     """All rings of a FeatureCollection as one lon and one lat list, rings separated by None (for a line trace)."""
     lons: list = []
@@ -334,13 +436,20 @@ def outline_coordinates(geojson: dict) -> tuple[list, list]:
 
 # --- figure-ready frames ---------------------------------------------------------
 
-def ortsteil_frame(table: pd.DataFrame, boundaries: OrtsteilBoundaries | None = None) -> pd.DataFrame:
-    """All 46 Ortsteile with counts (from metrics.breakdown(ds, "ortsteil", filters)), map point and population.
+def _count_values(series: pd.Series) -> np.ndarray:
+    """Counts as floats: NaN where a figure is withheld (publication mode)."""
+    return pd.Series(series).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
+
+def ortsteil_frame(table: pd.DataFrame, boundaries: OrtsteilBoundaries | None = None) -> pd.DataFrame:
+    """All 46 Ortsteile with counts, map point and population.
+
+    table: metrics.breakdown(ds, "ortsteil", filters), or its published version (counts NaN/NA where withheld).
     Columns: ortsteil_nr, ortsteil, bezirk_nr, bezirk, lat, lon, has_point, has_polygon, participants,
-    employment, vocational_training, improved_prospects, with_outcome, placement_rate, outcome_rate,
-    einwohner, stichtag, quelle, per_1000. Ortsteile without participants have 0 counts and NaN rates.
-    Without a point in the reference CSV, the centroid of an (official) polygon is used when there is one.
+    employment, vocational_training, improved_prospects, with_outcome (floats; NaN = withheld), placement_rate,
+    outcome_rate (from the table), einwohner, stichtag, quelle, per_1000. Ortsteile not in the table have no
+    participants (0, rates NaN). Without a point in the reference CSV, the centre of an (official) polygon is
+    used when there is one.
     """
     points = ortsteil_points()
     counts = table.assign(ortsteil_nr=table["ortsteil_nr"].astype(int)).set_index("ortsteil_nr")
@@ -353,10 +462,12 @@ def ortsteil_frame(table: pd.DataFrame, boundaries: OrtsteilBoundaries | None = 
             out.at[i, "lon"], out.at[i, "lat"] = label_point(polygons[nr])
     out["has_point"] = out["lat"].notna() & out["lon"].notna()
     out["has_polygon"] = out["ortsteil_nr"].isin(list(polygons))
+    present = out["ortsteil_nr"].isin(counts.index).to_numpy()
+    rows = counts.reindex(out["ortsteil_nr"])
     for column in COUNT_COLUMNS:
-        out[column] = out["ortsteil_nr"].map(counts[column]).fillna(0).astype(int).to_numpy()
-    out["placement_rate"] = metrics._rate(out["employment"] + out["vocational_training"], out["participants"])
-    out["outcome_rate"] = metrics._rate(out["with_outcome"], out["participants"])
+        out[column] = np.where(present, _count_values(rows[column]), 0.0)
+    for column in ("placement_rate", "outcome_rate"):
+        out[column] = _count_values(rows[column])
     pop = latest_population().set_index("ortsteil_nr")
     out["einwohner"] = out["ortsteil_nr"].map(pop["einwohner"]).astype("Int64")
     out["stichtag"] = out["ortsteil_nr"].map(pop["stichtag"])
@@ -366,37 +477,47 @@ def ortsteil_frame(table: pd.DataFrame, boundaries: OrtsteilBoundaries | None = 
 
 
 def per_1000(participants, einwohner) -> np.ndarray:
-    """Participants per 1.000 residents (NaN where the population is not known)."""
+    """Participants per 1.000 residents (NaN where the population is not known or participants withheld)."""
     pop = pd.Series(einwohner, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
-    return metrics._rate(np.asarray(participants, dtype=float) * 1000, pop)
+    return metrics._rate(_count_values(pd.Series(participants)) * 1000, pop)
 
 
-def bezirk_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per Stadtbezirk: bezirk_nr, bezirk, counts and rates summed from ortsteil_frame(), label_lon/label_lat,
-    unplaced (participants in Ortsteile without a map point) and unplaced_names."""
-    grouped = frame.groupby(["bezirk_nr", "bezirk"], sort=True)
-    out = grouped[list(COUNT_COLUMNS)].sum().reset_index()
-    out["placement_rate"] = metrics._rate(out["employment"] + out["vocational_training"], out["participants"])
-    out["outcome_rate"] = metrics._rate(out["with_outcome"], out["participants"])
+def bezirk_frame(frame: pd.DataFrame, bezirk_table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per Stadtbezirk: bezirk_nr, bezirk, counts and rates, unplaced (participants in Ortsteile without a map
+    point, NaN if withheld), unplaced_names, and where its name goes (bezirk_callouts()).
+
+    bezirk_table: metrics.breakdown(ds, "bezirk", filters) or its published version; without it the Ortsteile
+    are summed (only correct when nothing is withheld).
+    """
+    out = frame.groupby(["bezirk_nr", "bezirk"], sort=True)[list(COUNT_COLUMNS)].sum(min_count=1).reset_index()
+    if bezirk_table is not None:
+        table = bezirk_table.set_index(bezirk_table["key"].astype(str))
+        for column in (*COUNT_COLUMNS, "placement_rate", "outcome_rate"):
+            out[column] = _count_values(table[column].reindex(out["bezirk"]))
+    else:
+        out[list(COUNT_COLUMNS)] = out[list(COUNT_COLUMNS)].fillna(0)
+        out["placement_rate"] = metrics._rate(out["employment"] + out["vocational_training"], out["participants"])
+        out["outcome_rate"] = metrics._rate(out["with_outcome"], out["participants"])
     missing = frame[~frame["has_point"]]
-    out["unplaced"] = out["bezirk_nr"].map(missing.groupby("bezirk_nr")["participants"].sum()).fillna(0).astype(int)
-    out["unplaced_names"] = out["bezirk_nr"].map(
-        missing[missing["participants"] > 0].groupby("bezirk_nr")["ortsteil"].agg(", ".join)).fillna("")
-    labels = {int(f["properties"]["bezirk_nr"]): label_point(f["geometry"]) for f in bezirke_geojson()["features"]}
-    out["label_lon"] = out["bezirk_nr"].map(lambda nr: labels.get(int(nr), (np.nan, np.nan))[0])
-    out["label_lat"] = out["bezirk_nr"].map(lambda nr: labels.get(int(nr), (np.nan, np.nan))[1])
+    out["unplaced"] = out["bezirk_nr"].map(missing.groupby("bezirk_nr")["participants"].sum(min_count=1)).fillna(0)
+    names = missing[missing["participants"].fillna(1) > 0].groupby("bezirk_nr")["ortsteil"].agg(", ".join)
+    out["unplaced_names"] = [names.get(nr, "") for nr in out["bezirk_nr"]]
+    callouts = bezirk_callouts().set_index("bezirk_nr")
+    for column in ("side", "label_lon", "label_lat", "anchor_lon", "anchor_lat"):
+        out[column] = out["bezirk_nr"].map(callouts[column])
     return out
 
 
 def unplaced(frame: pd.DataFrame) -> pd.DataFrame:
-    """Ortsteile with participants but no map point (they count under their Bezirk polygon)."""
-    return frame[~frame["has_point"] & (frame["participants"] > 0)].reset_index(drop=True)
+    """Ortsteile without a map point (with or without participants): they count under their Bezirk."""
+    return frame[~frame["has_point"]].reset_index(drop=True)
 
 
-def density_frame(frame: pd.DataFrame, city_participants: int) -> pd.DataFrame:
+def density_frame(frame: pd.DataFrame, city_participants) -> pd.DataFrame:
     """Participants per 1.000 residents where the population is known, plus the city as a whole.
 
-    Columns: ortsteil_nr (0 = city), name, participants, einwohner, stichtag, quelle, per_1000, label.
+    Columns: ortsteil_nr (0 = city), name, participants (NaN = withheld), einwohner, stichtag, quelle, per_1000,
+    label (name with the Stichtag).
     """
     known = frame[frame["einwohner"].notna()]
     rows = known[["ortsteil_nr", "ortsteil", "participants", "einwohner", "stichtag", "quelle"]].rename(
@@ -404,11 +525,12 @@ def density_frame(frame: pd.DataFrame, city_participants: int) -> pd.DataFrame:
     city = latest_population().set_index("ortsteil_nr")
     if CITY_NR in city.index:
         c = city.loc[CITY_NR]
+        total = np.nan if city_participants is None or pd.isna(city_participants) else float(city_participants)
         rows = pd.concat([rows, pd.DataFrame([{
-            "ortsteil_nr": CITY_NR, "name": T.NEIGHBOURHOOD_TEXTS["city_total"], "participants": int(city_participants),
+            "ortsteil_nr": CITY_NR, "name": T.NEIGHBOURHOOD_TEXTS["city_total"], "participants": total,
             "einwohner": int(c["einwohner"]), "stichtag": c["stichtag"], "quelle": c["quelle"]}])], ignore_index=True)
     rows["einwohner"] = rows["einwohner"].astype(int)
-    rows["participants"] = rows["participants"].astype(int)
+    rows["participants"] = _count_values(rows["participants"])
     rows["per_1000"] = per_1000(rows["participants"], rows["einwohner"])
     rows["label"] = [T.NEIGHBOURHOOD_TEXTS["density_label"].format(name=n, stichtag=format_date(s))
                      for n, s in zip(rows["name"], rows["stichtag"])]
@@ -468,6 +590,23 @@ def normalise_keys(keys: Iterable[str]) -> list[str]:
     return out
 
 
+def toggle_keys(current: Iterable[str], clicked: Iterable[str]) -> list[str]:
+    """The selection after clicks on the map: each clicked place is added, or removed when already selected.
+
+    Clicking an Ortsteil inside a selected Stadtbezirk narrows the selection to that Ortsteil (drill-down).
+    """
+    keys = normalise_keys(current)
+    table = places.ortsteile().set_index("ortsteil_nr")
+    for key in clicked:
+        if key in keys:
+            keys.remove(key)
+            continue
+        if key.startswith("o") and key[1:].isdigit() and int(key[1:]) in table.index:
+            keys = [k for k in keys if k != bezirk_key(table.loc[int(key[1:]), "bezirk_nr"])]
+        keys.append(key)
+    return normalise_keys(keys)
+
+
 def selection_names(keys: Iterable[str]) -> list[str]:
     """Short German names of selection keys ("Hamborn (Stadtbezirk)" / "Marxloh")."""
     table = places.ortsteile()
@@ -483,27 +622,93 @@ def selection_filters(filters: Filters | None, keys: Iterable[str]) -> Filters:
     return narrow(filters, "ortsteil_nr", numbers) if numbers else (filters or Filters())
 
 
-def compare(dataset: Dataset, filters: Filters | None, groups: Mapping[str, Iterable[int]]) -> pd.DataFrame:
-    """Side by side: one row per named group of Ortsteile (summed), with headline figures and population.
+def compare(groups: Mapping[str, tuple[Iterable[int], Mapping]]) -> pd.DataFrame:
+    """Side by side: one row per named group of Ortsteile.
 
-    Columns: area, ortsteile (tuple), participants, employment, vocational_training, improved_prospects,
-    with_outcome, placement_rate, outcome_rate, einwohner (sum, only if known for every Ortsteil), stichtag
-    (comma-separated dates), quelle, per_1000.
+    groups: name -> (Ortsteil numbers, headline figures of that group) - figures as metrics.headline() gives
+    them, or their published version (NA where withheld). Columns: area, ortsteile (tuple), participants,
+    employment, vocational_training, improved_prospects, with_outcome (floats, NaN = withheld),
+    placement_rate, outcome_rate, einwohner (sum, only if known for every Ortsteil), stichtag (dates of
+    those figures), quelle, per_1000, withheld (names of the withheld figures).
     """
     pop = latest_population().set_index("ortsteil_nr")
     rows = []
-    for name, numbers in groups.items():
+    for name, (numbers, figures) in groups.items():
         numbers = tuple(int(n) for n in numbers)
-        h = metrics.headline(dataset, narrow(filters, "ortsteil_nr", numbers)) if numbers else \
-            {k: 0 for k in COUNT_COLUMNS} | {"placement_rate": np.nan, "outcome_rate": np.nan}
-        known = numbers and all(n in pop.index for n in numbers)
-        einwohner = int(pop.loc[list(numbers), "einwohner"].sum()) if known else pd.NA
-        stichtag = ", ".join(sorted({format_date(pop.loc[n, "stichtag"]) for n in numbers})) if known else ""
-        quelle = "; ".join(dict.fromkeys(pop.loc[n, "quelle"] for n in numbers)) if known else ""
-        rows.append({"area": name, "ortsteile": numbers, **{k: h[k] for k in COUNT_COLUMNS},
-                     "placement_rate": h["placement_rate"], "outcome_rate": h["outcome_rate"],
-                     "einwohner": einwohner, "stichtag": stichtag, "quelle": quelle})
+        values = {k: figures.get(k, np.nan) if figures else np.nan for k in (*COUNT_COLUMNS, "placement_rate",
+                                                                             "outcome_rate")}
+        values = {k: np.nan if v is None or v is pd.NA else float(v) for k, v in values.items()}
+        known = bool(numbers) and all(n in pop.index for n in numbers)
+        rows.append({
+            "area": name, "ortsteile": numbers, **values,
+            "einwohner": int(pop.loc[list(numbers), "einwohner"].sum()) if known else pd.NA,
+            "stichtag": ", ".join(sorted({format_date(pop.loc[n, "stichtag"]) for n in numbers})) if known else "",
+            "quelle": "; ".join(dict.fromkeys(pop.loc[n, "quelle"] for n in numbers)) if known else "",
+            "withheld": tuple(sorted(getattr(figures, "suppressed", ()) or ())),
+        })
     out = pd.DataFrame(rows)
     out["einwohner"] = out["einwohner"].astype("Int64")
     out["per_1000"] = per_1000(out["participants"], out["einwohner"])
     return out
+
+
+# --- publication mode ------------------------------------------------------------------------------------
+
+TABLE_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",
+               "improved_prospects": "count", "with_outcome": "count", "placement_rate": "rate",
+               "outcome_rate": "rate", "share": "rate", "einwohner": "count", "per_1000": "number"}
+
+
+def published(frame: pd.DataFrame, withheld: Mapping[str, Iterable[bool]]) -> Published:
+    """A frame of this module as a publication.Published, so tables and downloads show ``*`` where a figure is
+    withheld (``withheld``: column -> row mask) and ``x`` where a rate or ratio is undefined (NaN otherwise)."""
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    kinds = {c: TABLE_KINDS.get(c, "text") for c in frame.columns}
+    data, sup, und = {}, {}, {}
+    for col in frame.columns:
+        mask = np.asarray(list(withheld.get(col, [False] * n)), dtype=bool).reshape(n)
+        if kinds[col] == "text":
+            data[col] = frame[col].array
+            sup[col] = und[col] = np.zeros(n, dtype=bool)
+            continue
+        values = _count_values(frame[col])
+        missing = np.isnan(values)
+        sup[col], und[col] = mask, missing & ~mask
+        if kinds[col] == "count":
+            data[col] = pd.arrays.IntegerArray(np.nan_to_num(values).round().astype(np.int64), missing | mask)
+        else:
+            data[col] = pd.arrays.FloatingArray(np.nan_to_num(values), missing | mask)
+    suppressed = pd.DataFrame(sup, index=frame.index)
+    out = pd.DataFrame(data, index=frame.index)
+    out.attrs["suppressed_any"] = bool(suppressed.to_numpy().any())
+    return Published(out, suppressed, pd.DataFrame(und, index=frame.index), kinds)
+
+
+def withheld_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> dict[str, np.ndarray]:
+    """Row masks for ortsteil_frame()/density_frame() columns from the published Ortsteil breakdown."""
+    n = len(frame)
+    if ortsteile is None:
+        return {}
+    sup = ortsteile.suppressed.set_index(ortsteile.frame["ortsteil_nr"].astype(int).to_numpy())
+    numbers = frame["ortsteil_nr"].astype(int)
+    masks = {col: numbers.map(sup[col]).fillna(False).to_numpy(dtype=bool)
+             for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate") if col in sup}
+    masks["per_1000"] = masks.get("participants", np.zeros(n, dtype=bool))
+    return masks
+
+
+def withheld_in_density(density: pd.DataFrame, ortsteile: Published | None, city_withheld: bool) -> dict:
+    masks = withheld_by_ortsteil(density.rename(columns={"name": "ortsteil"}), ortsteile)
+    if masks:
+        city = (density["ortsteil_nr"] == CITY_NR).to_numpy()
+        for col in ("participants", "per_1000"):
+            masks[col] = np.where(city, city_withheld, masks[col])
+    return {k: v for k, v in masks.items() if k in density.columns}
+
+
+def withheld_in_compare(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    masks = {col: np.array([col in w for w in table["withheld"]], dtype=bool)
+             for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate")}
+    masks["per_1000"] = masks["participants"]
+    return masks

@@ -434,9 +434,10 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
                   "Koordinaten aus Wikipedia.",
     "map_source_official": "Ortsteilgrenzen: {path} (Einstellung {env}, Ortsteilnummer aus Eigenschaft „{prop}“, "
                            "{n} von 46 Ortsteilen). Stadtbezirke: {attribution}, ODbL 1.0.",
-    "unplaced": "Ohne Kartenpunkt (Lage nicht bekannt), aber im Stadtbezirk mitgezählt: {items}.",
+    "unplaced": "Ohne Kartenpunkt (Lage nicht bekannt), aber im Stadtbezirk und in der Tabelle mitgezählt: "
+                "{items}.",
     "unplaced_item": "{ortsteil} ({bezirk}: {participants} Teilnehmende)",
-    "unplaced_none": "Alle Ortsteile mit Teilnehmenden haben einen Kartenpunkt.",
+    "unplaced_none": "Alle 46 Ortsteile haben einen Kartenpunkt.",
     "official_problem": "Amtliche Ortsteilgrenzen ({env}) nicht verwendet: {reason} Die Karte zeigt die "
                         "OSM-Grenzen.",
     "official_partial": "Hinweis zu den amtlichen Ortsteilgrenzen: {details}",

@@ -10,8 +10,12 @@ from biwaq_data import texts_de as T
 from biwaq_data.indicators import COLUMNS, indicator_report_excel, indicator_tables
 from biwaq_data.privacy import FOOTNOTE_DE
 from ui.components import page_header, stop_if_empty
+from ui.auth import require_page
 from ui.data import current_dataset
+from ui.publication import is_on as publication_mode_on
 from ui.sidebar import current_filters
+
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
 LABELS = T.ESF_COLUMN_LABELS
 
@@ -19,7 +23,7 @@ dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["indicators"], dataset, filters, intro=T.ESF_PAGE_INTRO)
 stop_if_empty(metrics.headline(dataset, filters))
 
-protect = st.toggle(T.ESF_PUBLICATION_TOGGLE, value=True, help=T.ESF_PUBLICATION_HELP, key="esf_publication")
+protect = publication_mode_on()  # the sidebar switch "Veröffentlichungsmodus"
 if not protect:
     st.warning(T.ESF_UNPROTECTED_WARNING, icon=":material/visibility:")
 tables = indicator_tables(dataset, filters, protect=protect)

@@ -220,11 +220,15 @@ def test_indicator_page_renders():
     captions = " ".join(c.value for c in at.caption)
     assert publication.FOOTNOTE_DE in captions and "Nenner EECR02 und EECR04: alle Ausgetretenen (717)" in captions
     assert at.get("download_button")
-    # switching publication mode off shows the raw figures (and warns)
-    at.toggle(key="esf_publication").set_value(False).run()
-    assert not at.exception
-    assert "*" not in at.dataframe[0].value.to_numpy()
-    assert at.warning
+
+    # the sidebar switch off (?schutz=false) shows the raw figures, with a warning
+    raw = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    raw.query_params["schutz"] = "false"
+    raw.run()
+    raw.switch_page("pages/indikatoren.py").run()
+    assert not raw.exception
+    assert "*" not in raw.dataframe[0].value.to_numpy()
+    assert raw.warning
 
 
 def test_indicator_page_follows_the_sidebar_filters():

@@ -9,6 +9,8 @@ Everything is configured in `.streamlit/secrets.toml` (never committed; see docs
 - `[biwaq.roles]`: e-mail address or "@domain" -> role ("none" blocks an address).
 - `[biwaq.claim_roles]`: value of the role claim (a group name, app role, ...) -> role.
 
+Servers set BIWAQ_REQUIRE_SIGN_IN=1, so a missing or misplaced secrets.toml shows nothing instead of everything.
+
 Roles, least to most: press, analyst, data_manager. An exact e-mail entry decides on its own; otherwise the
 person gets the highest role that a claim value or their e-mail domain maps to. No match: no role, no data.
 
@@ -19,6 +21,7 @@ and `st.secrets` and draws the sign-in page and the account box.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -37,6 +40,7 @@ ROLES = ("press", "analyst", "data_manager")  # least to most privileged
 NO_ROLE = "none"  # value in [biwaq.roles] that blocks an address even if a claim or domain would grant a role
 ROLES_SWITCHING_OFF_PUBLICATION_MODE = ("analyst", "data_manager")
 DEFAULT_MAX_LOGIN_HOURS = 12.0
+REQUIRE_SIGN_IN_ENV = "BIWAQ_REQUIRE_SIGN_IN"  # set on servers: a missing [auth] then shows nothing instead of all
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 _LOGGED_PROBLEMS: set[str] = set()
 
@@ -146,10 +150,14 @@ def resolve_role(claims: Mapping[str, Any], config: RoleConfig) -> str | None:
 
 
 def login_expired(claims: Mapping[str, Any], max_hours: float, now: float | None = None) -> bool:
-    """True if the sign-in (the ID token's `iat`, or `auth_time`) is older than max_hours (0 = never)."""
+    """True if the ID token (its `iat`) is older than max_hours (0 = never).
+
+    Not `auth_time`: with single sign-on that stays at the provider's original sign-in, so signing in again
+    would not help.
+    """
     if max_hours <= 0:
         return False
-    issued = claims.get("auth_time") or claims.get("iat")
+    issued = claims.get("iat")
     if isinstance(issued, bool) or not isinstance(issued, (int, float)):
         return False
     return ((time.time() if now is None else now) - issued) > max_hours * 3600
@@ -200,23 +208,18 @@ def _secrets_file_exists() -> bool:
     return any(Path(p).exists() for p in config.get_option("secrets.files"))
 
 
-def sign_in_configured() -> bool:
-    """True when secrets.toml has an [auth] section (then everything needs sign-in)."""
-    secrets = _secrets()
-    return bool(secrets and "auth" in secrets)
-
-
 def current_access() -> Access:
     """Sign-in state and role of the current session (fails closed on a broken configuration)."""
     secrets = _secrets()
-    if secrets is None:
-        if _secrets_file_exists():
-            return Access("broken", reason=T.AUTH_CONFIG_UNREADABLE)
-        return Access("off")
+    if secrets is None and _secrets_file_exists():
+        return Access("broken", reason=T.AUTH_CONFIG_UNREADABLE)
+    secrets = secrets or {}
     config = parse_role_config(secrets.get("biwaq"))
     if "auth" not in secrets:
         if config.has_rules:
             return Access("broken", reason=T.AUTH_CONFIG_ROLES_WITHOUT_AUTH)
+        if os.environ.get(REQUIRE_SIGN_IN_ENV, "").strip().lower() in ("1", "true", "yes", "ja"):
+            return Access("broken", reason=T.AUTH_CONFIG_REQUIRED)
         return Access("off")
     claims = st.user.to_dict()
     if not claims.get("is_logged_in", False):

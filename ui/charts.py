@@ -107,7 +107,12 @@ def _fade(hex_colour: str, alpha: float = 0.45) -> str:
 def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
     """Horizontal stacked bars per group: persons by best outcome, rest grey; placement rate in the hover."""
     frame = frame.iloc[::-1]  # first group on top
-    rest = frame["participants"] - frame["with_outcome"]
+    # Publication mode: a withheld outcome cell (NaN) joins the grey rest, so each bar still ends at the
+    # group's published participants; the rest only reveals the sum of a line's withheld cells, which its
+    # total gives away anyway.
+    withheld = frame[list(OUTCOMES)].isna().to_numpy().any()
+    rest = frame["participants"] - frame[list(OUTCOMES)].sum(axis=1, skipna=True)
+    rest_label = "ohne Ergebnis / noch in Betreuung" + (" / geschützt (*)" if withheld else "")
     fig = go.Figure()
     for key in OUTCOMES:
         fig.add_bar(
@@ -117,9 +122,8 @@ def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
             hovertemplate="<b>%{y}</b><br>" + OUTCOME_LABELS[key] + ": %{x:,}<br>Teilnehmende: %{customdata[0]:,}"
             "<br>Vermittlungsquote: %{customdata[1]:.1f} %<br>Ergebnisquote: %{customdata[2]:.1f} %<extra></extra>",
         )
-    fig.add_bar(y=frame["label"], x=rest, name="ohne Ergebnis / noch in Betreuung", orientation="h",
-                marker_color=COLOURS["no_outcome"],
-                hovertemplate="<b>%{y}</b><br>ohne Ergebnis / noch in Betreuung: %{x:,}<extra></extra>")
+    fig.add_bar(y=frame["label"], x=rest, name=rest_label, orientation="h", marker_color=COLOURS["no_outcome"],
+                hovertemplate="<b>%{y}</b><br>" + rest_label + ": %{x:,}<extra></extra>")
     fig.update_layout(barmode="stack", clickmode="event+select", legend_traceorder="normal")
     fig.update_xaxes(title_text="Teilnehmende")
     fig.update_yaxes(title_text=label_title, automargin=True)

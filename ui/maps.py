@@ -1,0 +1,410 @@
+"""Plotly figures for the Quartiere page: the Duisburg map, per-1.000-residents bars and the side-by-side comparison.
+
+Offline by design: plotly geo with our own GeoJSON, no tile server and no plotly base layers (no topojson fetch).
+Every trace of the map carries `meta` naming its role, and every selectable point carries its selection key
+("b200" Stadtbezirk, "o202" Ortsteil) as customdata[0] (choropleth: also as its location).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from biwaq_data import geo, metrics, publication
+from biwaq_data import texts_de as T
+from biwaq_data.filters import narrow
+from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from biwaq_data.privacy import SUPPRESSION_SYMBOL as SUPPRESSED
+from ui import publication as ui_publication
+from ui.charts import COLOURS, _layout
+from ui.publication import Shown, show
+
+N = T.NEIGHBOURHOOD_TEXTS
+M = T.METRIC_LABELS
+COLOURSCALE = "YlGnBu"  # sequential, readable in greyscale and with colour-vision deficiencies
+BEZIRK_FILL = "#F1F1EE"
+BEZIRK_LINE = "#7D7D7D"
+ORTSTEIL_LINE = "#BDBDBD"
+MAX_BUBBLE_PX = 48
+WITHHELD_GREY = "#BDBDBD"  # bubble / polygon fill where the placement rate is withheld (publication mode)
+LEGEND_BLUE = "#2C7FB8"  # a middle colour of YlGnBu, for the legend symbol of the bubbles
+NAME_ROOM = 0.085  # degrees of longitude kept free beside the city for the Bezirk names
+HALO = "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"  # readable on any fill
+AREA_COLOURS = ("#1B3A5C", "#D55E00")  # Quartier A, Quartier B (not the outcome colours)
+
+# customdata columns of the Ortsteil bubbles (after the key): the numbers shown, null where withheld.
+BUBBLE_DATA = ["ortsteil_nr", "participants", "employment", "vocational_training", "improved_prospects",
+               "with_outcome", "placement_rate", "outcome_rate", "per_1000"]
+
+
+def count_text(value) -> str:
+    """1.234, or * where the figure is withheld (publication mode)."""
+    return SUPPRESSED if pd.isna(value) else format_int(value)
+
+
+_count = count_text
+
+
+def _rate(value, denominator) -> str:
+    """24,5 %; * where withheld; – where there is nobody to divide by."""
+    if pd.notna(value):
+        return format_pct(value)
+    return "–" if denominator == 0 else SUPPRESSED
+
+
+def _ortsteil_hover(row) -> str:
+    lines = [f"<b>{row.ortsteil}</b> ({row.ortsteil_nr}, {row.bezirk})"]
+    if row.participants == 0:
+        lines.append(N["hover_no_participants"])
+    else:
+        outcome = T.CATEGORY_LABELS["outcome"]
+        lines += [
+            f"{N['hover_participants']}: {_count(row.participants)}",
+            f"{outcome['employment']}: {_count(row.employment)} · {outcome['vocational_training']}: "
+            f"{_count(row.vocational_training)} · {outcome['improved_prospects']}: {_count(row.improved_prospects)}",
+            f"{M['placement_rate']}: {_rate(row.placement_rate, row.participants)}",
+            f"{M['outcome_rate']}: {_rate(row.outcome_rate, row.participants)}",
+        ]
+    if pd.notna(row.einwohner):
+        per = SUPPRESSED if pd.isna(row.per_1000) else format_number(row.per_1000)
+        lines.append(f"{N['hover_per_1000']}: {per} "
+                     f"({N['col_population']} {format_int(row.einwohner)}, Stand {format_date(row.stichtag)})")
+    lines.append(f"<i>{N['hover_click']}</i>")
+    return "<br>".join(lines)
+
+
+def _bezirk_hover(row) -> str:
+    lines = [f"<b>{N['option_bezirk'].format(name=row.bezirk)}</b>",
+             f"{N['hover_participants']}: {_count(row.participants)}"]
+    if row.participants != 0:
+        lines += [f"{M['placement_rate']}: {_rate(row.placement_rate, row.participants)}",
+                  f"{M['outcome_rate']}: {_rate(row.outcome_rate, row.participants)}"]
+    if row.unplaced_names:
+        lines.append(f"{N['hover_unplaced']}: {_count(row.unplaced)} ({row.unplaced_names})")
+    lines.append(f"<i>{N['hover_click']}</i>")
+    return "<br>".join(lines)
+
+
+def _json_number(value):
+    """Plain int/float for plotly's JSON; None (null) where withheld or undefined."""
+    if value is None or pd.isna(value):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _opacity(keys: list[str], chosen: set[str], dimmed: float, normal: float = 1.0) -> list[float] | float:
+    """Full opacity for selected places, dimmed for the others; all normal when nothing is selected.
+
+    (Highlighting is drawn by us, not with plotly's `selectedpoints`: each click then reaches the page as a
+    fresh one-point selection, so a second click on the same place can remove it again.)"""
+    return [1.0 if k in chosen else dimmed for k in keys] if chosen else normal
+
+
+def _rate_axis_max(rates: pd.Series) -> float:
+    top = rates.max(skipna=True)
+    return 10.0 if pd.isna(top) or top <= 0 else max(10.0, math.ceil(top * 10) * 10.0)
+
+
+def _label_to_the_left(bubbles: pd.DataFrame) -> np.ndarray:
+    """Per bubble: write its name on the left when the other bubbles (weighted by size, closer counts more)
+    lie mostly to its right, so names do not run into neighbouring bubbles."""
+    x = bubbles["lon"].to_numpy(dtype=float) * math.cos(math.radians(51.45))
+    y = bubbles["lat"].to_numpy(dtype=float)
+    w = bubbles["participants"].to_numpy(dtype=float)
+    dx, dy = x[None, :] - x[:, None], y[None, :] - y[:, None]
+    d2 = dx ** 2 + dy ** 2
+    np.fill_diagonal(d2, np.inf)
+    pull = (np.sqrt(w)[None, :] * dx / d2).sum(axis=1)
+    return pull > 0
+
+
+def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: geo.OrtsteilBoundaries,
+                      selected: Iterable[str] = (), *, height: int = 630) -> go.Figure:
+    """The Duisburg map.
+
+    frame: geo.ortsteil_frame(); bezirke: geo.bezirk_frame(); selected: selection keys (geo.normalise_keys).
+    Stadtbezirke are clickable polygons; Ortsteile are bubbles (area ∝ participants, colour = placement rate)
+    at their reference point. With official boundaries the Ortsteil polygons carry the colour instead and
+    the bubbles are neutral.
+    """
+    selected = set(selected)
+    chosen_ortsteile = {geo.ortsteil_key(n) for n in geo.ortsteile_of(selected)}
+    chosen_bezirke = {k for k in selected if k.startswith("b")}  # Ortsteile of a selected Bezirk count as chosen
+    cmax = _rate_axis_max(frame.loc[frame["participants"].fillna(0) > 0, "placement_rate"])
+    fig = go.Figure()
+
+    # plotly.js decides from the FIRST geo trace whether to download world topojson from cdn.plot.ly (a
+    # choropleth has a locationmode and would trigger it; offline the whole map then stays blank). So the first
+    # trace is always a plain Scattergeo line trace.
+    if not boundaries.official:
+        lons, lats = geo.outline_coordinates(boundaries.geojson)
+        fig.add_trace(go.Scattergeo(
+            lon=lons, lat=lats, mode="lines", line=dict(color=ORTSTEIL_LINE, width=0.8), hoverinfo="skip",
+            name=N["legend_osm_outlines"].format(n=len(boundaries.numbers)), meta="ortsteil_outlines"))
+    lons, lats = geo.outline_coordinates(geo.bezirke_geojson())
+    fig.add_trace(go.Scattergeo(
+        lon=lons, lat=lats, mode="lines", line=dict(color=BEZIRK_LINE, width=1.6), hoverinfo="skip",
+        name=N["legend_bezirke"], meta="bezirk_outlines"))
+
+    # Stadtbezirke: light polygons, clickable.
+    bezirk_keys = [geo.bezirk_key(n) for n in bezirke["bezirk_nr"]]
+    fig.add_trace(go.Choropleth(
+        geojson=geo.bezirke_geojson(), featureidkey="id", locations=bezirk_keys, z=[1] * len(bezirk_keys),
+        colorscale=[[0, BEZIRK_FILL], [1, BEZIRK_FILL]], showscale=False, zmin=0, zmax=1,
+        marker=dict(line=dict(width=0)),
+        customdata=[[k, int(n), _json_number(p)] for k, n, p in zip(bezirk_keys, bezirke["bezirk_nr"],
+                                                                     bezirke["participants"])],
+        hovertext=[_bezirk_hover(r) for r in bezirke.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+        name=N["legend_bezirke"], showlegend=False, meta="bezirke",
+    ))
+
+    # Official Ortsteil polygons, coloured by placement rate (then the bubbles are neutral).
+    bubbles_coloured = not boundaries.official
+    if boundaries.official:
+        features = {f["id"]: f for f in boundaries.geojson["features"]}
+        shown = frame[frame["ortsteil_nr"].map(geo.ortsteil_key).isin(features)]
+        active = shown["participants"].fillna(1) > 0
+        fills = {"ortsteil_polygons_grey": WITHHELD_GREY, "ortsteil_polygons_empty": "#FFFFFF"}
+        for role, part in (("ortsteil_polygons", shown[active & shown["placement_rate"].notna()]),
+                           ("ortsteil_polygons_grey", shown[active & shown["placement_rate"].isna()]),
+                           ("ortsteil_polygons_empty", shown[~active])):
+            if part.empty:
+                continue
+            keys = [geo.ortsteil_key(n) for n in part["ortsteil_nr"]]
+            coloured = role == "ortsteil_polygons"
+            fig.add_trace(go.Choropleth(
+                geojson=boundaries.geojson, featureidkey="id", locations=keys,
+                z=(part["placement_rate"] * 100).round(2).tolist() if coloured else [0] * len(keys),
+                coloraxis="coloraxis" if coloured else None,
+                colorscale=None if coloured else [[0, fills[role]], [1, fills[role]]],
+                showscale=False if not coloured else None,
+                marker=dict(line=dict(color=ORTSTEIL_LINE, width=0.7), opacity=_opacity(keys, chosen_ortsteile, 0.35)),
+                customdata=[[k, int(n), _json_number(p)] for k, n, p in zip(keys, part["ortsteil_nr"],
+                                                                             part["participants"])],
+                hovertext=[_ortsteil_hover(r) for r in part.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+                name=N["legend_official"], showlegend=False, meta=role,
+            ))
+
+    # Ortsteile with a point but no participants: small hollow rings.
+    placed = frame[frame["has_point"]]
+    empty = placed[placed["participants"] == 0]
+    if not empty.empty:
+        keys = [geo.ortsteil_key(n) for n in empty["ortsteil_nr"]]
+        fig.add_trace(go.Scattergeo(
+            lon=empty["lon"], lat=empty["lat"], mode="markers",
+            marker=dict(size=7, color="rgba(255,255,255,0.9)", opacity=_opacity(keys, chosen_ortsteile, 0.5),
+                        line=dict(color=["#000000" if k in chosen_ortsteile else "#9A9A9A" for k in keys],
+                                  width=[2.5 if k in chosen_ortsteile else 1.2 for k in keys])),
+            customdata=[[k, int(n)] for k, n in zip(keys, empty["ortsteil_nr"])],
+            hovertext=[_ortsteil_hover(r) for r in empty.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+            name=N["legend_empty"], meta="bubbles_empty",
+        ))
+    # Ortsteile with participants: area ∝ participants; colour = placement rate (grey where withheld).
+    full = placed[placed["participants"].fillna(1) > 0].sort_values("participants", ascending=False)
+    sized = full[full["participants"].notna()]
+    top = float(sized["participants"].max()) if len(sized) else 1.0
+    labelled = set(sized.loc[sized["participants"] >= max(1.0, 0.1 * top), "ortsteil_nr"])
+    left = dict(zip(full["ortsteil_nr"], _label_to_the_left(full.fillna({"participants": 1.0}))))
+    withheld = full[full["participants"].isna()]
+    if bubbles_coloured:
+        known_rate = sized["placement_rate"].notna()
+        parts = (("bubbles", sized[known_rate]), ("bubbles_grey", sized[~known_rate]), ("bubbles_withheld", withheld))
+    else:  # official polygons carry the colour; bubbles only show the number of participants
+        parts = (("bubbles", sized), ("bubbles_withheld", withheld))
+    for role, part in parts:
+        if part.empty:
+            continue
+        keys = [geo.ortsteil_key(n) for n in part["ortsteil_nr"]]
+        picked = [k in chosen_ortsteile for k in keys]
+        customdata = [[k, *[_json_number(v) for v in row]]
+                      for k, row in zip(keys, part[BUBBLE_DATA].itertuples(index=False))]
+        line = dict(width=[3 if p else 1.2 for p in picked],
+                    color=["#000000" if p else "#2B2B2B" if bubbles_coloured else "#FFFFFF" for p in picked])
+        if role == "bubbles_withheld":  # no size to show: a grey ring marked *
+            marker = dict(size=12, color="rgba(255,255,255,0.9)", opacity=_opacity(keys, chosen_ortsteile, 0.4),
+                          line=dict(width=line["width"], color=["#000000" if p else "#6B6B6B" for p in picked]))
+            text = [SUPPRESSED] * len(part)
+        else:
+            marker = dict(size=part["participants"].tolist(), sizemode="area", sizemin=5,
+                          sizeref=2.0 * top / MAX_BUBBLE_PX ** 2, line=line,
+                          opacity=_opacity(keys, chosen_ortsteile, 0.3, 0.95))
+            if role == "bubbles" and bubbles_coloured:
+                marker.update(color=(part["placement_rate"] * 100).round(2).tolist(), coloraxis="coloraxis")
+            else:
+                marker.update(color=WITHHELD_GREY if role == "bubbles_grey" else "rgba(40,40,40,0.55)")
+            text = [name if nr in labelled else "" for name, nr in zip(part["ortsteil"], part["ortsteil_nr"])]
+        if role == "bubbles" and bubbles_coloured:  # legend entry in a colour of the scale, not black
+            fig.add_trace(go.Scattergeo(lon=[None], lat=[None], mode="markers", name=N["legend_bubbles"],
+                                        marker=dict(size=14, color=LEGEND_BLUE, line=dict(width=1.2, color="#2B2B2B")),
+                                        hoverinfo="skip", meta="legend_bubbles"))
+        fig.add_trace(go.Scattergeo(
+            lon=part["lon"], lat=part["lat"], mode="markers+text", text=text,
+            showlegend=not (role == "bubbles" and bubbles_coloured),
+            textposition=["middle left" if left[nr] else "middle right" for nr in part["ortsteil_nr"]]
+            if role != "bubbles_withheld" else "middle center",
+            textfont=dict(size=12, color="#1A1A1A", shadow=HALO), marker=marker, customdata=customdata,
+            hovertext=[_ortsteil_hover(r) for r in part.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+            name=N["legend_" + role],
+            meta=role,
+        ))
+
+    # Selected Stadtbezirke (and, with official boundaries, Ortsteile): a bold outline on top.
+    outlined = [f for f in geo.bezirke_geojson()["features"] if f["id"] in chosen_bezirke]
+    if boundaries.official:
+        outlined += [f for f in boundaries.geojson["features"] if f["id"] in chosen_ortsteile]
+    if outlined:
+        lons, lats = geo.outline_coordinates({"type": "FeatureCollection", "features": outlined})
+        fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(color="#000000", width=2.6),
+                                    hoverinfo="skip", showlegend=False, meta="selected_outline"))
+
+    # Bezirk names outside the city with a leader line to a free spot inside the Bezirk (not interactive).
+    leader_lon, leader_lat = [], []
+    for row in bezirke.itertuples():
+        leader_lon += [row.label_lon, row.anchor_lon, None]
+        leader_lat += [row.label_lat, row.anchor_lat, None]
+    fig.add_trace(go.Scattergeo(lon=leader_lon, lat=leader_lat, mode="lines", line=dict(color="#A8A8A8", width=0.8),
+                                hoverinfo="skip", showlegend=False, meta="bezirk_leaders"))
+    fig.add_trace(go.Scattergeo(
+        lon=bezirke["label_lon"], lat=bezirke["label_lat"], mode="text",
+        text=[name.replace("/", "/<br>", 1) if len(name) > 12 else name for name in bezirke["bezirk"]],
+        textposition=["middle left" if side == "west" else "middle right" for side in bezirke["side"]],
+        textfont=dict(size=11, color="#5E5E5E", textcase="upper"), hoverinfo="skip",
+        showlegend=False, meta="bezirk_labels"))
+    # Invisible points widen the fitted bounds so the names (which extend beyond their point) are not cut off.
+    mid = float(bezirke["label_lat"].mean())
+    fig.add_trace(go.Scattergeo(lon=[bezirke["label_lon"].min() - NAME_ROOM, bezirke["label_lon"].max() + NAME_ROOM],
+                                lat=[mid, mid], mode="markers", marker=dict(size=1, opacity=0), hoverinfo="skip",
+                                showlegend=False, meta="bounds"))
+
+    _layout(fig, height=height)
+    fig.update_layout(
+        margin=dict(l=0, r=0, t=36, b=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text="", itemclick=False,
+                    itemdoubleclick=False, font=dict(size=12)),
+        coloraxis=dict(colorscale=COLOURSCALE, cmin=0, cmax=cmax, colorbar=dict(
+            title=dict(text=N["colorbar"], side="top", font=dict(size=12)), ticksuffix=" %", orientation="h",
+            len=0.42, thickness=12, x=1.0, xanchor="right", y=0.99, yanchor="top", tickfont=dict(size=11),
+            bgcolor="rgba(255,255,255,0.85)")),
+        geo=dict(visible=False, projection_type="mercator", fitbounds="locations", bgcolor="white",
+                 showframe=False),
+        annotations=[dict(text=T.OSM_ATTRIBUTION, xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                          yanchor="bottom", showarrow=False, font=dict(size=11, color="#444444"),
+                          bgcolor="rgba(255,255,255,0.85)")],
+        paper_bgcolor="white",
+    )
+    return fig
+
+
+def map_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The numbers behind the map (all 46 Ortsteile), with 'ja'/'nein' for whether the Ortsteil has a map point."""
+    return frame.assign(point_label=np.where(frame["has_point"], N["yes"], N["no"]))
+
+
+def keys_from_points(points: Iterable[dict]) -> list[str]:
+    """Selection keys from st.plotly_chart selection points (customdata[0] or the choropleth location)."""
+    keys = []
+    for point in points or []:
+        custom = point.get("customdata")
+        candidate = custom[0] if isinstance(custom, (list, tuple)) and custom else point.get("location")
+        if isinstance(candidate, str) and candidate[:1] in ("b", "o") and candidate[1:].isdigit():
+            keys.append(candidate)
+    return keys
+
+
+def density_bars(frame: pd.DataFrame) -> go.Figure:
+    """Participants per 1.000 residents (geo.density_frame), the Stichtag in each label; the city total grey.
+    Withheld values (publication mode) have no bar and the label *."""
+    frame = frame.iloc[::-1]
+    colours = [COLOURS["no_outcome"] if nr == geo.CITY_NR else COLOURS["participants"] for nr in frame["ortsteil_nr"]]
+    fig = go.Figure(go.Bar(
+        y=frame["label"], x=[_json_number(v) for v in frame["per_1000"]], orientation="h", marker_color=colours,
+        text=[SUPPRESSED if pd.isna(v) else format_number(v) for v in frame["per_1000"]], textposition="outside",
+        cliponaxis=False,
+        customdata=[[_count(p), format_int(e)] for p, e in zip(frame["participants"], frame["einwohner"])],
+        hovertemplate="<b>%{y}</b><br>" + N["hover_per_1000"] + ": %{text}<br>" + N["hover_participants"]
+        + ": %{customdata[0]}<br>" + N["col_population"] + ": %{customdata[1]}<extra></extra>"))
+    top = frame["per_1000"].max(skipna=True)
+    fig.update_xaxes(title_text=N["density_axis"], rangemode="tozero",
+                     range=[0, float(top) * 1.15] if pd.notna(top) and top > 0 else None)  # room for the labels
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, height=max(200, 44 * len(frame) + 90))
+
+
+COMPARE_COUNTS = ("participants", "employment", "vocational_training", "improved_prospects", "with_outcome")
+COMPARE_RATES = ("placement_rate", "outcome_rate")
+
+
+def comparison_bars(frame: pd.DataFrame) -> go.Figure:
+    """Grouped bars, one colour per area (geo.compare): persons on the left, rates in percent on the right.
+    Withheld figures (publication mode) have no bar and the label *."""
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.09,
+                        subplot_titles=(N["compare_persons"], N["compare_rates"]))
+    count_labels = [M[k].replace(" ", "<br>", 1) if len(M[k]) > 12 else M[k] for k in COMPARE_COUNTS]
+    rate_labels = [M[k] for k in COMPARE_RATES]
+    for i, row in enumerate(frame.itertuples()):
+        colour = AREA_COLOURS[i % len(AREA_COLOURS)]
+        counts = [getattr(row, k) for k in COMPARE_COUNTS]
+        rates = [getattr(row, k) for k in COMPARE_RATES]
+        fig.add_bar(x=count_labels, y=[_json_number(v) for v in counts], name=row.area, marker_color=colour,
+                    legendgroup=row.area, text=[_count(v) for v in counts], textposition="outside",
+                    cliponaxis=False, hovertemplate="<b>" + row.area + "</b><br>%{x}: %{text}<extra></extra>",
+                    row=1, col=1)
+        fig.add_bar(x=rate_labels, y=[None if pd.isna(v) else round(v * 100, 4) for v in rates], name=row.area,
+                    marker_color=colour, legendgroup=row.area, showlegend=False,
+                    text=[_rate(v, row.participants) for v in rates], textposition="outside", cliponaxis=False,
+                    hovertemplate="<b>" + row.area + "</b><br>%{x}: %{text}<extra></extra>", row=1, col=2)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=N["compare_persons"], row=1, col=1)
+    fig.update_yaxes(ticksuffix=" %", rangemode="tozero", row=1, col=2)
+    _layout(fig, height=420)
+    fig.update_layout(margin=dict(l=10, r=10, t=70, b=10), legend=dict(y=1.12))
+    return fig
+
+
+# --- the page's tables as shown (publication mode) --------------------------------------------------------------
+# Each table is a ui.publication.Shown: raw figures, their protected version (always computed, because downloads
+# stay protected), and whether the screen shows the protected one. Charts are drawn from `.frame`.
+
+@dataclass
+class MapData:
+    """Everything the map and the per-1.000 section show for one filter selection."""
+
+    frame: pd.DataFrame      # geo.ortsteil_frame() as shown on screen (NaN where withheld)
+    bezirke: pd.DataFrame    # geo.bezirk_frame() as shown
+    table: Shown             # the 46 Ortsteile behind the map
+    density: Shown           # participants per 1.000 residents
+
+
+def map_data(dataset, filters, headline: publication.Selection, boundaries: geo.OrtsteilBoundaries) -> MapData:
+    """The Ortsteil and Bezirk figures of the selection (protected together by biwaq_data.publication)."""
+    ortsteile = show(metrics.breakdown(dataset, "ortsteil", filters), publication.publish_breakdown, headline,
+                     "ortsteil")
+    bezirke = show(metrics.breakdown(dataset, "bezirk", filters), publication.publish_breakdown, headline, "bezirk")
+    protected_figures = publication.publish_headline(headline)
+    raw = geo.ortsteil_frame(ortsteile.raw, boundaries)
+    protected = geo.ortsteil_frame(ortsteile.published.frame, boundaries)
+    on = ortsteile.on_screen_protected
+    table = Shown(map_table(raw), geo.published(map_table(protected),
+                                                geo.withheld_by_ortsteil(protected, ortsteile.published)), on)
+    raw_density = geo.density_frame(raw, headline["participants"])
+    protected_density = geo.density_frame(protected, protected_figures["participants"])
+    density = Shown(raw_density, geo.published(protected_density, geo.withheld_in_density(
+        protected_density, ortsteile.published, "participants" in protected_figures.suppressed)), on)
+    frame = protected if on else raw
+    return MapData(frame, geo.bezirk_frame(frame, bezirke.frame), table, density)
+
+
+def comparison(dataset, filters, groups: dict[str, tuple[int, ...]]) -> Shown:
+    """geo.compare() of named groups of Ortsteile, each group's figures protected as its own selection."""
+    selections = {name: publication.selection(dataset, narrow(filters, "ortsteil_nr", numbers))
+                  for name, numbers in groups.items()}
+    raw = geo.compare({name: (groups[name], sel) for name, sel in selections.items()})
+    protected = geo.compare({name: (groups[name], publication.publish_headline(sel))
+                             for name, sel in selections.items()})
+    return Shown(raw, geo.published(protected, geo.withheld_in_compare(protected)), ui_publication.is_on())
