@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -18,15 +19,16 @@ def format_number(value, decimals: int = 1) -> str:
     """1234.56 -> '1.234,6'."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    exact = value if isinstance(value, Decimal) else Decimal(str(float(value)))
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)  # kaufmännisch
+    return f"{rounded:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
 
 
 def format_pct(fraction, decimals: int = 1) -> str:
     """0.2455 -> '24,5 %' (fraction in, percent out); missing -> '–'."""
     if fraction is None or fraction is pd.NA or (isinstance(fraction, float) and math.isnan(fraction)):
         return "–"
-    return f"{format_number(100 * float(fraction), decimals)} %"
+    return f"{format_number(Decimal(str(float(fraction))) * 100, decimals)} %"
 
 
 def format_date(value) -> str:

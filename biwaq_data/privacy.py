@@ -22,11 +22,12 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 import numpy as np
 import pandas as pd
+
+from .formatting import format_int, format_pct
 
 SUPPRESSION_SYMBOL = "*"
 #: Shown for a rate whose denominator is 0 (German official-statistics symbol "x":
@@ -242,7 +243,7 @@ def format_count_de(value) -> str:
     """German count format: ``1234`` -> ``"1.234"``; NA/None (suppressed) -> ``"*"``."""
     if _is_missing(value):
         return SUPPRESSION_SYMBOL
-    return f"{_as_int(value):,}".replace(",", ".")
+    return format_int(_as_int(value))
 
 
 def format_rate_de(value, decimals: int = 1) -> str:
@@ -256,8 +257,7 @@ def format_rate_de(value, decimals: int = 1) -> str:
         return SUPPRESSION_SYMBOL
     if isinstance(value, float) and math.isnan(value):
         return UNDEFINED_SYMBOL
-    pct = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    return f"{pct:,.{decimals}f}".translate(str.maketrans(",.", ".,")) + " %"
+    return format_pct(value, decimals)
 
 
 def to_display_frame(protected: ProtectedTable | ProtectedRates) -> pd.DataFrame | pd.Series:
