@@ -695,7 +695,7 @@ def render(results: dict) -> str:
                  verdict(ratio, TARGETS["memory"])])
     rows.append(["load_dataset, Ergebnis (deep memory_usage)", *[_mb(v) for v in ds_m], _mb(arrow[-1]),
                  _x(ds_m[-1] / arrow[-1]), growth(ds_m), ""])
-    section(f"Kennzahlen: pandas (Bestzeit) vs DuckDB-SQL auf Parquet; Basis = DuckDB")
+    section("Kennzahlen: pandas (Bestzeit) vs DuckDB-SQL auf Parquet; Basis = DuckDB")
     by = {(r["metric"], r["filter"], str(r["size"])): r for r in results["metrics"]}
     for name in METRICS:
         for fname in FILTER_NAMES:

@@ -111,15 +111,22 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    participants = _participants(raws["participants"], log, today)
-    outcomes = _linked(raws["outcomes"], participants, log, today, "outcome_date")
-    services = _linked(raws["services"], participants, log, today, "start_date")
-    people = participants["_valid"].to_numpy()
-    valid_participants = participants.loc[people].drop(columns="_valid").reset_index(drop=True)
+    participants, ids = _participants(raws["participants"], log, today)
+    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date")
+    services = _linked(raws["services"], participants, ids, log, today, "start_date")
+    people = participants.pop("_valid").to_numpy()
+    if people.all():  # nothing rejected: no copy of the frame
+        valid_participants = participants.reset_index(drop=True)
+    else:
+        valid_participants = participants.loc[people].reset_index(drop=True)
     if valid_participants.empty:
         error = DataError(T.ERR_NO_USABLE_ROWS.format(file=raws["participants"].file))
         error.issues = _issues(raws, log)  # the reasons, for the import report
         raise error
+    # person = row of the accepted participant: its first-occurrence row, counted among the accepted rows
+    accepted_rank = np.cumsum(people) - 1
+    for frame in (outcomes, services):
+        frame["person"] = accepted_rank[ids.first_rows[frame.pop("_first").to_numpy()]].astype(np.int32)
     frames = _finish(valid_participants, outcomes, services)
     latest = max(pd.Timestamp(x) for x in (
         frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
@@ -128,6 +135,48 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
     return Dataset(participants_f, outcomes_f, services_f, _issues(raws, log), stand,
                    files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()})
+
+
+class _Ids:
+    """The participant ids hashed once: first occurrences, duplicates, and lookups of outcome/service ids."""
+
+    def __init__(self, ids: pd.Series):
+        codes, uniques = pd.factorize(ids, use_na_sentinel=False)  # NA gets a code, like drop_duplicates
+        before = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if len(codes) else codes
+        first = codes > before  # codes are numbered in order of first appearance
+        self.first_rows = np.flatnonzero(first)  # == participants.drop_duplicates("participant_id").index
+        self.duplicate = ~first & ids.notna().to_numpy()
+        self._uniques = uniques
+        self._values = _arrow_strings(pd.Series(uniques))
+        self._index = None
+
+    def positions(self, ids: pd.Series) -> np.ndarray:
+        """Position in first_rows of each id (the first participants row with that id); -1 when unknown."""
+        keys = _arrow_strings(ids)
+        if keys is not None and self._values is not None:
+            import pyarrow.compute as pc
+
+            return pc.index_in(keys, value_set=self._values).fill_null(-1).to_numpy(zero_copy_only=False)
+        if self._index is None:  # not Arrow-backed strings: pandas' hash index
+            self._index = pd.Index(self._uniques)
+        return self._index.get_indexer(ids)
+
+
+def _arrow_strings(values: pd.Series):
+    """The values as one pyarrow string array (zero-copy for Arrow-backed str columns), else None."""
+    try:
+        import pyarrow as pa
+
+        arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
+        if arr is None:
+            return None
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if pa.types.is_large_string(arr.type) and arr.nbytes < 2**31:
+            arr = arr.cast(pa.string())
+        return arr if pa.types.is_string(arr.type) else None
+    except Exception:  # noqa: BLE001 - fall back to pandas
+        return None
 
 
 def _issues(raws: dict[str, RawTable], log: IssueLog) -> pd.DataFrame:
@@ -145,10 +194,11 @@ def _parse_datenstand(value) -> pd.Timestamp:
     return pd.Timestamp(parsed) if pd.notna(parsed) else pd.Timestamp(value).normalize()
 
 
-def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFrame:
+def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd.DataFrame, _Ids]:
     frame, error, headers = parse_table(raw, log)
     ids = frame["participant_id"]
-    dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
+    lookup = _Ids(ids)
+    dup = lookup.duplicate
     if dup.any():
         first_row = pd.Series(raw.rows, index=ids.index).groupby(ids).transform("first")
         log.add(raw, dup, headers["participant_id"], raw.frame[headers["participant_id"]],
@@ -175,34 +225,34 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataF
             T.RULE_MESSAGES["birth_year_implausible"].format(low=low, high=high), "birth_year_implausible")
     error |= implausible
     frame["_valid"] = ~error
-    return frame
+    return frame, lookup
 
 
-def _linked(raw: RawTable, participants: pd.DataFrame, log: IssueLog, today, date_column: str) -> pd.DataFrame:
+def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog, today,
+            date_column: str) -> pd.DataFrame:
     """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
     frame, error, headers = parse_table(raw, log)
     id_header = headers["participant_id"]
-    first = participants.drop_duplicates("participant_id")
-    index = pd.Index(first["participant_id"])
-    pos = index.get_indexer(frame["participant_id"])
+    pos = ids.positions(frame["participant_id"])
     ids_present = frame["participant_id"].notna().to_numpy()
     known = (pos >= 0) & ids_present  # a blank id must not match a participants row with a blank id
     unknown = ~known & ids_present
     log.add(raw, unknown, id_header, raw.frame[id_header], T.RULE_MESSAGES["unknown_person"], "unknown_person")
+    first_rows = ids.first_rows
     person_valid = np.zeros(len(frame), dtype=bool)
-    person_valid[known] = first["_valid"].to_numpy()[pos[known]]
+    person_valid[known] = participants["_valid"].to_numpy()[first_rows[pos[known]]]
     rejected = known & ~person_valid
     if rejected.any():
-        rows = iter(first["source_row"].to_numpy()[pos[rejected]].tolist())
+        rows = iter(participants["source_row"].to_numpy()[first_rows[pos[rejected]]].tolist())
         log.add(raw, rejected, id_header, raw.frame[id_header],
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
     error |= check_dates(raw, frame, date_column, headers, log, today)
-    entry = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    entry[known] = first["entry_date"].to_numpy()[pos[known]]
-    before = (frame[date_column] < entry).to_numpy() & ~error
+    entry = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
+    entry[known] = participants["entry_date"].to_numpy()[first_rows[pos[known]]]
+    before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False
     if before.any():
-        entries = iter(entry[before].dt.strftime("%d.%m.%Y").tolist())
+        entries = iter(pd.Series(entry[before]).dt.strftime("%d.%m.%Y").tolist())
         log.add(raw, before, headers[date_column], raw.frame[headers[date_column]],
                 lambda _v: T.RULE_MESSAGES["before_entry"].format(entry=next(entries)), "before_entry")
     error |= before
@@ -211,6 +261,9 @@ def _linked(raw: RawTable, participants: pd.DataFrame, log: IssueLog, today, dat
         log.add(raw, negative, headers["hours"], raw.frame[headers["hours"]], T.RULE_MESSAGES["negative_hours"],
                 "negative_hours")
         error |= negative
+    frame["_first"] = pos  # position in ids.first_rows; validate_tables turns it into `person`
+    if not error.any():
+        return frame
     return frame.loc[~error].reset_index(drop=True)
 
 
@@ -224,10 +277,11 @@ def _finish(participants: pd.DataFrame, outcomes: pd.DataFrame, services: pd.Dat
     p["provider"] = p["provider"].cat.remove_unused_categories()
     ref = places.ortsteile()
     p["ortsteil_nr"] = p.pop("ortsteil").astype("int16")
-    p["ortsteil"] = pd.Categorical(p["ortsteil_nr"].map(dict(zip(ref["ortsteil_nr"], ref["ortsteil"]))),
-                                   categories=places.ortsteil_names())
-    p["bezirk"] = pd.Categorical(p["ortsteil_nr"].map(dict(zip(ref["ortsteil_nr"], ref["bezirk"]))),
-                                 categories=places.bezirk_names())
+    numbers = p["ortsteil_nr"].to_numpy()
+    for col, names in (("ortsteil", places.ortsteil_names()), ("bezirk", places.bezirk_names())):
+        lookup = np.full(max(int(ref["ortsteil_nr"].max()), int(numbers.max(initial=0))) + 1, -1, dtype=np.int8)
+        lookup[ref["ortsteil_nr"].to_numpy()] = [names.index(v) for v in ref[col]]
+        p[col] = pd.Categorical.from_codes(lookup[numbers], categories=names)
     for frame in (outcomes, services):
         frame["participant_id"] = frame["participant_id"].astype("str")
         for col in ("employment_kind", "sector"):
@@ -242,16 +296,15 @@ def _derive(p: pd.DataFrame, o: pd.DataFrame, s: pd.DataFrame, datenstand: pd.Ti
     p["age_group"] = pd.Categorical.from_codes(
         np.searchsorted(np.array([18, 30, 55]), p["age_at_entry"].to_numpy(), side="right"),
         categories=schema.AGE_GROUPS)
-    index = pd.Index(p["participant_id"])
-    for frame in (o, s):
-        frame["person"] = index.get_indexer(frame["participant_id"]).astype(np.int32)
     n = len(p)
     rank = np.full(n, len(schema.OUTCOMES), dtype=np.int8)
     np.minimum.at(rank, o["person"].to_numpy(), o["outcome"].cat.codes.to_numpy().astype(np.int8))
-    first = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
-    if len(o):
-        firsts = o.groupby("person")["outcome_date"].min()
-        first.iloc[firsts.index.to_numpy()] = firsts.to_numpy()
+    never = np.iinfo(np.int64).max
+    first_ns = np.full(n, never, dtype=np.int64)
+    dates = o["outcome_date"].to_numpy().astype("datetime64[ns]").view(np.int64)
+    dated = dates != np.iinfo(np.int64).min  # NaT never counts (as in groupby().min())
+    np.minimum.at(first_ns, o["person"].to_numpy()[dated], dates[dated])
+    first = pd.Series(np.where(first_ns == never, np.iinfo(np.int64).min, first_ns).view("datetime64[ns]"))
     exited = p["exit_date"].notna().to_numpy() & (p["exit_date"] <= datenstand).to_numpy()
     no_outcome_code = schema.BEST_OUTCOMES.index("no_outcome")
     in_support_code = schema.BEST_OUTCOMES.index("in_support")

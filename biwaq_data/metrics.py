@@ -180,10 +180,10 @@ def _group_codes(p: pd.DataFrame, attribute: str) -> tuple[np.ndarray, list, lis
     if isinstance(values.dtype, pd.CategoricalDtype):
         keys = list(values.cat.categories)
         labels_map = T.CATEGORY_LABELS.get(attribute, {})
-        return values.cat.codes.to_numpy().astype(np.int64), keys, [labels_map.get(k, str(k)) for k in keys]
+        return values.cat.codes.to_numpy().astype(np.int32), keys, [labels_map.get(k, str(k)) for k in keys]
     if pd.api.types.is_bool_dtype(values):
         labels_map = T.CATEGORY_LABELS[attribute]
-        return values.to_numpy().astype(np.int64) * -1 + 1, [True, False], [labels_map[True], labels_map[False]]
+        return 1 - values.to_numpy().astype(np.int32), [True, False], [labels_map[True], labels_map[False]]
     raise ValueError(f"cannot break down by {attribute}")
 
 
@@ -198,9 +198,9 @@ def breakdown(dataset: Dataset, attribute: str, filters: Filters | None = None, 
     p = dataset.participants
     mask = participant_mask(p, filters)
     codes, keys, labels = _group_codes(p, attribute)
-    best = _best_codes(dataset, mask)
     k = len(keys)
-    counts = np.bincount(codes[mask] * _N_BEST + best, minlength=k * _N_BEST).reshape(k, _N_BEST)
+    cell = codes * _N_BEST + p["best_outcome"].cat.codes.to_numpy()  # (group, best outcome), one pass
+    counts = np.bincount(cell if mask.all() else cell[mask], minlength=k * _N_BEST).reshape(k, _N_BEST)
     participants = counts.sum(axis=1)
     work = counts[:, _EMPLOYMENT] + counts[:, _TRAINING]
     with_outcome = work + counts[:, _IMPROVED]
@@ -227,10 +227,16 @@ def _ortsteil_rows(p: pd.DataFrame) -> pd.DataFrame:
     category codes instead of drop_duplicates over a million rows.
     """
     codes = p["ortsteil"].cat.codes.to_numpy()
-    valid = codes >= 0
-    where = np.full(len(p["ortsteil"].cat.categories), -1, dtype=np.int64)
-    where[codes[valid]] = np.flatnonzero(valid)
-    return p[["ortsteil_nr", "ortsteil", "bezirk"]].iloc[where[where >= 0]]
+    k = len(p["ortsteil"].cat.categories)
+    present = np.bincount(codes.astype(np.int16) + 1, minlength=k + 1)[1:] > 0  # (code -1: NA, not counted)
+    where = np.full(k, -1, dtype=np.int64)
+    start, step = 0, 4096
+    while (where[present] < 0).any():  # usually every Ortsteil shows up in the first few thousand rows
+        chunk = codes[start:start + step]
+        ok = chunk >= 0
+        where[chunk[ok]] = np.flatnonzero(ok) + start
+        start, step = start + step, step * 4
+    return p[["ortsteil_nr", "ortsteil", "bezirk"]].iloc[where[present]]
 
 
 def ortsteil_options(dataset: Dataset) -> pd.DataFrame:

@@ -271,6 +271,8 @@ def _text_formula_issues(raw: RawTable) -> None:
     """A warning for every text cell that starts with "=" (it is read as text, never evaluated)."""
     for column, values in raw.frame.items():
         if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+            if not values.str.contains("=", regex=False).any():  # one fast scan; most columns have no "=" at all
+                continue
             mask = values.str.lstrip().str.startswith("=").fillna(False).to_numpy(dtype=bool)
         elif values.dtype == object:
             mask = values.map(lambda v: isinstance(v, str) and v.lstrip().startswith("=")).to_numpy(dtype=bool)

@@ -88,13 +88,25 @@ def _is_blank(values: pd.Series) -> np.ndarray:
 
 def _map_unique(values: pd.Series, convert) -> np.ndarray:
     """Apply `convert` (array of distinct values -> array of results) once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    converted = np.asarray(convert(np.asarray(uniques, dtype=object)), dtype=object)
+    codes, converted = _distinct(values, convert)
     out = np.empty(len(values), dtype=object)
     out[:] = None
     ok = codes >= 0
     out[ok] = converted[codes[ok]]
     return out
+
+
+def _distinct(values: pd.Series, convert) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, converted): `convert` applied once per distinct value; codes give each cell's distinct value
+    (-1 for an empty cell). Callers build the typed column with a take on the typed per-value results, so no
+    Python object is created per cell (a million cells cost about what their distinct values cost)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(convert(np.asarray(uniques, dtype=object)), dtype=object)
+
+
+def _take(per_value, codes: np.ndarray):
+    """Per-cell values from typed per-distinct-value results (NA where the cell was empty)."""
+    return per_value.take(codes, allow_fill=True)
 
 
 def _parse_dates(uniques: np.ndarray) -> np.ndarray:
@@ -224,8 +236,10 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
     kind = col.kind
     if kind == "id":
         parsed = values.astype("str").str.strip()
-        return parsed.where(~blank), None, "", ""
+        return (parsed.where(~blank) if blank.any() else parsed), None, "", ""
     if kind == "text":
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return _text_from_categories(values), None, "", ""
         parsed = values.astype("str").str.strip().where(~blank)
         return pd.Categorical(parsed), None, "", ""
     if kind == "date":
@@ -233,20 +247,24 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
             parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
             parsed = parsed.dt.normalize().astype("datetime64[ns]")
         else:
-            parsed = pd.Series(_map_unique(values, _parse_dates), dtype="datetime64[ns]")
+            codes, per_value = _distinct(values, _parse_dates)
+            parsed = pd.Series(_take(pd.array(per_value, dtype="datetime64[ns]"), codes))
         bad = parsed.isna().to_numpy() & ~blank
         return parsed.to_numpy(), bad, "invalid_date", T.RULE_MESSAGES["invalid_date"]
     if kind == "bool":
         if pd.api.types.is_bool_dtype(values):
             return pd.array(values, dtype="boolean"), None, "", ""
-        parsed = pd.array(_map_unique(values, _parse_bools), dtype="boolean")
+        codes, per_value = _distinct(values, _parse_bools)
+        parsed = _take(pd.array(per_value, dtype="boolean"), codes)
         bad = np.asarray(parsed.isna()) & ~blank
         return parsed, bad, "invalid_bool", T.RULE_MESSAGES["invalid_bool"]
     if kind in ("int", "float"):
         if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
             parsed = values.astype("float64").to_numpy()
         else:
-            parsed = pd.Series(_map_unique(values, _parse_numbers), dtype="float64").to_numpy()
+            codes, per_value = _distinct(values, _parse_numbers)
+            numbers = np.array([np.nan if v is None else v for v in per_value], dtype="float64")
+            parsed = np.where(codes >= 0, numbers[np.maximum(codes, 0)] if len(numbers) else np.nan, np.nan)
         bad = np.isnan(parsed) & ~blank
         if kind == "int":
             bad |= ~np.isnan(parsed) & (parsed != np.round(parsed))
@@ -255,17 +273,40 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
         if isinstance(values.dtype, pd.CategoricalDtype) and set(values.cat.categories) <= set(col.categories):
             parsed = pd.Categorical(values, categories=col.categories)
             return parsed, None, "", ""
-        mapped = _map_unique(values, _parse_categories(col))
-        parsed = pd.Categorical(mapped, categories=col.categories)
+        codes, per_value = _distinct(values, _parse_categories(col))
+        value_codes = pd.Categorical(per_value, categories=col.categories).codes
+        parsed = pd.Categorical.from_codes(
+            np.where(codes >= 0, value_codes[np.maximum(codes, 0)] if len(value_codes) else -1, -1),
+            categories=col.categories)
         bad = (parsed.codes < 0) & ~blank
         labels = T.CATEGORY_LABELS.get(col.name, {})
         allowed = ", ".join(f"{labels.get(c, c)} ({c})" for c in col.categories)
         return parsed, bad, "unknown_category", T.RULE_MESSAGES["unknown_category"].format(allowed=allowed)
     if kind == "ortsteil":
-        numbers = pd.Series(_map_unique(values, _parse_ortsteile), dtype="Int16")
+        codes, per_value = _distinct(values, _parse_ortsteile)
+        numbers = pd.Series(_take(pd.array(list(per_value), dtype="Int16"), codes))
         bad = numbers.isna().to_numpy() & ~blank
         return numbers.to_numpy(), bad, "unknown_ortsteil", _ortsteil_message
     raise ValueError(f"unknown column kind {kind}")
+
+
+def _text_from_categories(values: pd.Series) -> pd.Categorical:
+    """Free text already stored as categories (Parquet dictionary columns): strip the categories, not the cells.
+
+    Same result as pd.Categorical(values.astype("str").str.strip().where(~blank)): categories are the sorted
+    distinct stripped non-empty values that occur; empty ones become NA.
+    """
+    labels = pd.Series(values.cat.categories.astype("str")).str.strip()
+    codes = values.cat.codes.to_numpy()
+    used = np.zeros(len(labels), dtype=bool)
+    used[codes[codes >= 0]] = True
+    keep = used & (labels != "").to_numpy()
+    if not keep.any():
+        return pd.Categorical(pd.Series(np.nan, index=values.index, dtype="str"))
+    categories = pd.Index(labels[keep]).unique().sort_values()
+    remap = np.full(len(labels) + 1, -1, dtype=np.int64)  # last slot: code -1 (NA) stays NA
+    remap[:-1][keep] = categories.get_indexer(labels[keep])
+    return pd.Categorical.from_codes(remap[codes], categories=categories)
 
 
 def _ortsteil_message(value: object) -> str:
