@@ -763,3 +763,29 @@ PRESSKIT_HELP = ("Excel-Arbeitsmappe mit Kennzahlen, Aufschlüsselungen, Definit
                  "druckfertiger A4-Bericht (PDF) von Überblick und Wirkung – immer im Veröffentlichungsmodus.")
 PRESSKIT_XLSX = "Pressemappe (Excel)"
 PRESSKIT_PDF = "Pressebericht (PDF)"
+
+# --- page intros, chart headings and chart descriptions (alt text) ------------------
+PAGE_TEXTS = {
+    'impact_funnel': 'Trichter: alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder Ausbildung, davon in Arbeit; mit Anteil an allen und an der Vorstufe.',
+    'impact_sankey': 'Flussdiagramm: Personen vom Erwerbsstatus bei Eintritt (langzeitarbeitslos, arbeitslos, nicht erwerbstätig, erwerbstätig) zu ihrem besten Ergebnis, einschließlich „noch in Betreuung“ (ohne Ergebnis, nicht ausgetreten) und „ohne Ergebnis“ (ausgetreten ohne Ergebnis).',
+    'impact_funnel_heading': 'Vom Eintritt zum Ergebnis',
+    'impact_outcomes_heading': 'Bestes Ergebnis je Person',
+    'impact_sankey_heading': 'Von der Ausgangslage zum Ergebnis',
+    'breakdown_intro': 'Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen einzugrenzen. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
+    'breakdown_bars': 'Gestapelte Balken: Teilnehmende je {group}, aufgeteilt nach bestem Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.',
+    'breakdown_selection_rates': 'Vermittlungs- und Ergebnisquote je {group} innerhalb der Auswahl.',
+    'breakdown_rates': 'Vermittlungsquote und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
+    'breakdown_rates_heading': 'Quoten je Gruppe',
+    'trends_monthly': 'Säulen: Eintritte und Austritte je Monat; Linien: Personen mit erstem Ergebnis im Monat und aktive Teilnehmende am Monatsende.',
+    'trends_cumulative': 'Fläche: Summe aller Eintritte bis zum jeweiligen Monat; der letzte Wert entspricht den Teilnehmenden im Zeitraum.',
+    'trends_monthly_heading': 'Eintritte, Austritte, Ergebnisse und aktive Teilnehmende je Monat',
+    'trends_cumulative_heading': 'Teilnehmende kumuliert',
+    'services_intro': 'Eine Person mit mehreren Leistungen zählt bei jeder Leistung; die Personen ergeben daher zusammen mehr als die Teilnehmenden. Quoten: Nenner sind die Personen mit dieser Leistung.',
+    'services_persons': 'Balken: Personen, die die Leistung mindestens einmal erhalten haben; Stunden im Tooltip.',
+    'services_rates': 'Vermittlungs- und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
+    'services_persons_heading': 'Personen je Leistung',
+    'services_rates_heading': 'Ergebnisse nach Leistung',
+    'outcome_bars': 'Säulen: Personen nach bestem Ergebnis (Beschäftigung, Ausbildung, verbesserte Perspektive); jede Person zählt einmal. Die Tabelle zeigt zusätzlich, wie viele Personen ein Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).',
+    'overview_outcomes_heading': 'Ergebnisse je Person',
+    'overview_downloads_heading': 'Kennzahlen herunterladen',
+}

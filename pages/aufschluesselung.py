@@ -7,11 +7,9 @@ from biwaq_data import texts_de as T
 from biwaq_data.describe import describe_filters
 from biwaq_data.filters import narrow
 from ui import charts
-from ui.components import chart_card, metric_cards, page_header, stop_if_empty
+from ui.components import chart_card, metric_cards, open_page
 from ui.auth import require_page
-from ui.data import current_dataset
 from ui.publication import show
-from ui.sidebar import current_filters
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -27,19 +25,13 @@ TABLE_COLUMNS = {
     "placement_rate": ("Vermittlungsquote", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
 }
 
-dataset, filters = current_dataset(), current_filters()
-meta = page_header(T.PAGE_TITLES["breakdown"], dataset, filters,
-                   intro="Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen "
-                   "einzugrenzen. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.")
-headline = publication.selection(dataset, filters)
-stop_if_empty(headline)
+dataset, filters, meta, headline = open_page(T.PAGE_TITLES["breakdown"], intro=T.PAGE_TEXTS["breakdown_intro"])
 
 dimension = st.segmented_control("Aufschlüsseln nach", list(DIMENSIONS), format_func=DIMENSIONS.get,
                                  default="ortsteil", key="dimension", bind="query-params") or "ortsteil"
 table = show(metrics.breakdown(dataset, dimension, filters), publication.publish_breakdown, headline, dimension)
 event = chart_card(charts.breakdown_bars(table.frame, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
-                   description=f"Gestapelte Balken: Teilnehmende je {DIMENSIONS[dimension]}, aufgeteilt nach bestem "
-                   "Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.",
+                   description=T.PAGE_TEXTS["breakdown_bars"].format(group=DIMENSIONS[dimension]),
                    filename=f"biwaq_aufschluesselung_{dimension}", key=f"breakdown_{dimension}", meta=meta,
                    on_select="rerun")
 
@@ -63,10 +55,9 @@ if picked:
         inner = show(metrics.breakdown(dataset, second, selected), publication.publish_breakdown, selected_headline,
                      second)
         chart_card(charts.rate_bars(inner.frame, DIMENSIONS[second]), inner, TABLE_COLUMNS,
-                   description=f"Vermittlungs- und Ergebnisquote je {DIMENSIONS[second]} innerhalb der Auswahl.",
+                   description=T.PAGE_TEXTS["breakdown_selection_rates"].format(group=DIMENSIONS[second]),
                    filename=f"biwaq_auswahl_{second}", key=f"inner_{second}", meta=meta)
 else:
-    st.subheader("Quoten je Gruppe")
+    st.subheader(T.PAGE_TEXTS["breakdown_rates_heading"])
     chart_card(charts.rate_bars(table.frame, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
-               description=f"Vermittlungsquote und Ergebnisquote je {DIMENSIONS[dimension]}; Nenner: Teilnehmende "
-               "der Gruppe.", filename=f"biwaq_quoten_{dimension}", key=f"rates_{dimension}", meta=meta)
+               description=T.PAGE_TEXTS["breakdown_rates"].format(group=DIMENSIONS[dimension]), filename=f"biwaq_quoten_{dimension}", key=f"rates_{dimension}", meta=meta)

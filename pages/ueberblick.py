@@ -34,10 +34,10 @@ st.caption(T.QUOTE_HELP)
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader("Ergebnisse je Person")
+    st.subheader(T.PAGE_TEXTS["overview_outcomes_heading"])
     outcome_card(dataset, filters, headline, meta, key="overview_outcomes")
 with right:
-    st.subheader("Kennzahlen herunterladen")
+    st.subheader(T.PAGE_TEXTS["overview_downloads_heading"])
     protected = published_figures(headline)
     figures = pd.DataFrame({
         "Kennzahl": [T.METRIC_LABELS[k] for k in CARDS + ["with_outcome"]],

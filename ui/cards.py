@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from biwaq_data import Dataset, Filters, metrics, publication
+from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card
 from ui.publication import show
@@ -16,7 +17,5 @@ def outcome_card(dataset: Dataset, filters: Filters, headline: dict, meta: dict[
     """Persons by best outcome (bars), with the persons who reached each outcome at all in the table."""
     outcomes = show(metrics.outcome_table(dataset, filters), publication.publish_outcome_table, headline)
     chart_card(charts.outcome_bars(outcomes.frame), outcomes, OUTCOME_COLUMNS,
-               description="Säulen: Personen nach bestem Ergebnis (Beschäftigung, Ausbildung, verbesserte "
-               "Perspektive); jede Person zählt einmal. Die Tabelle zeigt zusätzlich, wie viele Personen ein "
-               "Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).",
+               description=T.PAGE_TEXTS["outcome_bars"],
                filename="biwaq_ergebnisse", key=key, meta=meta)

@@ -50,6 +50,23 @@ def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | Non
     return meta
 
 
+def open_page(title: str, intro: str | None = None):
+    """The start every figures page shares: data, filters, header, and the protected selection.
+
+    Returns (dataset, filters, meta, selection); stops with a friendly message when the filters leave nobody.
+    `selection` reads like metrics.headline() and protects all tables of this selection together.
+    """
+    from biwaq_data import publication as protected
+    from ui.data import current_dataset
+    from ui.sidebar import current_filters
+
+    dataset, filters = current_dataset(), current_filters()
+    meta = page_header(title, dataset, filters, intro=intro)
+    selection = protected.selection(dataset, filters)
+    stop_if_empty(selection)
+    return dataset, filters, meta, selection
+
+
 def stop_if_empty(headline: dict) -> None:
     """A friendly message instead of empty charts when the filters leave nobody."""
     if headline["participants"] == 0:
