@@ -789,3 +789,15 @@ PAGE_TEXTS = {
     'overview_outcomes_heading': 'Ergebnisse je Person',
     'overview_downloads_heading': 'Kennzahlen herunterladen',
 }
+PAGE_TEXTS.update({
+    "breakdown_by": "Aufschlüsseln nach",
+    "breakdown_selection_heading": "Auswahl: {groups}",
+    "breakdown_selection_by": "Auswahl weiter aufschlüsseln nach",
+    "overview_downloads": "Alle Kennzahlen mit Definition, Datenstand, Zeitraum und Filtern als CSV oder Excel.",
+})
+# Breakdown dimensions offered on the Aufschlüsselung page (attribute -> German name)
+BREAKDOWN_DIMENSIONS = {
+    "ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "employment_status": "Erwerbsstatus bei Eintritt",
+    "migration_background": "Migrationshintergrund", "gender": "Geschlecht", "age_group": "Altersgruppe",
+    "education": "Bildungsniveau", "referral_source": "Zugangsweg", "provider": "Träger",
+}

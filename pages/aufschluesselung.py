@@ -13,11 +13,7 @@ from ui.publication import show
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
-DIMENSIONS = {
-    "ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "employment_status": "Erwerbsstatus bei Eintritt",
-    "migration_background": "Migrationshintergrund", "gender": "Geschlecht", "age_group": "Altersgruppe",
-    "education": "Bildungsniveau", "referral_source": "Zugangsweg", "provider": "Träger",
-}
+DIMENSIONS = T.BREAKDOWN_DIMENSIONS
 TABLE_COLUMNS = {
     "label": ("Gruppe", "text"), "participants": ("Teilnehmende", "int"), "share": ("Anteil", "pct"),
     "employment": ("Beschäftigung", "int"), "vocational_training": ("Ausbildung", "int"),
@@ -27,7 +23,7 @@ TABLE_COLUMNS = {
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["breakdown"], intro=T.PAGE_TEXTS["breakdown_intro"])
 
-dimension = st.segmented_control("Aufschlüsseln nach", list(DIMENSIONS), format_func=DIMENSIONS.get,
+dimension = st.segmented_control(T.PAGE_TEXTS["breakdown_by"], list(DIMENSIONS), format_func=DIMENSIONS.get,
                                  default="ortsteil", key="dimension", bind="query-params") or "ortsteil"
 table = show(metrics.breakdown(dataset, dimension, filters), publication.publish_breakdown, headline, dimension)
 event = chart_card(charts.breakdown_bars(table.frame, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
@@ -42,13 +38,13 @@ if picked:
     if dimension == "ortsteil":
         keys = table.raw.set_index("key").loc[keys, "ortsteil_nr"].tolist()
     selected = narrow(filters, "ortsteil_nr" if dimension == "ortsteil" else dimension, keys)
-    st.subheader(f"Auswahl: {', '.join(picked)}")
+    st.subheader(T.PAGE_TEXTS["breakdown_selection_heading"].format(groups=", ".join(picked)))
     st.caption("; ".join(describe_filters(selected)))
     selected_headline = publication.selection(dataset, selected)
     metric_cards(selected_headline,
                  ["participants", "employment", "vocational_training", "improved_prospects", "placement_rate",
                   "long_term_unemployed", "migration_background", "outcome_rate"])
-    second = st.segmented_control("Auswahl weiter aufschlüsseln nach",
+    second = st.segmented_control(T.PAGE_TEXTS["breakdown_selection_by"],
                                   [d for d in DIMENSIONS if d != dimension], format_func=DIMENSIONS.get,
                                   default="gender" if dimension != "gender" else "age_group", key="dimension2")
     if second:

@@ -46,7 +46,7 @@ with right:
         "Einheit": ["%" if k.endswith("_rate") else "Personen" for k in CARDS + ["with_outcome"]],
         "Definition": [T.METRIC_DEFINITIONS[k] for k in CARDS + ["with_outcome"]],
     })
-    st.caption("Alle Kennzahlen mit Definition, Datenstand, Zeitraum und Filtern als CSV oder Excel.")
+    st.caption(T.PAGE_TEXTS["overview_downloads"])
     download_buttons({"Kennzahlen": figures}, meta, "biwaq_kennzahlen", key="overview_figures")
     st.subheader(T.PRESSKIT_HEADING)
     st.caption(T.PRESSKIT_HELP)
