@@ -177,34 +177,23 @@ def _child_import(folder: Path) -> dict:
     import pandas as pd  # noqa: F401
 
     files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    try:
-        from . import importing  # the upload path (biwaq_data/importing.py), when present
-    except ImportError:
-        importing = None
-    if importing is not None and hasattr(importing, "check_upload"):
-        path = "importing.check_upload"
-        run = lambda: importing.check_upload(files)  # noqa: E731
-    else:
-        from .dataset import load_dataset
+    from . import importing  # the upload path the Daten page calls
 
-        path = "load_dataset (CSV-Ordner; biwaq_data/importing.py fehlt)"
-        run = lambda: load_dataset(folder)  # noqa: E731
+    path = "importing.check_upload"
     with PeakMemory() as mem:
         start = time.perf_counter()
-        result = run()
+        result = importing.check_upload(files)
         elapsed = time.perf_counter() - start
     return {"path": path, "time_s": elapsed, "peak_mb": mem.mb, "bytes": sum(len(b) for _, b in files),
             "files": [name for name, _ in files], "result": _describe_import(result)}
 
 
-def _describe_import(result) -> dict:
-    """What the import returned: accepted or not, rows accepted, issues (check_upload's ImportReport or a Dataset)."""
-    dataset = result if hasattr(result, "participants") else getattr(result, "dataset", None)
-    ok = getattr(result, "ok", dataset is not None)
-    out = {"type": type(result).__name__, "ok": bool(ok), "error": getattr(result, "error", None)}
-    if dataset is not None:
-        out["accepted"] = {t: len(getattr(dataset, t)) for t in TABLES}
-        out["issues"] = len(dataset.issues)
+def _describe_import(report) -> dict:
+    """What check_upload returned: accepted or not, rows accepted, issues."""
+    out = {"type": type(report).__name__, "ok": bool(report.ok), "error": report.error}
+    if report.dataset is not None:
+        out["accepted"] = {t: len(getattr(report.dataset, t)) for t in TABLES}
+        out["issues"] = len(report.dataset.issues)
     return out
 
 

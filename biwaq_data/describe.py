@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import places
+from . import metrics, places
 from . import texts_de as T
 from .filters import Filters
 from .formatting import format_date, format_int, format_pct
@@ -38,6 +38,26 @@ def describe_filters(filters: Filters | None) -> list[str]:
     return parts
 
 
+def source_label(dataset) -> str:
+    """Where the figures come from, for captions and exports."""
+    return T.SAMPLE_SOURCE if "sample_data" in dataset.source or "Beispieldaten" in dataset.source \
+        else dataset.source
+
+
+def context(dataset, filters: Filters | None = None, meta: dict | None = None) -> dict[str, str]:
+    """Datenstand, period, source, data version and selection (German labels), then ``meta``.
+
+    Shown on every page and written into every export and the press kit.
+    """
+    start, end = metrics.period(dataset, filters)
+    described = describe_filters(filters)
+    out = {T.DATENSTAND: format_date(dataset.datenstand), T.PERIOD: f"{format_date(start)} – {format_date(end)}",
+           T.SOURCE: source_label(dataset), T.SNAPSHOT: dataset.snapshot_id or T.SAMPLE_SOURCE,
+           T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS}
+    out.update({str(k): str(v) for k, v in (meta or {}).items() if str(k) not in out})
+    return out
+
+
 def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd.Timestamp,
           filters: Filters | None = None, programme: str = T.PROGRAMME) -> str:
     """The press paragraph for the given headline figures ("Seit Januar 2023 hat BIWAQ Duisburg 827 …")."""
@@ -49,7 +69,7 @@ def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd
     described = [d for d in describe_filters(filters) if not d.startswith(T.FILTER_LABELS["period"])]
     h = headline
     return T.QUOTE_TEMPLATE.format(
-        intro=intro, programme=programme, where="",
+        intro=intro, programme=programme,
         participants=format_int(h["participants"]),
         unemployed_sentence=T.QUOTE_UNEMPLOYED.format(unemployed=format_int(h["unemployed"]),
                                                       ltu=format_int(h["long_term_unemployed"])),

@@ -36,9 +36,8 @@ import pandas as pd
 
 from . import metrics, publication
 from . import texts_de as T
-from .describe import describe_filters, quote
+from .describe import context, quote
 from .export import safe_cell
-from .formatting import format_date
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL
 
 CHROMIUM_ENV = "BIWAQ_CHROMIUM"
@@ -55,19 +54,6 @@ BREAKDOWN_COLUMNS = (("label", "text"), ("participants", "count"), ("share", "ra
 
 class PresskitUnavailable(RuntimeError):
     """The PDF cannot be produced here (no Chromium, or it failed); the message is German, for the page."""
-
-
-def context(dataset, filters=None, meta: dict | None = None) -> dict[str, str]:
-    """Datenstand, period, source, data version and selection (German labels), then ``meta``."""
-    start, end = metrics.period(dataset, filters)
-    described = describe_filters(filters)
-    source = T.SAMPLE_SOURCE if "sample_data" in dataset.source or "Beispieldaten" in dataset.source \
-        else dataset.source
-    out = {T.DATENSTAND: format_date(dataset.datenstand), T.PERIOD: f"{format_date(start)} – {format_date(end)}",
-           T.SOURCE: source, T.SNAPSHOT: dataset.snapshot_id or T.SAMPLE_SOURCE,
-           T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS}
-    out.update({str(k): str(v) for k, v in (meta or {}).items() if str(k) not in out})
-    return out
 
 
 # =========================================================================== Excel

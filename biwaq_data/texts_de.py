@@ -199,7 +199,6 @@ ERR_UNREADABLE = "{file}: Datei kann nicht gelesen werden ({reason})."
 ERR_EMPTY = "{file}: Die Datei ist leer."
 ERR_HEADER_ONLY = "{file}: Die Datei enthält nur die Kopfzeile, keine Datenzeilen."
 ERR_ENCODING = "{file}: Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252)."
-ERR_NOT_TEXT = "{file}: Die Datei ist keine Textdatei (CSV), obwohl sie so heißt. Bitte als CSV, Excel (.xlsx) oder Parquet exportieren."
 ERR_UNSUPPORTED = "{file}: Dateityp wird nicht unterstützt (erlaubt: .csv, .xlsx, .parquet)."
 ERR_NO_USABLE_ROWS = "{file}: keine einzige Zeile ist gültig."
 
@@ -248,7 +247,7 @@ DATA_ISSUES_NOTE = "{n} Zeilen der Datenquelle wurden wegen Fehlern nicht gezäh
 QUOTE_HEADING = "Zitierfähiger Text"
 QUOTE_HELP = "Aus den aktuellen Zahlen erzeugt; mit Datenstand. Zum Kopieren Symbol oben rechts im Feld nutzen."
 QUOTE_TEMPLATE = (
-    "{intro} hat {programme}{where} {participants} Menschen unterstützt. {unemployed_sentence}"
+    "{intro} hat {programme} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "
     "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
     "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt die Vermittlungsquote in Arbeit "

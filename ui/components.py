@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import Dataset, Filters, metrics
+from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
-from biwaq_data.describe import describe_filters
+from biwaq_data.describe import context
 from biwaq_data.formatting import format_date, format_int, format_number, format_pct
 from ui import publication
 from ui.publication import Shown
@@ -15,23 +15,9 @@ from ui.publication import Shown
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def source_label(dataset: Dataset) -> str:
-    """Where the figures come from, for captions and exports."""
-    return T.SAMPLE_SOURCE if "sample_data" in dataset.source or "Beispieldaten" in dataset.source \
-        else dataset.source
-
-
 def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
     """Datenstand, period, source, data version and filters: shown on every page and in every export."""
-    start, end = metrics.period(dataset, filters)
-    described = describe_filters(filters)
-    return {
-        T.DATENSTAND: format_date(dataset.datenstand),
-        T.PERIOD: f"{format_date(start)} – {format_date(end)}",
-        T.SOURCE: source_label(dataset),
-        T.SNAPSHOT: dataset.snapshot_id or "Beispieldaten",
-        T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS,
-    }
+    return context(dataset, filters)
 
 
 def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | None = None) -> dict[str, str]:
