@@ -1,8 +1,8 @@
 """Benchmark: is the dashboard fast at a million participants? Baselines in the same run, targets as ratios.
 
-    python -m biwaq_data.bench                       # 1.000, 100.000 and 1.000.000 participants
-    python -m biwaq_data.bench --quick               # 1.000 and 100.000 (CI, a few minutes)
-    python -m biwaq_data.bench --sizes 1000,10000 --import-rows 2000 --repeat 1 --out bench-results/x.json
+    python -m biwaq_data.tools.bench                       # 1.000, 100.000 and 1.000.000 participants
+    python -m biwaq_data.tools.bench --quick               # 1.000 and 100.000 (CI, a few minutes)
+    python -m biwaq_data.tools.bench --sizes 1000,10000 --import-rows 2000 --repeat 1 --out bench-results/x.json
 
 One run, on this machine:
 1. generates synthetic data (participants with outcomes and services) as Parquet per size (`sample.write`);
@@ -39,7 +39,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("participants", "outcomes", "services")
 FULL_SIZES = (1_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 100_000)
@@ -50,7 +50,7 @@ TARGETS = {"load": 3.0, "metric": 2.0, "rerun": 2.0, "memory": 3.0}
 
 
 def _filters(name: str):
-    from .filters import Filters
+    from ..figures.filters import Filters
 
     return {"alle": None, "Ortsteil 202": Filters(ortsteile=(202,)),
             "Zeitraum 2024": Filters(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31))}[name]
@@ -115,7 +115,7 @@ def _log(message: str) -> None:
 
 def _run_child(kind: str, **params) -> dict:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-m", "biwaq_data.bench", "--child", json.dumps({"kind": kind, **params})],
+    proc = subprocess.run([sys.executable, "-m", "biwaq_data.tools.bench", "--child", json.dumps({"kind": kind, **params})],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
@@ -157,7 +157,7 @@ def _child_load(folder: Path, repeat: int) -> dict:
     import pandas as pd  # noqa: F401  (imported before the baseline, like pyarrow)
     import pyarrow.parquet  # noqa: F401
 
-    from .dataset import load_dataset
+    from ..ingest.dataset import load_dataset
 
     with PeakMemory() as mem:
         start = time.perf_counter()
@@ -177,7 +177,7 @@ def _child_import(folder: Path) -> dict:
     import pandas as pd  # noqa: F401
 
     files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.csv"))]
-    from . import importing  # the upload path the Daten page calls
+    from ..store import importing  # the upload path the Daten page calls
 
     path = "importing.check_upload"
     with PeakMemory() as mem:
@@ -244,10 +244,10 @@ def _child_app(folder: Path, timeout: float) -> dict:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     _use_navigation_in_apptest()
-    from . import metrics
-    from . import texts_de as T
-    from .filters import Filters
-    from .formatting import format_int
+    from ..figures import metrics
+    from .. import texts_de as T
+    from ..figures.filters import Filters
+    from ..formatting import format_int
     from ui import data as ui_data
     from ui.navigation import PAGES
 
@@ -417,7 +417,7 @@ class DuckFigures:
 
 
 def _pandas_metric(name: str):
-    from . import metrics
+    from ..figures import metrics
 
     if name == "breakdown_ortsteil":
         return lambda ds, f: metrics.breakdown(ds, "ortsteil", f)
@@ -436,7 +436,7 @@ def compare(name: str, ours, duck) -> list[str]:
     import numpy as np
     import pandas as pd
 
-    from . import schema
+    from ..ingest import schema
 
     problems: list[str] = []
 
@@ -513,7 +513,7 @@ def generate(folder: Path, n: int, fmt: str) -> float:
 
 
 def bench_metrics(folder: Path, n: int, repeat: int) -> list[dict]:
-    from .dataset import load_dataset
+    from ..ingest.dataset import load_dataset
 
     ds = load_dataset(folder)
     errors = ds.issues[ds.issues["severity"] == "error"]
@@ -748,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--child"]:
         print(json.dumps(_child(json.loads(argv[1]))), flush=True)
         return 0
-    parser = argparse.ArgumentParser(prog="python -m biwaq_data.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m biwaq_data.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="sizes 1.000 and 100.000 (CI)")
     parser.add_argument("--sizes", help="comma-separated participant counts, e.g. 1000,100000,1000000")

@@ -31,7 +31,7 @@ Indicator codes: EECO02, EECO05, EECO12-EECO15 and EECR01/EECR03/EECR04 as in th
 reference; the other codes follow the same numbering of the ESF Plus list (EECO01 total,
 EECO03/04, EECO06-11, EECR02, EECR05).
 
-All tables come out of :class:`biwaq_data.publication.Selection`, so in publication mode they are
+All tables come out of :class:`biwaq_data.publish.publication.Selection`, so in publication mode they are
 protected together with every other table of the same selection (their totals are the dashboard's
 breakdowns by gender, employment status, age group, education and migration background).
 """
@@ -45,9 +45,9 @@ from io import BytesIO
 import numpy as np
 import pandas as pd
 
-from . import texts_de as T
+from .. import texts_de as T
 from .filters import Filters, participant_mask
-from .privacy import SUPPRESSION_SYMBOL
+from ..publish.privacy import SUPPRESSION_SYMBOL
 
 GENDERS = ("female", "male", "non_binary", "unknown")
 WINDOW_DAYS = 28
@@ -205,9 +205,9 @@ def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool =
     """Output indicators, result indicators (counts with their denominators) and result rates.
 
     ``protect`` (default True): publication mode, consistent with every other published table of the
-    selection (see :mod:`biwaq_data.publication`). ``protect=False`` only for analysts' screens.
+    selection (see :mod:`biwaq_data.publish.publication`). ``protect=False`` only for analysts' screens.
     """
-    from . import publication
+    from ..publish import publication
 
     counts = indicator_counts(dataset, filters)
     masks = publication.selection(dataset, filters).indicator_masks() if protect else None
@@ -257,10 +257,11 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
     """
     import xlsxwriter
 
-    from . import metrics, publication
-    from .describe import describe_filters
-    from .export import safe_cell
-    from .formatting import format_date
+    from . import metrics
+    from ..publish import publication
+    from ..publish.describe import describe_filters
+    from ..publish.export import safe_cell
+    from ..formatting import format_date
 
     protect = protect or not publication.exports_unprotected_allowed()
     tables = indicator_tables(dataset, filters, protect=protect)

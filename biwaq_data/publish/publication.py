@@ -19,7 +19,7 @@ zeros tie them together further. A value protected in one table can be rebuilt f
 all of them are protected together - see :class:`Selection`.
 
 How the protection works (rules of the Statistik der Bundesagentur für Arbeit, see
-:mod:`biwaq_data.privacy`):
+:mod:`biwaq_data.publish.privacy`):
 
 * **Headline** - the press figures are a small hierarchy of sums, protected top-down, one line
   (two parts + their total) at a time with :func:`privacy.suppress_counts`::
@@ -96,8 +96,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import places, schema
-from . import texts_de as T
+from .. import places
+from ..ingest import schema
+from .. import texts_de as T
 from .privacy import (FOOTNOTE_DE, PRIMARY_VALUES, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de,
                       format_rate_de, suppress_counts, suppress_rate)
 
@@ -649,7 +650,7 @@ class Selection(Mapping):
     """
 
     def __init__(self, dataset, filters=None):
-        from . import metrics
+        from ..figures import metrics
 
         self.dataset, self.filters = dataset, filters
         self.raw = metrics.headline(dataset, filters)
@@ -740,7 +741,7 @@ class Selection(Mapping):
         """ESF Plus indicator blocks (category x gender). Their totals are cells of the breakdowns
         (participants per gender, employment status, age group, education, migration background) or
         of the headline, or rows of an earlier block - and are forced to the same status there."""
-        from . import indicators as ind
+        from ..figures import indicators as ind
 
         counts = ind.indicator_counts(self.dataset, self.filters)
         self._indicator_counts = counts
@@ -793,7 +794,7 @@ class Selection(Mapping):
 
     def indicator_masks(self) -> dict:
         """Suppressed flags (female, male, non_binary, unknown, total) of every ESF indicator row."""
-        from . import indicators as ind
+        from ..figures import indicators as ind
 
         out = {}
         for block, rows in {**ind.OUTPUT_BLOCKS, **ind.RESULT_BLOCKS}.items():

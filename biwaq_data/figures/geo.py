@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import metrics, places
-from . import texts_de as T
+from . import metrics
+from .. import places
+from .. import texts_de as T
 from .filters import Filters, narrow
-from .formatting import format_date
-from .publication import Published
+from ..formatting import format_date
+from ..publish.publication import Published
 
 REFERENCE_DIR = places.REFERENCE_DIR
 BEZIRKE_FILE = REFERENCE_DIR / "duisburg_stadtbezirke_osm.geojson"
