@@ -1,0 +1,58 @@
+"""AppTest of the steering pages (issue 16): Soll-Ist, Kohorten and the period presets set through the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import biwaq_data as b
+from biwaq_data import texts_de as T
+from biwaq_data.figures import targets as tg
+from biwaq_data.formatting import format_int
+from ui.navigation import PAGES, pages_for
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return b.load_dataset(SAMPLE)
+
+
+def run_page(path: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if path != PAGES[0].path:
+        at.switch_page(path).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_soll_ist_registered_for_analysts_not_press():
+    paths = lambda role: {p.path for p in pages_for(role)}  # noqa: E731
+    assert "pages/soll_ist.py" in paths("analyst") and "pages/soll_ist.py" in paths("data_manager")
+    assert "pages/soll_ist.py" not in paths("press")
+
+
+def test_soll_ist_page_shows_every_target_with_its_status(dataset):
+    at = run_page("pages/soll_ist.py")
+    want = tg.progress(dataset)
+    table = at.dataframe[0].value
+    assert len(table) == len(want) == len(dataset.targets)
+    statuses = [s.split(" ", 1)[1] for s in table[T.TARGET_COLUMNS_DE["status"]]]
+    assert statuses == [T.TARGET_STATUS_LABELS[s] for s in want["status"]]
+    assert list(table[T.TARGET_COLUMNS_DE["actual"]])[:3] == [format_int(v) for v in want["actual"][:3]]
+    cards = {m.label.split(" ", 1)[1]: int(m.value) for m in at.metric}
+    assert cards == {T.TARGET_STATUS_LABELS[s]: int((want["status"] == s).sum()) for s in T.TARGET_STATUS_LABELS}
+    assert any(T.TARGET_RULES[:40] in md.value for md in at.markdown)
+
+
+def test_soll_ist_follows_the_provider_filter(dataset):
+    at = run_page("pages/soll_ist.py", {"traeger": "GfB Hochfeld"})
+    providers = set(at.dataframe[0].value[T.TARGET_COLUMNS_DE["provider"]])
+    assert providers == {"GfB Hochfeld", T.TARGET_ALL_PROVIDERS}

@@ -1,0 +1,117 @@
+"""Streamlit side of the steering views (issue 16): cached Soll-Ist rows, their table and chart.
+
+No figure is computed here: `biwaq_data.figures.targets` counts, `biwaq_data.publish.targets` protects.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from biwaq_data import Dataset
+from biwaq_data import texts_de as T
+from biwaq_data.figures import targets as tg
+from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from biwaq_data.ingest.schema import TARGET_RATE_MEASURES
+from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
+from biwaq_data.publish.targets import publish_progress
+
+STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00", "behind": "#D55E00",
+                  "missed": "#7F0000"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _progress(_dataset: Dataset, version: str, providers: tuple[str, ...]):
+    raw = tg.progress(_dataset, providers)
+    return raw, publish_progress(raw, _dataset)
+
+
+def progress(dataset: Dataset, providers: tuple[str, ...], protected: bool) -> pd.DataFrame:
+    """Progress rows for display: the raw frame, or (publication mode) with withheld values as NA and the
+    column `withheld` listing which columns are withheld per row."""
+    raw, published = _progress(dataset, dataset.version, tuple(providers))
+    out = raw.copy()
+    out["withheld"] = [()] * len(out)
+    if protected and len(out):
+        for col in published.kinds:
+            if published.kinds[col] != "text":
+                out[col] = published.frame[col].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+        out["withheld"] = [tuple(c for c in published.suppressed.columns if published.suppressed.loc[i, c])
+                           for i in published.suppressed.index]
+    return out
+
+
+def measure_label(measure: str) -> str:
+    """German name of a target measure; ESF Plus codes with the indicator's name."""
+    if measure in T.TARGET_MEASURE_LABELS:
+        return T.TARGET_MEASURE_LABELS[measure]
+    key = tg.INDICATOR_KEYS.get(measure, "")
+    text = T.ESF_OUTPUT_LABELS.get(key) or T.ESF_RESULT_LABELS.get(key)
+    return f"{measure} – {text}" if text else measure
+
+
+def _value(row, col: str) -> str:
+    if col in row["withheld"]:
+        return SUPPRESSION_SYMBOL
+    value = row[col]
+    if row["measure"] in TARGET_RATE_MEASURES:
+        return format_number(value) + " %" if pd.notna(value) else "–"
+    return format_int(value) if col in ("actual", "target") else format_number(value)
+
+
+def row_label(row) -> str:
+    provider = row["provider"] if isinstance(row["provider"], str) else T.TARGET_ALL_PROVIDERS
+    return f"{provider} · {measure_label(row['measure'])} · {format_date(row['due_date'])}"
+
+
+def display_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """German screen table: one row per target with status first."""
+    C = T.TARGET_COLUMNS_DE
+    out = []
+    for _, r in rows.iterrows():
+        reason = r["no_forecast"] or ("withheld" if "forecast" in r["withheld"] else "")
+        forecast = T.TARGET_NO_FORECAST[reason] if reason else _value(r, "forecast")
+        span = "–" if reason or "forecast_low" in r["withheld"] else f"{_value(r, 'forecast_low')} – {_value(r, 'forecast_high')}"
+        out.append({
+            C["status"]: f"{T.TARGET_STATUS_ICONS[r['status']]} {T.TARGET_STATUS_LABELS[r['status']]}",
+            C["provider"]: r["provider"] if isinstance(r["provider"], str) else T.TARGET_ALL_PROVIDERS,
+            C["measure"]: measure_label(r["measure"]),
+            C["due_date"]: format_date(r["due_date"]),
+            C["actual"]: _value(r, "actual"), C["target"]: _value(r, "target"),
+            C["share_reached"]: SUPPRESSION_SYMBOL if "share_reached" in r["withheld"] else format_pct(r["share_reached"]),
+            C["share_time"]: format_pct(r["share_time"]),
+            C["forecast"]: forecast,
+            f"{C['forecast_low']} / {C['forecast_high'].split()[-1]}": span,
+            C["months_used"]: format_int(r["months_used"]) if r["months_used"] else "–",
+        })
+    return pd.DataFrame(out)
+
+
+def progress_chart(rows: pd.DataFrame) -> go.Figure:
+    """Share of the target reached (bars), forecast share with range (diamond + error bar), time elapsed (tick)."""
+    labels = [row_label(r) for _, r in rows.iterrows()]
+    reached = rows["share_reached"] * 100
+    target = rows["target"].where(rows["target"] > 0)
+    forecast = rows["forecast"] / target * 100
+    low, high = rows["forecast_low"] / target * 100, rows["forecast_high"] / target * 100
+    colours = [STATUS_COLOURS[s] for s in rows["status"]]
+    status_text = [T.TARGET_STATUS_LABELS[s] for s in rows["status"]]
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=reached, orientation="h", marker_color=colours, name=T.TARGET_COLUMNS_DE["share_reached"],
+                text=["*" if pd.isna(v) else format_number(v, 0) + " %" for v in reached], textposition="inside",
+                customdata=status_text, hovertemplate="%{y}<br>erreicht: %{x:.1f} %<br>Status: %{customdata}<extra></extra>")
+    fig.add_scatter(y=labels, x=forecast, mode="markers", marker=dict(symbol="diamond", size=11, color="#3A3A3A"),
+                    error_x=dict(type="data", symmetric=False, array=(high - forecast).fillna(0),
+                                 arrayminus=(forecast - low).fillna(0), color="#3A3A3A", thickness=1.2),
+                    name=T.TARGET_COLUMNS_DE["forecast"],
+                    hovertemplate="%{y}<br>Prognose: %{x:.1f} % des Ziels<extra></extra>")
+    fig.add_scatter(y=labels, x=rows["share_time"] * 100, mode="markers", name=T.TARGET_COLUMNS_DE["share_time"],
+                    marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="#CC79A7")),
+                    hovertemplate="%{y}<br>Zeit verstrichen: %{x:.0f} %<extra></extra>")
+    fig.add_vline(x=100, line_dash="dash", line_color="#3A3A3A")
+    fig.update_layout(separators=",.", height=max(260, 34 * len(rows) + 90), margin=dict(l=10, r=10, t=10, b=10),
+                      barmode="overlay", legend=dict(orientation="h", y=-0.12),
+                      xaxis=dict(title="% des Ziels", ticksuffix=" %", rangemode="tozero"),
+                      yaxis=dict(autorange="reversed", automargin=True))
+    return fig
