@@ -56,3 +56,25 @@ def test_soll_ist_follows_the_provider_filter(dataset):
     at = run_page("pages/soll_ist.py", {"traeger": "GfB Hochfeld"})
     providers = set(at.dataframe[0].value[T.TARGET_COLUMNS_DE["provider"]])
     assert providers == {"GfB Hochfeld", T.TARGET_ALL_PROVIDERS}
+
+
+def test_kohorten_page_shows_open_windows_and_medians(dataset):
+    from biwaq_data.figures import cohorts
+
+    at = run_page("pages/kohorten.py")
+    want = cohorts.cohort_table(dataset)
+    table = at.dataframe[0].value
+    assert list(table[T.COHORT_COLUMNS_DE["cohort"]]) == list(want["cohort"])
+    col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
+    assert list(col12 == T.COHORT_OPEN) == list(want["open_12"])
+    cards = {m.label: m.value for m in at.metric}
+    assert set(cards) == {f"{T.SURVIVAL_MEDIAN}: {p}" for p in dataset.participants["provider"].cat.categories}
+    assert all(v.startswith("bis Tag ") for v in cards.values())  # publication mode: on the 30-day grid
+
+
+def test_kohorten_page_unprotected_shows_exact_medians(dataset):
+    from biwaq_data.figures import cohorts
+
+    at = run_page("pages/kohorten.py", {"schutz": "false", "kurve": T.SURVIVAL_GROUPS["all"]})
+    median = cohorts.medians(cohorts.survival(dataset, by="all"))["median_days"].iloc[0]
+    assert {m.label: m.value for m in at.metric} == {f"{T.SURVIVAL_MEDIAN}: alle": f"{format_int(median)} Tage"}

@@ -115,3 +115,67 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
                       xaxis=dict(title="% des Ziels", ticksuffix=" %", rangemode="tozero"),
                       yaxis=dict(autorange="reversed", automargin=True))
     return fig
+
+
+# --- cohorts and time to first outcome --------------------------------------------------------------
+
+WINDOW_COLOURS = {3: "#56B4E9", 6: "#0072B2", 12: "#3A3A3A"}
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
+
+
+def cohort_display(shown) -> pd.DataFrame:
+    """German cohort table: size, and per window 'reached (share)' or 'offen'; '*' where withheld."""
+    from biwaq_data.figures.cohorts import WINDOWS
+
+    frame = shown.frame
+    withheld = shown.published.suppressed if shown.on_screen_protected and shown.published is not None else None
+    C = T.COHORT_COLUMNS_DE
+    rows = []
+    for i, r in frame.reset_index(drop=True).iterrows():
+        raw = shown.raw.iloc[i]
+        row = {C["cohort"]: r["cohort"],
+               C["persons"]: SUPPRESSION_SYMBOL if withheld is not None and withheld.loc[i, "persons"]
+               else format_int(r["persons"])}
+        for w in WINDOWS:
+            if raw[f"open_{w}"]:
+                row[C[f"reached_{w}"]] = T.COHORT_OPEN
+            elif withheld is not None and withheld.loc[i, f"share_{w}"]:
+                row[C[f"reached_{w}"]] = SUPPRESSION_SYMBOL
+            else:
+                row[C[f"reached_{w}"]] = f"{format_int(r[f'reached_{w}'])} ({format_pct(r[f'share_{w}'])})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cohort_chart(frame: pd.DataFrame) -> go.Figure:
+    """Lines: share with work or training within 3, 6, 12 months per entry quarter (open/withheld = gap)."""
+    from biwaq_data.figures.cohorts import WINDOWS
+
+    fig = go.Figure()
+    for w in WINDOWS:
+        share = frame[f"share_{w}"].astype(float) * 100
+        fig.add_scatter(x=frame["cohort"], y=share, mode="lines+markers", name=f"bis {w} Monate",
+                        line=dict(color=WINDOW_COLOURS[w], width=2.5), connectgaps=False,
+                        hovertemplate=f"%{{x}}<br>bis {w} Monate: %{{y:.1f}} %<extra></extra>")
+    fig.update_layout(separators=",.", height=360, margin=dict(l=10, r=10, t=10, b=10),
+                      legend=dict(orientation="h", y=-0.2), yaxis=dict(title="Anteil der Kohorte", ticksuffix=" %",
+                                                                       rangemode="tozero"),
+                      xaxis=dict(title="Eintrittsquartal", type="category"))
+    return fig
+
+
+def survival_chart(curves: pd.DataFrame, stepped: bool = True) -> go.Figure:
+    """Share reached over days since entry, one line per group (steps of the Kaplan-Meier estimate)."""
+    fig = go.Figure()
+    for i, (group, km) in enumerate(curves.groupby("group", sort=False)):
+        x = [0] + km["days"].tolist()
+        y = [0.0] + (km["reached"].astype(float) * 100).tolist()
+        fig.add_scatter(x=x, y=y, mode="lines", name=str(group), line_shape="hv" if stepped else "linear",
+                        line=dict(color=GROUP_COLOURS[i % len(GROUP_COLOURS)], width=2.5),
+                        hovertemplate=f"{group}<br>Tag %{{x}}: %{{y:.1f}} %<extra></extra>")
+    fig.add_hline(y=50, line_dash="dot", line_color="#6B6B6B")
+    fig.update_layout(separators=",.", height=380, margin=dict(l=10, r=10, t=10, b=10),
+                      legend=dict(orientation="h", y=-0.2),
+                      xaxis=dict(title="Tage seit Eintritt", rangemode="tozero"),
+                      yaxis=dict(title="Anteil mit Ergebnis", ticksuffix=" %", range=[0, 100]))
+    return fig
