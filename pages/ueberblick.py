@@ -12,6 +12,7 @@ from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import figures as published_figures
 from ui.publication import force_on
+from ui.periods import comparison_cards
 from ui.sidebar import current_filters
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
@@ -25,7 +26,8 @@ meta = page_header(T.PAGE_TITLES["overview"], dataset, filters)
 headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 
-metric_cards(headline, CARDS)
+if not comparison_cards(dataset, filters, headline, CARDS):  # with a period preset: change vs. previous period
+    metric_cards(headline, CARDS)
 
 st.subheader(T.QUOTE_HEADING)
 start, end = metrics.period(dataset, filters)
