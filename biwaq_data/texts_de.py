@@ -565,7 +565,10 @@ TARGET_MEASURE_LABELS = {
 TARGET_ALL_PROVIDERS = "Programm gesamt"
 TARGET_STATUS_LABELS = {"met": "erreicht", "on_track": "im Plan", "at_risk": "gefährdet", "behind": "im Rückstand",
                         "missed": "verfehlt"}
-TARGET_STATUS_ICONS = {"met": "✅", "on_track": "🟢", "at_risk": "🟠", "behind": "🔴", "missed": "⛔"}
+TARGET_STATUS_ICONS = {"met": "✔", "on_track": "●", "at_risk": "▲", "behind": "▼", "missed": "✖"}
+TARGET_STATUS_BADGE_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "behind": "red",
+                               "missed": "violet"}
+TARGET_SUMMARY_LABEL = "Ziele nach Status"
 TARGET_COLUMNS_DE = {
     "provider": "Träger", "measure": "Kennzahl", "due_date": "Fällig am", "status": "Status", "actual": "Ist",
     "target": "Soll", "share_reached": "erreicht", "share_time": "Zeit verstrichen", "forecast": "Prognose",
@@ -611,7 +614,7 @@ COHORT_PAGE_INTRO = ("Teilnehmende nach Eintrittsquartal (Kohorte). Anteile nur 
 COHORT_TABLE_HEADING = "In Arbeit oder Ausbildung innerhalb von 3, 6 und 12 Monaten nach Eintritt"
 COHORT_CHART = ("Linien: Anteil der Kohorte mit Beschäftigung oder Ausbildung innerhalb von 3, 6 bzw. 12 Monaten "
                 "nach Eintritt, je Eintrittsquartal. Offene Zeitfenster fehlen (kein niedriger Wert, sondern noch "
-                "nicht messbar).")
+                "nicht messbar), ebenso geheim gehaltene Werte (* in der Tabelle).")
 COHORT_OPEN = "offen"
 COHORT_COLUMNS_DE = {"cohort": "Eintrittsquartal", "persons": "Teilnehmende", "reached_3": "bis 3 Monate",
                      "share_3": "Anteil 3 Monate", "reached_6": "bis 6 Monate", "share_6": "Anteil 6 Monate",

@@ -22,9 +22,9 @@ if dataset.targets.empty:
 protected = is_on()
 rows = steering.progress(dataset, filters.providers, protected)
 counts = rows["status"].value_counts()
-for col, status in zip(st.columns(5), T.TARGET_STATUS_LABELS):
-    col.metric(f"{T.TARGET_STATUS_ICONS[status]} {T.TARGET_STATUS_LABELS[status]}", int(counts.get(status, 0)),
-               help=T.TARGET_RULES, border=True)
+st.markdown(f"**{T.TARGET_SUMMARY_LABEL}:** " + " ".join(
+    f":{T.TARGET_STATUS_BADGE_COLOURS[s]}-badge[{T.TARGET_STATUS_ICONS[s]} {int(counts.get(s, 0))} "
+    f"{T.TARGET_STATUS_LABELS[s]}]" for s in T.TARGET_STATUS_LABELS), help=T.TARGET_RULES)
 
 st.subheader(T.TARGET_CHART_HEADING)
 st.plotly_chart(steering.progress_chart(rows), width="stretch", key="targets_chart",
@@ -32,7 +32,7 @@ st.plotly_chart(steering.progress_chart(rows), width="stretch", key="targets_cha
 st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
 
 st.subheader(T.TARGET_TABLE_HEADING)
-st.dataframe(steering.display_table(rows), hide_index=True, width="stretch")
+st.dataframe(steering.styled_table(rows), hide_index=True, width="stretch")
 if protected:
     st.caption(T.TARGET_PUBLICATION_NOTE)
     if any(rows["withheld"].map(len)):

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import metrics, presskit, publication
+from biwaq_data import presskit, publication
 from biwaq_data import texts_de as T
-from biwaq_data.publish.describe import quote
 from ui.components import download_buttons, metric_cards, page_header, stop_if_empty
 from ui.cards import outcome_card
 from ui.auth import require_page
@@ -30,9 +29,12 @@ if not comparison_cards(dataset, filters, headline, CARDS):  # with a period pre
     metric_cards(headline, CARDS)
 
 st.subheader(T.QUOTE_HEADING)
-start, end = metrics.period(dataset, filters)
-st.code(quote(headline, start, end, dataset.datenstand, filters), language=None, wrap_lines=True)
-st.caption(T.QUOTE_HELP)
+press_text = presskit.press_quote(dataset, filters)  # None when one of its figures is withheld (as the press kit)
+if press_text:
+    st.code(press_text, language=None, wrap_lines=True)
+    st.caption(T.QUOTE_HELP)
+else:
+    st.caption(T.PRESSKIT_NO_QUOTE)
 
 left, right = st.columns([3, 2])
 with left:

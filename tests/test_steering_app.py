@@ -47,8 +47,9 @@ def test_soll_ist_page_shows_every_target_with_its_status(dataset):
     statuses = [s.split(" ", 1)[1] for s in table[T.TARGET_COLUMNS_DE["status"]]]
     assert statuses == [T.TARGET_STATUS_LABELS[s] for s in want["status"]]
     assert list(table[T.TARGET_COLUMNS_DE["actual"]])[:3] == [format_int(v) for v in want["actual"][:3]]
-    cards = {m.label.split(" ", 1)[1]: int(m.value) for m in at.metric}
-    assert cards == {T.TARGET_STATUS_LABELS[s]: int((want["status"] == s).sum()) for s in T.TARGET_STATUS_LABELS}
+    summary = next(md.value for md in at.markdown if md.value.startswith(f"**{T.TARGET_SUMMARY_LABEL}:**"))
+    for s in T.TARGET_STATUS_LABELS:  # one badge per status with its count
+        assert f"{T.TARGET_STATUS_ICONS[s]} {int((want['status'] == s).sum())} {T.TARGET_STATUS_LABELS[s]}]" in summary
     assert any(T.TARGET_RULES[:40] in md.value for md in at.markdown)
 
 

@@ -61,8 +61,10 @@ def _value(row, col: str) -> str:
 
 
 def row_label(row) -> str:
+    """Chart label on two lines: Träger, then measure (ESF Plus codes as code) and due date."""
     provider = row["provider"] if isinstance(row["provider"], str) else T.TARGET_ALL_PROVIDERS
-    return f"{provider} · {measure_label(row['measure'])} · {format_date(row['due_date'])}"
+    measure = T.TARGET_MEASURE_LABELS.get(row["measure"], row["measure"])
+    return f"{provider}<br>{measure} · {format_date(row['due_date'])}"
 
 
 def display_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -72,7 +74,8 @@ def display_table(rows: pd.DataFrame) -> pd.DataFrame:
     for _, r in rows.iterrows():
         reason = r["no_forecast"] or ("withheld" if "forecast" in r["withheld"] else "")
         forecast = T.TARGET_NO_FORECAST[reason] if reason else _value(r, "forecast")
-        span = "–" if reason or "forecast_low" in r["withheld"] else f"{_value(r, 'forecast_low')} – {_value(r, 'forecast_high')}"
+        span = ("–" if reason else SUPPRESSION_SYMBOL if "forecast_low" in r["withheld"]
+                else f"{_value(r, 'forecast_low')} – {_value(r, 'forecast_high')}")
         out.append({
             C["status"]: f"{T.TARGET_STATUS_ICONS[r['status']]} {T.TARGET_STATUS_LABELS[r['status']]}",
             C["provider"]: r["provider"] if isinstance(r["provider"], str) else T.TARGET_ALL_PROVIDERS,
@@ -88,6 +91,18 @@ def display_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+STATUS_BACKGROUNDS = {"met": "#D5F0E6", "on_track": "#DCEFFA", "at_risk": "#FBEBCC", "behind": "#F7D9CC",
+                      "missed": "#EBC7C7"}
+
+
+def styled_table(rows: pd.DataFrame):
+    """`display_table` with the status cell coloured by status (text stays readable without colour)."""
+    table = display_table(rows)
+    colours = [f"background-color: {STATUS_BACKGROUNDS[s]}" for s in rows["status"]]
+    column = T.TARGET_COLUMNS_DE["status"]
+    return table.style.apply(lambda _col: colours, subset=[column])
+
+
 def progress_chart(rows: pd.DataFrame) -> go.Figure:
     """Share of the target reached (bars), forecast share with range (diamond + error bar), time elapsed (tick)."""
     labels = [row_label(r) for _, r in rows.iterrows()]
@@ -100,6 +115,7 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(y=labels, x=reached, orientation="h", marker_color=colours, name=T.TARGET_COLUMNS_DE["share_reached"],
                 text=["*" if pd.isna(v) else format_number(v, 0) + " %" for v in reached], textposition="inside",
+                insidetextanchor="start",
                 customdata=status_text, hovertemplate="%{y}<br>erreicht: %{x:.1f} %<br>Status: %{customdata}<extra></extra>")
     fig.add_scatter(y=labels, x=forecast, mode="markers", marker=dict(symbol="diamond", size=11, color="#3A3A3A"),
                     error_x=dict(type="data", symmetric=False, array=(high - forecast).fillna(0),
@@ -110,7 +126,7 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
                     marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="#CC79A7")),
                     hovertemplate="%{y}<br>Zeit verstrichen: %{x:.0f} %<extra></extra>")
     fig.add_vline(x=100, line_dash="dash", line_color="#3A3A3A")
-    fig.update_layout(separators=",.", height=max(260, 34 * len(rows) + 90), margin=dict(l=10, r=10, t=10, b=10),
+    fig.update_layout(separators=",.", height=max(280, 44 * len(rows) + 110), margin=dict(l=10, r=10, t=10, b=10),
                       barmode="overlay", legend=dict(orientation="h", y=-0.12),
                       xaxis=dict(title="% des Ziels", ticksuffix=" %", rangemode="tozero"),
                       yaxis=dict(autorange="reversed", automargin=True))
@@ -157,8 +173,8 @@ def cohort_chart(frame: pd.DataFrame) -> go.Figure:
         fig.add_scatter(x=frame["cohort"], y=share, mode="lines+markers", name=f"bis {w} Monate",
                         line=dict(color=WINDOW_COLOURS[w], width=2.5), connectgaps=False,
                         hovertemplate=f"%{{x}}<br>bis {w} Monate: %{{y:.1f}} %<extra></extra>")
-    fig.update_layout(separators=",.", height=360, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(orientation="h", y=-0.2), yaxis=dict(title="Anteil der Kohorte", ticksuffix=" %",
+    fig.update_layout(separators=",.", height=380, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), yaxis=dict(title="Anteil der Kohorte", ticksuffix=" %",
                                                                        rangemode="tozero"),
                       xaxis=dict(title="Eintrittsquartal", type="category"))
     return fig
