@@ -646,6 +646,22 @@ SURVIVAL_COLUMNS_DE = {"group": "Gruppe", "days": "Tage seit Eintritt", "at_risk
 SURVIVAL_PUBLICATION_NOTE = ("Veröffentlichungsmodus: Kurve nur an festen Tagen (alle 30 Tage) und erst ab drei "
                              "Ergebnissen; Werte, hinter denen 1 oder 2 Personen unter Beobachtung stehen, entfallen.")
 
+QUARTERLY_TITLE = "BIWAQ Duisburg – Quartalsbericht"
+QUARTERLY_HEADING = "Quartalsbericht"
+QUARTERLY_HELP = ("Für die Steuerung: Kennzahlen des gewählten Zeitraums mit Veränderung zum Vorzeitraum, Soll-Ist, "
+                  "Kohorten und ESF-Plus-Indikatoren, mit Datenstand, Zeitraum und Datenversion. Immer im "
+                  "Veröffentlichungsmodus. Tipp: in der Seitenleiste „Quartal“ wählen.")
+QUARTERLY_XLSX = "Quartalsbericht (Excel)"
+QUARTERLY_PDF = "Quartalsbericht (PDF)"
+QUARTERLY_SHEETS = {"figures": "Kennzahlen", "targets": "Soll-Ist", "cohorts": "Kohorten",
+                    "output": "ESF-Plus Output", "results": "ESF-Plus Ergebnis"}
+QUARTERLY_FIGURE_COLUMNS = ("Kennzahl", "Wert", "Vorzeitraum", "Veränderung", "Einheit", "Definition")
+QUARTERLY_NO_PREVIOUS = "kein Vorzeitraum (gesamter Zeitraum oder vor Programmbeginn)"
+QUARTERLY_COHORT_NOTE = ("Kohorten: alle Eintrittsquartale der Auswahl (ohne Zeitraumfilter), damit abgeschlossene "
+                         "Zeitfenster sichtbar sind; „offen“ = Fenster noch nicht abgelaufen.")
+QUARTERLY_TARGET_NOTE = "Soll-Ist: Ziele für den ganzen Träger bzw. das Programm zum Datenstand (Seitenleisten-Filter gelten nicht)."
+QUARTERLY_PREVIOUS_LABEL = "Vergleichszeitraum"
+
 PERIOD_PRESET_LABEL = "Zeitraum-Vorauswahl"
 PERIOD_PRESETS = {"all": "gesamt", "year": "Jahr", "half": "Halbjahr", "quarter": "Quartal", "custom": "eigener"}
 PERIOD_PRESET_HELP = ("Quartal, Halbjahr, Jahr: das letzte abgeschlossene Kalenderquartal, -halbjahr bzw. -jahr bis zum "

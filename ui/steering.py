@@ -195,3 +195,25 @@ def survival_chart(curves: pd.DataFrame, stepped: bool = True) -> go.Figure:
                       xaxis=dict(title="Tage seit Eintritt", rangemode="tozero"),
                       yaxis=dict(title="Anteil mit Ergebnis", ticksuffix=" %", range=[0, 100]))
     return fig
+
+
+def render_targets(rows: pd.DataFrame, protected: bool) -> None:
+    """The Soll-Ist section: status badges (rule as help), chart, coloured table, publication note, rules."""
+    from biwaq_data.publish.privacy import FOOTNOTE_DE
+
+    counts = rows["status"].value_counts()
+    st.markdown(f"**{T.TARGET_SUMMARY_LABEL}:** " + " ".join(
+        f":{T.TARGET_STATUS_BADGE_COLOURS[s]}-badge[{T.TARGET_STATUS_ICONS[s]} {int(counts.get(s, 0))} "
+        f"{T.TARGET_STATUS_LABELS[s]}]" for s in T.TARGET_STATUS_LABELS), help=T.TARGET_RULES)
+    st.subheader(T.TARGET_CHART_HEADING)
+    st.plotly_chart(progress_chart(rows), width="stretch", key="targets_chart", config={"displaylogo": False})
+    st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
+    st.subheader(T.TARGET_TABLE_HEADING)
+    st.dataframe(styled_table(rows), hide_index=True, width="stretch")
+    if protected:
+        st.caption(T.TARGET_PUBLICATION_NOTE)
+        if any(rows["withheld"].map(len)):
+            st.caption(f"\\* {FOOTNOTE_DE}")
+    with st.expander(T.DEFINITION + "en und Regeln", icon=":material/info:", expanded=True):
+        st.markdown(T.TARGET_RULES)
+        st.caption(T.TARGET_EXPORT_NOTE)
