@@ -244,3 +244,31 @@ def test_targets_sheet_in_a_workbook(tmp_path, sample_dir):
         (3, "invalid_date"), (0, "optional_column_missing")}  # the first error of a row stops it; no "Beginn" column
     assert issues["file"].iloc[0] == "zielwerte.xlsx › Zielwerte"
     assert list(ds.targets["source_row"]) == [2] and ds.targets["target"].iloc[0] == 20
+
+
+TARGET_RULES = {"target_negative", "target_rate_range", "due_before_start", "duplicate_target",
+                "target_unknown_provider"}  # tests/test_validation.py counts these as covered by this module
+
+
+def test_every_target_rule_has_a_failing_row(tmp_path, sample_dir):
+    for name in ("participants.csv", "outcomes.csv", "services.csv", "metadata.json"):
+        shutil.copy(sample_dir / name, tmp_path / name)
+    (tmp_path / "targets.csv").write_text(
+        "Träger;Kennzahl;Fällig am;Zielwert;Beginn\n"
+        "GfB Hochfeld;Teilnehmende;31.12.2026;-5;01.01.2023\n"          # 2 target_negative
+        "GfB Hochfeld;Vermittlungsquote;31.12.2026;101;01.01.2023\n"    # 3 target_rate_range
+        "GfB Hochfeld;Ausbildung;31.12.2024;10;01.01.2025\n"            # 4 due_before_start
+        "GfB Hochfeld;Ausbildung;31.12.2026;10;\n"                      # 5 fine (empty start: programme start)
+        "GfB Hochfeld;Ausbildung;31.12.2026;12;\n"                      # 6 duplicate_target
+        "Werkkiste Hamborn;Teilnehmende;31.12.2026;10;\n",              # 7 target_unknown_provider (warning)
+        encoding="utf-8")
+    ds = b.load_dataset(tmp_path)
+    issues = ds.issues[ds.issues["table"] == "targets"]
+    got = {(int(r.row), r.column, r.rule, r.severity) for r in issues.itertuples()}
+    assert got == {(2, "Zielwert", "target_negative", "error"), (3, "Zielwert", "target_rate_range", "error"),
+                   (4, "Fällig am", "due_before_start", "error"), (6, "Kennzahl", "duplicate_target", "error"),
+                   (7, "Träger", "target_unknown_provider", "warning")}
+    assert {rule for *_, rule, _ in got} == TARGET_RULES
+    assert list(ds.targets["source_row"]) == [5, 7]  # the warning keeps its row
+    assert ds.targets["start_date"].iloc[0] == pd.Timestamp("2023-01-01")
+    assert tg.progress(ds).iloc[1]["actual"] == 0  # unknown Träger: nobody counted
