@@ -66,6 +66,15 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
     "migration_background": {True: "mit Migrationshintergrund", False: "ohne Migrationshintergrund"},
     "long_term_unemployed": {True: "langzeitarbeitslos", False: "nicht langzeitarbeitslos"},
+    "exit_status": {
+        "employed": "erwerbstätig (inkl. selbstständig)",
+        "education_training": "in schulischer oder beruflicher Bildung",
+        "job_seeking": "arbeitsuchend",
+        "inactive": "nicht erwerbstätig",
+        "unknown": "unbekannt",
+    },
+    "size_class": {"micro": "Kleinstunternehmen", "small": "kleines Unternehmen", "medium": "mittleres Unternehmen",
+                   "large": "Großunternehmen"},
     "employment_filter": {
         "unemployed": "arbeitslos (inkl. langzeitarbeitslos)",
         "long_term_unemployed": "langzeitarbeitslos",
@@ -86,6 +95,19 @@ COLUMN_LABELS: dict[str, str] = {
     "bezirk": "Stadtbezirk",
     "gender": "Geschlecht",
     "birth_year": "Geburtsjahr",
+    "birth_date": "Geburtsdatum",
+    "exit_status": "Status bei Austritt",
+    "qualification_gained": "Qualifikation erlangt",
+    "status_6m": "Status 6 Monate nach Austritt",
+    "improved_situation_6m": "Verbesserte Arbeitsmarktsituation nach 6 Monaten",
+    "disability": "Behinderung",
+    "minority": "Minderheit",
+    "homeless": "Obdachlos",
+    "enterprise_id": "Unternehmens-ID",
+    "size_class": "Größenklasse",
+    "support_start": "Beginn der Unterstützung",
+    "support_end": "Ende der Unterstützung",
+    "support_kind": "Art der Unterstützung",
     "employment_status": "Erwerbsstatus bei Eintritt",
     "long_term_unemployed": "Langzeitarbeitslos",
     "migration_background": "Migrationshintergrund",
@@ -103,7 +125,8 @@ COLUMN_LABELS: dict[str, str] = {
     "best_outcome": "Bestes Ergebnis",
 }
 
-TABLE_LABELS = {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}
+TABLE_LABELS = {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+                "enterprises": "Unternehmen"}
 
 # --- metric labels and definitions (shown next to every figure) ------------
 
@@ -116,7 +139,7 @@ METRIC_LABELS: dict[str, str] = {
     "vocational_training": "in Ausbildung",
     "improved_prospects": "verbesserte Perspektive",
     "with_outcome": "mit Ergebnis",
-    "placement_rate": "Vermittlungsquote",
+    "placement_rate": "Anteil der Unterstützten in Arbeit oder Ausbildung",
     "outcome_rate": "Ergebnisquote",
     "active": "aktiv in Betreuung",
     "leavers": "Ausgetretene",
@@ -141,7 +164,9 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "(BIWAQ-Ergebnisindikator).",
     "with_outcome": "Personen mit mindestens einem Ergebnis (Summe der drei Ergebnisse, ohne Doppelzählung).",
     "placement_rate": "(Beschäftigung + Ausbildung) ÷ alle Teilnehmenden im Zeitraum. "
-    "Nenner: alle Eintritte, nicht nur Ausgetretene.",
+    "Nenner: alle Unterstützten (Eintritte), auch noch Betreute und gerade Eingetretene – keine "
+    "Vermittlungsquote über Ausgetretene. Die Übergangsquote über Ausgetretene steht auf der Seite "
+    "ESF-Plus-Indikatoren (BIWAQ-R2).",
     "outcome_rate": "Personen mit mindestens einem Ergebnis ÷ alle Teilnehmenden der Gruppe.",
     "active": "Personen, die am Monatsende eingetreten und noch nicht ausgetreten sind.",
     "leavers": "Teilnehmende mit Austrittsdatum.",
@@ -172,6 +197,13 @@ RULE_MESSAGES: dict[str, str] = {
     "unknown_ortsteil_suggest": "Unbekannter Ortsteil. Meinten Sie „{suggestion}“?",
     "ltu_not_unemployed": "Langzeitarbeitslos ist „ja“, aber der Erwerbsstatus ist nicht „arbeitslos“.",
     "birth_year_implausible": "Geburtsjahr ist unplausibel (erwartet {low}–{high}).",
+    "birth_date_after_entry": "Geburtsdatum liegt nach dem Eintrittsdatum ({entry}).",
+    "age_over_100": "Alter bei Eintritt über 100 Jahre (Geburtsdatum bzw. Geburtsjahr prüfen).",
+    "birth_year_mismatch": "Geburtsjahr passt nicht zum Geburtsdatum ({year}); das Geburtsdatum wird verwendet.",
+    "exit_status_in_project": ("Status bei Austritt angegeben, aber die Person ist zum Datenstand {datenstand} noch "
+                               "im Projekt (kein Austritt); der Wert wird nicht gezählt."),
+    "status_6m_too_early": ("Status 6 Monate nach Austritt angegeben, aber der Austritt liegt weniger als sechs "
+                            "Monate vor dem Datenstand {datenstand}; der Wert wird nicht gezählt."),
     "negative_hours": "Stunden dürfen nicht negativ sein.",
     "optional_column_missing": "Spalte fehlt; alle Werte gelten als „{default}“.",
     "optional_default_filled": "Leere Zelle; der Wert gilt als „{default}“ (die Zeile wird gezählt).",
@@ -250,13 +282,16 @@ QUOTE_TEMPLATE = (
     "{intro} hat {programme} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "
     "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
-    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt die Vermittlungsquote in Arbeit "
-    "oder Ausbildung bei {placement_rate}. (Datenstand: {datenstand}{filters})"
+    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt der Anteil der Unterstützten in "
+    "Arbeit oder Ausbildung bei {placement_rate} (Nenner: alle {participants} Unterstützten, auch noch "
+    "Betreute).{leaver_sentence} (Datenstand: {datenstand}{filters})"
 )
 QUOTE_INTRO_SINCE = "Seit {month_year}"
 QUOTE_INTRO_PERIOD = "Vom {start} bis zum {end}"
 QUOTE_UNEMPLOYED = "{unemployed} waren bei Eintritt arbeitslos, {ltu} davon langzeitarbeitslos. "
 QUOTE_FILTERS = "; Auswahl: {filters}"
+QUOTE_LEAVERS = (" Von den {leavers} Ausgetretenen, deren Austritt mindestens 28 Tage zurückliegt, waren "
+                 "{integration_rate} innerhalb von 28 Tagen nach Austritt in Arbeit oder Ausbildung.")
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
 
