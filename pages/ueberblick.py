@@ -6,6 +6,7 @@ import streamlit as st
 from biwaq_data import metrics, presskit, publication
 from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import quote
+from biwaq_data.publish.indicator_report import leaver_rate
 from ui.components import download_buttons, metric_cards, page_header, stop_if_empty
 from ui.cards import outcome_card
 from ui.auth import require_page
@@ -29,7 +30,8 @@ metric_cards(headline, CARDS)
 
 st.subheader(T.QUOTE_HEADING)
 start, end = metrics.period(dataset, filters)
-st.code(quote(headline, start, end, dataset.datenstand, filters), language=None, wrap_lines=True)
+st.code(quote(headline, start, end, dataset.datenstand, filters, leaver_rate=leaver_rate(dataset, filters)),
+        language=None, wrap_lines=True)
 st.caption(T.QUOTE_HELP)
 
 left, right = st.columns([3, 2])
