@@ -150,11 +150,13 @@ FORMATS = {
     "csv tab separated": lambda d, g, e: write_csv(d, e, sep="\t"),
     "csv English headers, ISO dates, true/false": lambda d, g, e: write_csv(d, english_text(g), sep=","),
     "csv German file names": lambda d, g, e: write_csv(
-        d, e, names={"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}),
+        d, e, names={"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+               "enterprises": "Unternehmen"}),
     "xlsx folder, German text cells": lambda d, g, e: write_xlsx_files(d, e),
     "xlsx folder, typed cells": lambda d, g, e: write_xlsx_files(d, g),
     "workbook in folder, German sheets": lambda d, g, e: write_workbook(
-        d / "export.xlsx", e, {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}
+        d / "export.xlsx", e, {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+           "enterprises": "Unternehmen"}
     ).parent,
     "workbook file, English sheets": lambda d, g, e: write_workbook(
         d / "biwaq.xlsx", english_text(g), {t: t for t in TABLES}),
@@ -180,10 +182,11 @@ def test_windows_1252_file_really_is_windows_1252(tmp_path, exported):
 
 def test_workbook_files_are_named_with_their_sheet(tmp_path, exported, today):
     path = write_workbook(tmp_path / "export.xlsx", exported,
-                          {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"})
+                          {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+                           "enterprises": "Unternehmen"})
     ds = biwaq_data.load_dataset(path, today=today)
     assert ds.files == {"participants": "export.xlsx › Teilnehmende", "outcomes": "export.xlsx › Ergebnisse",
-                        "services": "export.xlsx › Leistungen"}
+                        "services": "export.xlsx › Leistungen", "enterprises": "export.xlsx › Unternehmen"}
 
 
 # --- German CSV quirks, hand-written -------------------------------------------

@@ -33,12 +33,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..ingest.schema import SIX_MONTHS_DAYS, WINDOW_DAYS
 from .filters import Filters, participant_mask
 
 GENDERS = ("female", "male", "non_binary", "unknown")
 COLUMNS = GENDERS + ("total",)
-WINDOW_DAYS = 28
-SIX_MONTHS_DAYS = 183
 SME_CLASSES = ("micro", "small", "medium")
 
 

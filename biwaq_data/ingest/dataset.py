@@ -283,7 +283,6 @@ def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
 def _check_follow_up(raw: RawTable, p: pd.DataFrame, headers: dict, log: IssueLog, stand: pd.Timestamp) -> None:
     """Warnings (the record counts, the value does not): an exit status for someone still in the project, a
     six-month status before six months have passed since the exit (window: see figures.indicators)."""
-    from ..figures.indicators import SIX_MONTHS_DAYS  # noqa: PLC0415  (constant only)
     left = p["exit_date"].notna() & (p["exit_date"] <= stand)
     rows = p["source_row"].to_numpy()
     positions = np.searchsorted(raw.rows, rows) if len(raw.rows) else rows
@@ -291,7 +290,7 @@ def _check_follow_up(raw: RawTable, p: pd.DataFrame, headers: dict, log: IssueLo
     for column, wrong, rule in (
             ("exit_status", p["exit_status"].notna() & ~left, "exit_status_in_project"),
             ("status_6m", p["status_6m"].notna() & ~(left & (p["exit_date"] <= stand - pd.Timedelta(
-                days=SIX_MONTHS_DAYS))), "status_6m_too_early")):
+                days=schema.SIX_MONTHS_DAYS))), "status_6m_too_early")):
         if column not in headers or not wrong.any():
             continue
         mask = np.zeros(n, dtype=bool)

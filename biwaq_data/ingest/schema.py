@@ -35,6 +35,9 @@ AGE_GROUPS: tuple[str, ...] = ("under_18", "18_29", "30_54", "55_plus")
 #: Status upon leaving (within four weeks of exit) and six months after leaving (ESF Plus monitoring record).
 LEAVING_STATUSES: tuple[str, ...] = ("employed", "education_training", "job_seeking", "inactive", "unknown")
 SIZE_CLASSES: tuple[str, ...] = ("micro", "small", "medium", "large")
+#: Windows of the ESF Plus result indicators: upon leaving = within 28 days of exit, six months = 183 days.
+WINDOW_DAYS = 28
+SIX_MONTHS_DAYS = 183
 
 
 @dataclass(frozen=True)

@@ -189,9 +189,13 @@ def _monitoring_record(p: pd.DataFrame, best: np.ndarray, outcome_date: pd.Datet
     prospects, 3 none). Status upon leaving follows the outcome within 28 days of exit; a few are not recorded."""
     n = len(p)
     entry, exit_ = p["entry_date"], p["exit_date"]
-    # birth date within the birth year: age on the entry date is the year difference or one less
+    # birth date within the birth year: age on the entry date is the year difference or one less (16-year-olds
+    # had their birthday before entry: nobody is younger than 16)
     start = pd.to_datetime(p["birth_year"].astype(int).astype(str) + "-01-01")
-    p.insert(p.columns.get_loc("birth_year") + 1, "birth_date", start + pd.to_timedelta(rng.integers(0, 365, n), "D"))
+    young = (entry.dt.year - p["birth_year"]).to_numpy() <= 16
+    last_day = np.where(young, entry.dt.day_of_year.to_numpy() - 1, 364)
+    offset = np.floor(rng.random(n) * (last_day + 1)).astype(int)
+    p.insert(p.columns.get_loc("birth_year") + 1, "birth_date", start + pd.to_timedelta(offset, "D"))
     left = exit_.notna().to_numpy()
     within = (outcome_date <= exit_ + pd.Timedelta(days=28)).to_numpy() & left
     status = rng.choice(np.array(["job_seeking", "inactive", "education_training", "employed", "unknown"]), n,
