@@ -172,7 +172,10 @@ def generate(n: int = 827, seed: int = SEED) -> dict[str, pd.DataFrame]:
         "service": pd.Categorical.from_codes(sv["code"].to_numpy(), categories=schema.SERVICES),
         "start_date": sv["start_date"].to_numpy(), "hours": sv["hours"].to_numpy(),
     })
-    _monitoring_record(participants, best, outcome_date, np.random.default_rng(seed + 1))
+    # without a Datenstand a loader takes the latest date in the data: follow-ups never lie after it
+    latest = min(DATENSTAND, max(pd.Timestamp(x) for x in (entry.max(), exit_date.max(), outcomes["outcome_date"].max(),
+                                                           services["start_date"].max()) if pd.notna(x)))
+    _monitoring_record(participants, best, outcome_date, latest, np.random.default_rng(seed + 1))
     order = np.argsort(entry.to_numpy(), kind="stable")
     participants = participants.iloc[order].reset_index(drop=True)
     enterprises = _enterprises(max(4, int(round(24 * n / PUBLISHED["participants"]))), np.random.default_rng(seed + 2))
@@ -183,7 +186,7 @@ def _nullable(values: np.ndarray, answered: np.ndarray) -> pd.arrays.BooleanArra
     return pd.array(np.where(answered, values, None).tolist(), dtype="boolean")
 
 
-def _monitoring_record(p: pd.DataFrame, best: np.ndarray, outcome_date: pd.DatetimeIndex,
+def _monitoring_record(p: pd.DataFrame, best: np.ndarray, outcome_date: pd.DatetimeIndex, latest: pd.Timestamp,
                        rng: np.random.Generator) -> None:
     """Add the monitoring columns in place (rows in generation order; best: 0 employment, 1 training, 2 improved
     prospects, 3 none). Status upon leaving follows the outcome within 28 days of exit; a few are not recorded."""
@@ -204,7 +207,7 @@ def _monitoring_record(p: pd.DataFrame, best: np.ndarray, outcome_date: pd.Datet
     recorded = left & (rng.random(n) < 0.95)
     p["exit_status"] = pd.Categorical(np.where(recorded, status, None), categories=schema.LEAVING_STATUSES)
     p["qualification_gained"] = _nullable(rng.random(n) < np.where(best <= 1, 0.45, 0.18), left)
-    six = left & (exit_ <= DATENSTAND - pd.Timedelta(days=183)).to_numpy()
+    six = left & (exit_ <= latest - pd.Timedelta(days=183)).to_numpy()
     followed = six & (rng.random(n) < 0.7)
     still = np.where(status == "employed", rng.random(n) < 0.82, rng.random(n) < 0.2)
     later = rng.choice(np.array(["job_seeking", "inactive", "education_training", "unknown"]), n,
