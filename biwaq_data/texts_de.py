@@ -202,6 +202,7 @@ RULE_MESSAGES: dict[str, str] = {
     "birth_year_mismatch": "Geburtsjahr passt nicht zum Geburtsdatum ({year}); das Geburtsdatum wird verwendet.",
     "exit_status_in_project": ("Status bei Austritt angegeben, aber die Person ist zum Datenstand {datenstand} noch "
                                "im Projekt (kein Austritt); der Wert wird nicht gezählt."),
+    "end_before_start": "Ende der Unterstützung liegt vor dem Beginn ({start}).",
     "status_6m_too_early": ("Status 6 Monate nach Austritt angegeben, aber der Austritt liegt weniger als sechs "
                             "Monate vor dem Datenstand {datenstand}; der Wert wird nicht gezählt."),
     "negative_hours": "Stunden dürfen nicht negativ sein.",

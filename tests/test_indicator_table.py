@@ -289,6 +289,21 @@ def test_monitoring_record_rules(tmp_path, today):
     assert ds.participants.set_index("participant_id").loc["E", "age_at_entry"] == 33
 
 
+def test_enterprises_table_rules_and_eeco19(tmp_path, today):
+    folder = _write(tmp_path, [{"Teilnehmer-ID": "E", "Eintrittsdatum": "01.03.2024"}])
+    (folder / "unternehmen.csv").write_text(
+        "Unternehmens-ID;Träger;Ortsteil;Größenklasse;Beginn der Unterstützung;Ende der Unterstützung\n"
+        "U1;GfB Hochfeld;Hochfeld;Kleinstunternehmen;01.04.2024;\n"
+        "U2;GfB Hochfeld;Hochfeld;Großunternehmen;01.04.2024;01.05.2024\n"
+        "U3;GfB Hochfeld;Hochfeld;mittel;01.04.2024;01.03.2024\n", encoding="utf-8")
+    ds = biwaq_data.load_dataset(folder, today=today)
+    issue = ds.issues.set_index("rule").loc["end_before_start"]
+    assert (issue["table"], issue["row"], issue["column"], issue["message"]) == (
+        "enterprises", 4, "Ende der Unterstützung", T.RULE_MESSAGES["end_before_start"].format(start="01.04.2024"))
+    assert list(ds.enterprises["enterprise_id"]) == ["U1", "U2"]
+    assert indicator_table(ds).loc["EECO19", "total"] == 1  # the large enterprise is not an SME
+
+
 # --------------------------------------------------------------------------- the page
 
 

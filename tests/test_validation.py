@@ -373,7 +373,7 @@ def test_empty_optional_cells_take_the_default_and_stay_in_the_breakdowns(load):
 COLUMN_RULES = {"optional_column_missing", "unknown_column", "optional_default_filled"}
 # the monitoring record's rules have their failing fixture in tests/test_indicator_table.py
 MONITORING_RULES = {"birth_date_after_entry", "age_over_100", "birth_year_mismatch", "exit_status_in_project",
-                    "status_6m_too_early"}
+                    "status_6m_too_early", "end_before_start"}
 
 
 def test_every_rule_has_a_failing_fixture():

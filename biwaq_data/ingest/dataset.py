@@ -308,7 +308,7 @@ def _enterprises(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFr
     if early.any():
         starts = iter(frame.loc[early, "support_start"].dt.strftime("%d.%m.%Y").tolist())
         log.add(raw, early, headers["support_end"], raw.frame[headers["support_end"]],
-                lambda _v: T.RULE_MESSAGES["exit_before_entry"].format(entry=next(starts)), "end_before_start")
+                lambda _v: T.RULE_MESSAGES["end_before_start"].format(start=next(starts)), "end_before_start")
     error |= early
     out = frame.loc[~error].reset_index(drop=True)
     out["enterprise_id"] = out["enterprise_id"].astype("str")
