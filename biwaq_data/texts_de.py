@@ -165,7 +165,7 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "with_outcome": "Personen mit mindestens einem Ergebnis (Summe der drei Ergebnisse, ohne Doppelzählung).",
     "placement_rate": "(Beschäftigung + Ausbildung) ÷ alle Teilnehmenden im Zeitraum. "
     "Nenner: alle Unterstützten (Eintritte), auch noch Betreute und gerade Eingetretene – keine "
-    "Vermittlungsquote über Ausgetretene. Die Übergangsquote über Ausgetretene steht auf der Seite "
+    "„Vermittlungsquote“ über Ausgetretene. Die Übergangsquote über Ausgetretene steht auf der Seite "
     "ESF-Plus-Indikatoren (BIWAQ-R2).",
     "outcome_rate": "Personen mit mindestens einem Ergebnis ÷ alle Teilnehmenden der Gruppe.",
     "active": "Personen, die am Monatsende eingetreten und noch nicht ausgetreten sind.",
@@ -439,17 +439,17 @@ AUTH_OFF_REAL_DATA = ("Anmeldung ist nicht eingerichtet, es werden aber nicht di
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "intro": "Wo erreicht BIWAQ die Menschen? Ein Kreis je Ortsteil: Fläche ∝ Teilnehmende, Farbe = "
-             "Vermittlungsquote. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
+             "Anteil in Arbeit/Ausbildung. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
              "zweiter Klick nimmt ihn wieder heraus; dieselbe Auswahl geht auch über die Liste neben der Karte.",
     "map_heading": "Karte",
     "legend_bubbles": "Ortsteil (Fläche ∝ Teilnehmende)",
     "legend_empty": "Ortsteil ohne Teilnehmende",
-    "legend_bubbles_grey": "Vermittlungsquote geschützt (*)",
+    "legend_bubbles_grey": "Anteil in Arbeit/Ausbildung geschützt (*)",
     "legend_bubbles_withheld": "Zahl geschützt (*)",
     "legend_bezirke": "Stadtbezirk",
     "legend_osm_outlines": "Ortsteilgrenze (OSM, {n} von 46)",
     "legend_official": "Ortsteil (amtliche Grenze)",
-    "colorbar": "Vermittlungsquote",
+    "colorbar": "Anteil in Arbeit/Ausbildung",
     "hover_participants": "Teilnehmende",
     "hover_per_1000": "je 1.000 Einwohner",
     "hover_per_1000_unknown": "Einwohnerzahl nicht bekannt",
@@ -457,12 +457,12 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "hover_unplaced": "davon ohne Kartenpunkt",
     "hover_click": "Klicken zum Auswählen",
     "map_description": "Karte von Duisburg ohne Kachel-Hintergrund: die 7 Stadtbezirke als Flächen, Ortsteilgrenzen "
-                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Vermittlungsquote, "
+                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Anteil in Arbeit/Ausbildung, "
                        "Farbskala oben rechts; grau: Quote geschützt). Ausgewählte Quartiere sind schwarz "
                        "umrandet. Die Tabelle enthält "
                        "dieselben Zahlen je Ortsteil, auch für die Ortsteile ohne Kartenpunkt.",
     "map_description_official": "Karte von Duisburg ohne Kachel-Hintergrund: alle Ortsteile mit amtlicher Grenze "
-                                "als Flächen, Farbe = Vermittlungsquote (Farbskala oben rechts; grau: geschützt, "
+                                "als Flächen, Farbe = Anteil in Arbeit/Ausbildung (Farbskala oben rechts; grau: geschützt, "
                                 "weiß: keine Teilnehmenden); graue Kreise: Fläche ∝ Teilnehmende. Ausgewählte "
                                 "Quartiere sind schwarz umrandet. Die Tabelle enthält dieselben Zahlen je Ortsteil.",
     "map_source": "Kartengrundlage: {attribution}, ODbL 1.0 (Stadtgrenze, Stadtbezirke, {n_osm} von 46 "
@@ -772,6 +772,9 @@ ESF_DEFINITIONS = {
     "Ausbildung“ (Nenner: alle Unterstützten, auch noch Betreute).",
     "BIWAQ-L1": "Die Verbesserung der Arbeitsmarktsituation sechs Monate nach Austritt wird programmspezifisch "
     "geführt, weil Code und Wortlaut in Anhang I der VO (EU) 2021/1057 nicht geprüft werden konnten.",
+    "Prüfstand der Bezeichnungen": "Deutscher Wortlaut an Anhang I (VO (EU) 2021/1057) geprüft für EECO01–EECO15 "
+    "und EECR04; nicht an der Verordnung geprüft: EECR01–EECR03, EECR05 (Codes aus EU-Leitfäden bzw. abgeleitet), "
+    "EECO16 (Wortlaut nur in Anhang II gesehen), EECO19 (Code geprüft, Wortlaut nicht). Quellen: docs/indicators.md.",
     "Codes": "gemeinsame Indikatoren des ESF Plus (VO (EU) 2021/1057, Anhang I; EECO = Output, EECR = Ergebnis); "
     "BIWAQ-… = programmeigene Zeilen und Nenner. Einzelheiten und Quellen: docs/indicators.md.",
 }
@@ -826,9 +829,9 @@ PRESSKIT_GROUP_LABELS = {"ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "gende
 PRESSKIT_COLUMN_LABELS = {
     "participants": "Teilnehmende", "share": "Anteil an allen Teilnehmenden", "employment": "in Beschäftigung",
     "vocational_training": "in Ausbildung", "improved_prospects": "verbesserte Perspektive",
-    "with_outcome": "mit Ergebnis", "placement_rate": "Vermittlungsquote", "outcome_rate": "Ergebnisquote",
+    "with_outcome": "mit Ergebnis", "placement_rate": "Anteil in Arbeit oder Ausbildung (Nenner: Teilnehmende)", "outcome_rate": "Ergebnisquote",
 }
-PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Vermittlungsquote = (Beschäftigung "
+PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Anteil in Arbeit oder Ausbildung = (Beschäftigung "
                            "+ Ausbildung) ÷ Teilnehmende der Gruppe; Nenner: alle Eintritte der Gruppe. "
                            "x = nicht sinnvoll (keine Teilnehmenden).")
 PRESSKIT_DEFINITION_HEADERS = ("Kennzahl", "Definition")
@@ -878,10 +881,10 @@ PAGE_TEXTS = {
     'impact_funnel_heading': 'Vom Eintritt zum Ergebnis',
     'impact_outcomes_heading': 'Bestes Ergebnis je Person',
     'impact_sankey_heading': 'Von der Ausgangslage zum Ergebnis',
-    'breakdown_intro': 'Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen einzugrenzen. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
+    'breakdown_intro': 'Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen einzugrenzen. Anteil in Arbeit oder Ausbildung = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
     'breakdown_bars': 'Gestapelte Balken: Teilnehmende je {group}, aufgeteilt nach bestem Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.',
-    'breakdown_selection_rates': 'Vermittlungs- und Ergebnisquote je {group} innerhalb der Auswahl.',
-    'breakdown_rates': 'Vermittlungsquote und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
+    'breakdown_selection_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group} innerhalb der Auswahl.',
+    'breakdown_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
     'breakdown_rates_heading': 'Quoten je Gruppe',
     'trends_monthly': 'Säulen: Eintritte und Austritte je Monat; Linien: Personen mit erstem Ergebnis im Monat und aktive Teilnehmende am Monatsende.',
     'trends_cumulative': 'Fläche: Summe aller Eintritte bis zum jeweiligen Monat; der letzte Wert entspricht den Teilnehmenden im Zeitraum.',
@@ -889,7 +892,7 @@ PAGE_TEXTS = {
     'trends_cumulative_heading': 'Teilnehmende kumuliert',
     'services_intro': 'Eine Person mit mehreren Leistungen zählt bei jeder Leistung; die Personen ergeben daher zusammen mehr als die Teilnehmenden. Quoten: Nenner sind die Personen mit dieser Leistung.',
     'services_persons': 'Balken: Personen, die die Leistung mindestens einmal erhalten haben; Stunden im Tooltip.',
-    'services_rates': 'Vermittlungs- und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
+    'services_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
     'services_persons_heading': 'Personen je Leistung',
     'services_rates_heading': 'Ergebnisse nach Leistung',
     'outcome_bars': 'Säulen: Personen nach bestem Ergebnis (Beschäftigung, Ausbildung, verbesserte Perspektive); jede Person zählt einmal. Die Tabelle zeigt zusätzlich, wie viele Personen ein Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).',
