@@ -353,3 +353,15 @@ def test_page_without_the_monitoring_record(monkeypatch, older_export):
                    "Geburtsdatum", "Unternehmen"):
         assert f"„{column}“" in notes, column
     assert T.ECONOMY_MISSING in notes
+
+
+def test_snapshot_keeps_enterprises_and_what_was_not_collected(tmp_path, sample_dataset, older_export):
+    from biwaq_data.store.snapshots import SnapshotStore
+
+    store = SnapshotStore(tmp_path / "store")
+    for ds in (sample_dataset, biwaq_data.load_dataset(older_export)):
+        info = store.save(ds, activate=False)
+        again = store.load(info.id)
+        pd.testing.assert_frame_equal(indicator_table(again), indicator_table(ds))
+        assert {c: b.kind for c, b in indicator_table(again).attrs["basis"].items()} == {
+            c: b.kind for c, b in indicator_table(ds).attrs["basis"].items()}
