@@ -715,8 +715,8 @@ ESF_BASIS = {
     "not_collected": "nicht erhoben – Spalte {columns} fehlt",
 }
 ESF_DENOMINATORS = {
-    "BIWAQ-D2": "Nenner: Ausgetretene mit abgeschlossenem 28-Tage-Fenster (BIWAQ-D2)",
-    "BIWAQ-D3": "Nenner: Ausgetretene mit Austritt mindestens 6 Monate vor dem Datenstand (BIWAQ-D3)",
+    "BIWAQ-D2": "Nenner: BIWAQ-D2 (Austritt ≥ 28 Tage vor Datenstand)",
+    "BIWAQ-D3": "Nenner: BIWAQ-D3 (Austritt ≥ 183 Tage vor Datenstand)",
 }
 ESF_COLUMN_LABELS = {
     "code": "Code", "indicator": "Indikator", "basis": "Grundlage", "denominator": "Bezugsgröße (Nenner)",
@@ -752,7 +752,7 @@ ESF_DEFINITIONS = {
     "nie als Liste. EECO14 (ausländische Herkunft) ist keine besondere Kategorie.",
     "EECO19": "Unternehmen aus der Tabelle „Unternehmen“ mit Größenklasse Kleinst-, kleines oder mittleres "
     "Unternehmen und Beginn der Unterstützung im Zeitraum; Filter nach Träger, Ortsteil und Stadtbezirk gelten, "
-    "Personenfilter nicht. Keine Aufteilung nach Geschlecht (–).",
+    "Personenfilter nicht. Keine Aufteilung nach Geschlecht (x = nicht sinnvoll).",
     "Bei Austritt (EECR01–EECR04)": "Status innerhalb von vier Wochen (28 Tagen) nach dem Austritt laut Spalte "
     "„Status bei Austritt“ bzw. „Qualifikation erlangt“. Gezählt und als Nenner verwendet werden nur Ausgetretene, "
     "deren 28-Tage-Fenster abgeschlossen ist (BIWAQ-D2); jüngere Austritte kommen später hinzu.",

@@ -34,8 +34,12 @@ tables = indicator_tables(dataset, filters, protect=protect)
 
 def show(part: str, with_denominator: bool) -> None:
     text = tables.text(part)
-    columns = ["code", "indicator", "basis"] + (["denominator"] if with_denominator else []) + list(COLUMNS)
-    st.dataframe(text[columns].rename(columns=LABELS), hide_index=True, width="stretch")
+    # figures first, then what they rest on: the long texts do not push the counts out of sight
+    columns = ["code", "indicator"] + list(COLUMNS) + (["denominator"] if with_denominator else []) + ["basis"]
+    config = {LABELS["indicator"]: st.column_config.TextColumn(width="large"),  # on a phone: scroll, the code stays pinned
+              LABELS["code"]: st.column_config.TextColumn(pinned=True)}
+    st.dataframe(text[columns].rename(columns=LABELS), hide_index=True, width="stretch", column_config=config,
+                 height=35 * (len(text) + 1) + 3)  # every row visible, no inner scrolling
 
 
 notes = []
@@ -90,7 +94,8 @@ else:
     left, right = st.columns(2)
     with left:
         st.markdown(f"**{T.ECONOMY_BY_PLACE}**")
-        st.dataframe(economy["place"], hide_index=True, width="stretch")
+        st.dataframe(economy["place"], hide_index=True, width="stretch", height=35 * (len(economy["place"]) + 1) + 3)
     with right:
         st.markdown(f"**{T.ECONOMY_BY_QUARTER}**")
-        st.dataframe(economy["quarter"], hide_index=True, width="stretch")
+        st.dataframe(economy["quarter"], hide_index=True, width="stretch",
+                     height=35 * (len(economy["quarter"]) + 1) + 3)

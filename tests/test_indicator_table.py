@@ -333,7 +333,7 @@ def test_page_with_the_monitoring_record(monkeypatch, sample_dataset):
         for col in COLS:
             value = frame.loc[code, col]
             cell = shown.loc[code, T.ESF_COLUMN_LABELS[col]]
-            assert cell == ("–" if pd.isna(value) else f"{int(value):,}".replace(",", ".")), (code, col)
+            assert cell == ("x" if pd.isna(value) else f"{int(value):,}".replace(",", ".")), (code, col)
     assert T.ESF_NOT_COLLECTED not in shown.to_numpy()
     rates = at.dataframe[2].value.set_index("Code")
     assert all("Nenner" in d for d in rates["Bezugsgröße (Nenner)"])

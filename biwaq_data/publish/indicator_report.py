@@ -18,7 +18,7 @@ from ..formatting import format_date
 from . import publication
 from .describe import describe_filters
 from .export import safe_cell
-from .privacy import PRIMARY_VALUES, SUPPRESSION_SYMBOL, format_count_de, format_rate_de
+from .privacy import PRIMARY_VALUES, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de, format_rate_de
 
 
 # =========================================================================== published frames
@@ -57,14 +57,14 @@ class IndicatorTables:
 
     def text(self, part: str) -> pd.DataFrame:
         """German display strings of ``output`` / ``results`` / ``rates`` with "nicht erhoben" in the value
-        cells of indicators the data cannot provide, and "–" for the gender split of EECO19."""
+        cells of indicators the data cannot provide, and "x" (not meaningful) for the gender split of EECO19."""
         published = getattr(self, part)
         text = published.text()
         for i, code in enumerate(published.frame["code_plain"]):
             if self.not_collected(code):
                 text.loc[i, list(COLUMNS)] = T.ESF_NOT_COLLECTED
             elif code == "EECO19":
-                text.loc[i, list(GENDERS)] = "–"
+                text.loc[i, list(GENDERS)] = UNDEFINED_SYMBOL
         return text
 
 
@@ -195,7 +195,7 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
                 elif published.suppressed.loc[i, col]:
                     ws.write_string(r, c0 + j, SUPPRESSION_SYMBOL, star)
                 elif published.undefined.loc[i, col]:
-                    ws.write_string(r, c0 + j, "–" if row["code_plain"] == "EECO19" else "x", star)
+                    ws.write_string(r, c0 + j, UNDEFINED_SYMBOL, star)
                 else:
                     ws.write_number(r, c0 + j, float(row[col]), count if kind == "count" else rate)
         return top + 1 + len(published.frame)
