@@ -708,6 +708,7 @@ ESF_DERIVED_SUFFIX = {
     "BIWAQ-R2": " – abgeleitet: Ergebnis „Beschäftigung“ oder „Ausbildung“ bis 28 Tage nach Austritt",
 }
 ESF_NOT_COLLECTED = "nicht erhoben"
+ESF_MISSING_TABLE = "Tabelle „{table}“"
 ESF_BASIS = {
     "measured": "erhoben",
     "derived": "abgeleitet aus den Ergebnisdaten (Spalte {columns} fehlt)",

@@ -9,7 +9,8 @@ import streamlit as st
 
 from biwaq_data import metrics
 from biwaq_data import texts_de as T
-from biwaq_data.publish.indicator_report import COLUMNS, economy_tables, indicator_report_excel, indicator_tables
+from biwaq_data.publish.indicator_report import (COLUMNS, basis_notes, economy_tables, indicator_report_excel,
+                                                 indicator_tables)
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui.components import page_header, stop_if_empty
 from ui.auth import require_page
@@ -42,13 +43,7 @@ def show(part: str, with_denominator: bool) -> None:
                  height=35 * (len(text) + 1) + 3)  # every row visible, no inner scrolling
 
 
-notes = []
-for code, basis in tables.basis.items():
-    template = {"not_collected": T.ESF_MISSING_NOTE, "derived": T.ESF_DERIVED_NOTE,
-                "approximate": T.ESF_APPROX_NOTE}.get(basis.kind)
-    if template:
-        columns = ", ".join(f"„{T.COLUMN_LABELS.get(c, T.TABLE_LABELS.get(c, c))}“" for c in basis.missing)
-        notes.append(template.format(code=code, columns=columns))
+notes = basis_notes(tables)
 if notes:
     st.info("\n".join(f"- {n}" for n in notes), icon=":material/info:")
 

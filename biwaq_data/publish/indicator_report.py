@@ -68,9 +68,27 @@ class IndicatorTables:
         return text
 
 
+def _missing_text(basis) -> str:
+    """„Status bei Austritt“ for columns, Tabelle „Unternehmen“ for the optional table."""
+    return ", ".join(T.ESF_MISSING_TABLE.format(table=T.TABLE_LABELS[c]) if c in T.TABLE_LABELS
+                     else f"„{T.COLUMN_LABELS.get(c, c)}“" for c in basis.missing)
+
+
 def _basis_text(basis) -> str:
-    missing = ", ".join(f"„{T.COLUMN_LABELS.get(c, T.TABLE_LABELS.get(c, c))}“" for c in basis.missing)
-    return T.ESF_BASIS[basis.kind].format(columns=missing)
+    text = T.ESF_BASIS[basis.kind].format(columns=_missing_text(basis))
+    return text.replace("Spalte Tabelle", "Tabelle")
+
+
+def basis_notes(tables: IndicatorTables) -> list[str]:
+    """German notes for the page: each indicator that is not collected, derived or approximated, naming the
+    column (or table) the data lack."""
+    notes = []
+    for code, basis in tables.basis.items():
+        template = {"not_collected": T.ESF_MISSING_NOTE, "derived": T.ESF_DERIVED_NOTE,
+                    "approximate": T.ESF_APPROX_NOTE}.get(basis.kind)
+        if template:
+            notes.append(template.format(code=code, columns=_missing_text(basis)).replace("Spalte Tabelle", "Tabelle"))
+    return notes
 
 
 def _rows(codes, raw: pd.DataFrame, basis: dict, masks: dict | None, with_denominator: bool):
