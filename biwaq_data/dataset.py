@@ -45,6 +45,7 @@ class Dataset:
     snapshot_id: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     rows_read: dict[str, int] = field(default_factory=dict)
+    sample: bool = False  # the bundled synthetic sample (by where the data came from, never by a file name)
 
     @property
     def rows_rejected(self) -> dict[str, int]:
@@ -104,6 +105,7 @@ def load_dataset(source, *, today: pd.Timestamp | None = None, datenstand=None) 
     ds = validate_tables(raws, today=today, datenstand=datenstand or meta.get("datenstand"))
     ds.source = meta.get("source", description)
     ds.snapshot_id = meta.get("snapshot_id") or meta.get("id")
+    ds.sample = meta.get("origin") == "sample"  # written by biwaq_data.sample next to the generated files
     return ds
 
 

@@ -10,8 +10,19 @@ The data folder holds one sub-folder per snapshot. `default_data_dir()` picks it
    there works too),
 3. else ``<project>/data/snapshots`` (ignored by git).
 
-A relative path is taken relative to the project folder. When the folder holds no snapshot the app
-uses the bundled ``sample_data``.
+A relative path is taken relative to the project folder. Only when the folder holds no snapshot at all
+(no ACTIVE file, no snapshot folder, not even a damaged one) does the app use the bundled ``sample_data``.
+
+What is served is checked
+-------------------------
+The manifest lists the SHA-256 of every file of a snapshot. `SnapshotStore.load` reads each table file
+once, checks its hash and parses those same bytes (no window in which another file could be read), checks
+the originals and the issues file, and compares the accepted row counts with the manifest. Any mismatch,
+a missing file, a broken manifest or an ACTIVE file naming a missing version raises `SnapshotError` (a
+`DataError` with a German message): the app shows that message and no figure, and never switches to the
+sample or to another version by itself. `python -m biwaq_data.snapshots verify` checks every version from
+the command line (exit code 1 when one fails). Every store operation reports file-system failures
+(read-only folder, full disk, …) as German `DataError`s.
 
 Layout of the data folder
 -------------------------
@@ -68,10 +79,10 @@ import pandas as pd
 
 from . import schema
 from . import texts_de as T
-from .dataset import Dataset, load_dataset
+from .dataset import Dataset, validate_tables
 from .errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from .reading import TABLE_NAMES
+from .reading import TABLE_NAMES, read_parquet_bytes
 
 ENV_VAR = "BIWAQ_DATA_DIR"
 PAUSE_ENV_VAR = "BIWAQ_SNAPSHOT_TEST_PAUSE"
@@ -84,8 +95,61 @@ MANIFEST = "manifest.json"
 ISSUES_FILE = "issues.parquet"
 ORIGINALS = "originals"
 FORMAT_VERSION = 1
+BROKEN_PREFIX = ".broken-"  # a damaged snapshot moved aside when the same files are imported again
+HASH_CHUNK = 1 << 22
+
+_OS_REASONS = {errno.EROFS: T.ERR_STORE_READ_ONLY, errno.EACCES: T.ERR_STORE_READ_ONLY,
+               errno.EPERM: T.ERR_STORE_READ_ONLY, errno.ENOSPC: T.ERR_STORE_FULL, errno.EDQUOT: T.ERR_STORE_QUOTA,
+               errno.ENOENT: T.ERR_STORE_MISSING, errno.ENOTDIR: T.ERR_STORE_MISSING}
 
 log = logging.getLogger(__name__)
+
+
+class SnapshotError(DataError):
+    """A snapshot that must not be served (missing, changed or unreadable file, broken manifest)."""
+
+    def __init__(self, message: str, snapshot_id: str | None = None):
+        super().__init__(message)
+        self.snapshot_id = snapshot_id
+
+
+def os_reason(exc: OSError) -> str:
+    """A German reason for a file-system error (never the English system text or a server path)."""
+    return _OS_REASONS.get(exc.errno, T.ERR_STORE_OTHER.format(
+        code=errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__))
+
+
+def _valid_id(text: str | None) -> bool:
+    return bool(text) and len(text) <= 64 and text.isalnum() and text.isascii()
+
+
+def _manifest_ok(manifest: object, folder_name: str) -> bool:
+    """The manifest has what serving needs: its id, dates, and a hash for every table file."""
+    if not isinstance(manifest, dict) or manifest.get("id") != folder_name:
+        return False
+    files = manifest.get("written_files")
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return False
+    if not all(f"{t}.parquet" in files for t in TABLE_NAMES):
+        return False
+    try:
+        pd.Timestamp(manifest["created_at"]), pd.Timestamp(manifest["datenstand"])
+    except (KeyError, ValueError, TypeError):
+        return False
+    return all(isinstance(manifest.get(k, {}), dict) for k in ("rows_read", "rows_accepted", "rows_rejected"))
+
+
+@dataclass
+class StoreStatus:
+    """Which snapshot is to be served and whether anything is known to be wrong before loading it.
+
+    holds_snapshots: the folder holds an ACTIVE file or any snapshot folder (valid or not); then the sample
+    is never shown. problem: German message when the active snapshot cannot be served.
+    """
+
+    snapshot_id: str | None
+    problem: str | None = None
+    holds_snapshots: bool = False
 
 
 def default_data_dir(configured: str | os.PathLike | None = None) -> Path:
@@ -219,23 +283,61 @@ class SnapshotStore:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return manifest if isinstance(manifest, dict) and manifest.get("id") == folder.name else None
+        return manifest if _manifest_ok(manifest, folder.name) else None
 
     def _raw_active_id(self) -> str | None:
         try:
             text = (self.root / ACTIVE_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return None
         return text or None
+
+    def _snapshot_folders(self) -> list[Path]:
+        try:
+            return [f for f in self.root.iterdir() if not f.name.startswith(".") and f.is_dir()]
+        except OSError:
+            return []
+
+    def status(self) -> StoreStatus:
+        """The snapshot to serve (see StoreStatus). ACTIVE wins; without ACTIVE the newest valid snapshot.
+
+        ACTIVE naming a missing or damaged version, or an unreadable ACTIVE, is a problem – never a silent
+        switch to another version or to the sample.
+        """
+        if not self.root.is_dir():
+            return StoreStatus(None)
+        folders = self._snapshot_folders()
+        pointer_exists = (self.root / ACTIVE_FILE).exists()
+        holds = pointer_exists or bool(folders)
+        wanted = self._raw_active_id()
+        if pointer_exists and not _valid_id(wanted):
+            return StoreStatus(None, T.ERR_SNAPSHOT_ACTIVE_POINTER, holds)
+        if wanted:
+            folder = self.root / wanted
+            if not folder.is_dir():
+                return StoreStatus(wanted, T.ERR_SNAPSHOT_ACTIVE_MISSING.format(id=wanted), holds)
+            if self._read_manifest(folder) is None:
+                return StoreStatus(wanted, T.ERR_SNAPSHOT_MANIFEST.format(id=wanted), holds)
+            return StoreStatus(wanted, None, holds)
+        infos = self.list()
+        if infos:
+            return StoreStatus(infos[0].id, None, holds)
+        if folders:  # only damaged snapshot folders
+            newest = max(folders, key=lambda f: f.stat().st_mtime)
+            return StoreStatus(newest.name, T.ERR_SNAPSHOT_MANIFEST.format(id=newest.name), holds)
+        return StoreStatus(None, None, holds)
+
+    def damaged(self) -> list[tuple[str, str]]:
+        """(id, German problem) of snapshot folders without a valid manifest (not in `list()`)."""
+        return [(f.name, T.ERR_SNAPSHOT_MANIFEST.format(id=f.name)) for f in sorted(self._snapshot_folders())
+                if self._read_manifest(f) is None]
 
     def list(self) -> list[SnapshotInfo]:
         """Complete snapshots, newest first (temp folders and folders without a valid manifest are ignored)."""
         if not self.root.is_dir():
             return []
         infos = []
-        for folder in self.root.iterdir():
-            if folder.name.startswith(".") or not folder.is_dir():
-                continue
+        for folder in self._snapshot_folders():
             manifest = self._read_manifest(folder)
             if manifest is not None:
                 infos.append(SnapshotInfo(folder.name, folder, manifest))
@@ -247,10 +349,9 @@ class SnapshotStore:
 
     def _active_from(self, infos: list[SnapshotInfo]) -> str | None:
         wanted = self._raw_active_id()
-        ids = [i.id for i in infos]
-        if wanted in ids:
-            return wanted
-        return ids[0] if ids else None  # no or stale pointer: the newest complete snapshot
+        if wanted:
+            return wanted  # even when damaged or missing: never another version in its place
+        return infos[0].id if infos else None  # no pointer (yet): the newest complete snapshot
 
     def get(self, snapshot_id: str) -> SnapshotInfo | None:
         """The snapshot with this id, or None."""
@@ -263,20 +364,18 @@ class SnapshotStore:
         return SnapshotInfo(snapshot_id, folder, manifest, active=self.active_id() == snapshot_id)
 
     def active_id(self) -> str | None:
-        """Id of the active snapshot (ACTIVE, else the newest complete one); None when there is none."""
-        wanted = self._raw_active_id()
-        if wanted and not wanted.startswith(".") and "/" not in wanted and \
-                self._read_manifest(self.root / wanted) is not None:
-            return wanted
-        infos = self.list()
-        return infos[0].id if infos else None
+        """Id of the active snapshot (ACTIVE, else the newest complete one); None when there is none.
+
+        The id ACTIVE names is returned even when that snapshot is damaged (`status()` says why).
+        """
+        return self.status().snapshot_id
 
     def active(self) -> SnapshotInfo | None:
         active = self.active_id()
         return self.get(active) if active else None
 
     def active_path(self) -> Path | None:
-        """Folder of the active snapshot (for `load_dataset`), or None: then the app uses the bundled sample."""
+        """Folder of the active snapshot, or None when the store holds none (see `status()` for problems)."""
         active = self.active_id()
         return self.root / active if active else None
 
@@ -284,32 +383,103 @@ class SnapshotStore:
         """The problems found when this snapshot was imported."""
         return pd.read_parquet(self.root / snapshot_id / ISSUES_FILE)
 
-    def load(self, snapshot_id: str | None = None, *, today=None) -> Dataset | None:
-        """`load_dataset` of a snapshot (default: the active one) with the import's issues and rows read.
+    def _verified_bytes(self, info: SnapshotInfo, name: str) -> bytes:
+        """The bytes of one file of a snapshot, after checking them against the manifest's SHA-256."""
+        digest = info.manifest["written_files"].get(name)
+        path = info.path / name
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise SnapshotError(T.ERR_SNAPSHOT_FILE_MISSING.format(id=info.id, file=name), info.id) from None
+        except OSError as exc:
+            raise SnapshotError(T.ERR_SNAPSHOT_FILE_UNREADABLE.format(id=info.id, file=name, reason=os_reason(exc)),
+                                info.id) from None
+        if digest is None or sha256(data) != digest:
+            raise SnapshotError(T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name), info.id)
+        return data
 
-        None when there is no snapshot. Figures are those of `load_dataset(folder)`.
-        """
-        snapshot_id = snapshot_id or self.active_id()
-        info = self.get(snapshot_id) if snapshot_id else None
+    def _check_file(self, info: SnapshotInfo, name: str, digest: str) -> str | None:
+        """German problem of one listed file (streamed hash), or None."""
+        path = info.path / name
+        h = hashlib.sha256()
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(HASH_CHUNK):
+                    h.update(chunk)
+        except FileNotFoundError:
+            return T.ERR_SNAPSHOT_FILE_MISSING.format(id=info.id, file=name)
+        except OSError as exc:
+            return T.ERR_SNAPSHOT_FILE_UNREADABLE.format(id=info.id, file=name, reason=os_reason(exc))
+        return None if h.hexdigest() == digest else T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name)
+
+    def check(self, snapshot_id: str) -> list[str]:
+        """Every problem of a snapshot (German): manifest, and each listed file's presence and SHA-256."""
+        if not _valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
+            return [T.ERR_SNAPSHOT_ACTIVE_MISSING.format(id=snapshot_id)]
+        info = self.get(snapshot_id)
         if info is None:
-            return None
-        ds = load_dataset(info.path, today=today)
-        with contextlib.suppress(Exception):
-            ds.issues = self.issues(info.id)
+            return [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)]
+        problems = []
+        for name, digest in info.manifest["written_files"].items():
+            problem = self._check_file(info, name, digest)
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def load(self, snapshot_id: str | None = None, *, today=None) -> Dataset | None:
+        """The verified dataset of a snapshot (default: the active one) with the import's issues and rows read.
+
+        None when the store holds no snapshot. Raises SnapshotError (German) when the snapshot must not be
+        served: ACTIVE names a missing version, the manifest is broken, a file is missing or its SHA-256
+        differs, or the tables give other accepted row counts than stored. The table files are parsed from
+        the very bytes that were hashed.
+        """
+        if snapshot_id is None:
+            status = self.status()
+            if status.problem:
+                raise SnapshotError(status.problem, status.snapshot_id)
+            snapshot_id = status.snapshot_id
+            if snapshot_id is None:
+                return None
+        info = self.get(snapshot_id)
+        if info is None:
+            raise SnapshotError((self.check(snapshot_id) or [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)])[0],
+                                snapshot_id)
+        try:
+            raws = {t: read_parquet_bytes(self._verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet")
+                    for t in TABLE_NAMES}
+            issues_bytes = self._verified_bytes(info, ISSUES_FILE) if ISSUES_FILE in info.manifest[
+                "written_files"] else None
+            for name, digest in info.manifest["written_files"].items():
+                if name.startswith(f"{ORIGINALS}/"):
+                    problem = self._check_file(info, name, digest)
+                    if problem:
+                        raise SnapshotError(problem, info.id)
+            ds = validate_tables(raws, today=today, datenstand=info.manifest["datenstand"])
+            for table in TABLE_NAMES:
+                expected = info.rows_accepted.get(table)
+                if expected is not None and int(expected) != len(getattr(ds, table)):
+                    raise SnapshotError(T.ERR_SNAPSHOT_ROWS.format(
+                        id=info.id, file=f"{table}.parquet", found=len(getattr(ds, table)), expected=expected),
+                        info.id)
+            if issues_bytes is not None:
+                ds.issues = pd.read_parquet(io.BytesIO(issues_bytes))
+        except SnapshotError:
+            raise
+        except DataError as exc:
+            raise SnapshotError(T.ERR_SNAPSHOT_LOAD.format(id=info.id, reason=str(exc)), info.id) from exc
+        except Exception as exc:  # noqa: BLE001 - pyarrow/pandas raise many types; never a traceback
+            log.exception("loading snapshot %s failed", info.id)
+            raise SnapshotError(T.ERR_SNAPSHOT_LOAD.format(id=info.id, reason=type(exc).__name__), info.id) from exc
+        ds.source = info.source
         ds.rows_read = info.rows_read or ds.rows_read
         ds.snapshot_id = info.id
+        ds.files = {t: f"{t}.parquet" for t in TABLE_NAMES}
         return ds
 
     def verify(self, snapshot_id: str) -> bool:
-        """True when every file listed in the manifest is there with its recorded SHA-256."""
-        info = self.get(snapshot_id)
-        if info is None:
-            return False
-        for name, digest in info.manifest.get("written_files", {}).items():
-            path = info.path / name
-            if not path.is_file() or sha256(path.read_bytes()) != digest:
-                return False
-        return True
+        """True when the manifest is valid and every file it lists is there with its recorded SHA-256."""
+        return not self.check(snapshot_id)
 
     # --- locking ----------------------------------------------------------
 
@@ -382,17 +552,28 @@ class SnapshotStore:
         """Remove leftovers of crashed or killed imports; returns how many were removed."""
         if not self.root.is_dir():
             return 0
-        with self._lock():
-            return self._cleanup_locked()
+        try:
+            with self._lock():
+                return self._cleanup_locked()
+        except OSError as exc:
+            raise DataError(T.ERR_SNAPSHOT_CLEANUP.format(reason=os_reason(exc))) from exc
 
     # --- writing ----------------------------------------------------------
 
     def activate(self, snapshot_id: str) -> SnapshotInfo:
-        """Make an existing snapshot the active one."""
-        with self._lock():
-            if self.get(snapshot_id) is None:
-                raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
-            self._set_active(snapshot_id)
+        """Make an existing, verified snapshot the active one (DataError in German otherwise)."""
+        if not _valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
+            raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
+        problems = self.check(snapshot_id)
+        if problems:
+            raise SnapshotError(T.ERR_SNAPSHOT_NOT_VERIFIED.format(id=snapshot_id, reason=problems[0]), snapshot_id)
+        try:
+            with self._lock():
+                if self.get(snapshot_id) is None:
+                    raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
+                self._set_active(snapshot_id)
+        except OSError as exc:
+            raise DataError(T.ERR_SNAPSHOT_ACTIVATE.format(reason=os_reason(exc))) from exc
         return self.get(snapshot_id)
 
     def save(self, data: ImportReport | Dataset, source_files=None, datenstand=None, *,
@@ -419,6 +600,11 @@ class SnapshotStore:
             with self._lock():
                 self._cleanup_locked()
                 existing = self.get(snapshot_id)
+                if (self.root / snapshot_id).exists() and (existing is None or self.check(snapshot_id)):
+                    # the same files again, but the stored copy is damaged: move it aside and write afresh
+                    os.rename(self.root / snapshot_id,
+                              self.root / f"{BROKEN_PREFIX}{snapshot_id}-{uuid.uuid4().hex[:8]}")
+                    existing = None
                 if existing is not None:
                     if activate:
                         self._set_active(snapshot_id)
@@ -426,7 +612,7 @@ class SnapshotStore:
                     return existing
             return self._write(snapshot_id, ds, stand, frames, sources, issues, rows_read, activate)
         except OSError as exc:
-            raise DataError(T.ERR_SNAPSHOT_WRITE.format(reason=exc.strerror or type(exc).__name__)) from exc
+            raise DataError(T.ERR_SNAPSHOT_WRITE.format(reason=os_reason(exc))) from exc
 
     def _parts(self, data, source_files):
         if isinstance(data, ImportReport):
@@ -535,4 +721,44 @@ class SnapshotStore:
             os.close(writer_fd)
 
 
-__all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotInfo", "SnapshotStore", "canonical_frames", "default_data_dir"]
+def main(argv: list[str] | None = None) -> int:
+    """`python -m biwaq_data.snapshots verify [--data-dir DIR] [ID ...]`: check every (or the given) version.
+
+    Prints one line per version; exit code 0 when all pass, 1 when one fails or ACTIVE is broken.
+    """
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m biwaq_data.snapshots", description=main.__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    verify = sub.add_parser("verify", help="SHA-256 of every file of every version against its manifest")
+    verify.add_argument("--data-dir", default=None, help="data folder (default: $BIWAQ_DATA_DIR or data/snapshots)")
+    verify.add_argument("ids", nargs="*")
+    args = parser.parse_args(argv)
+    store = SnapshotStore(default_data_dir(args.data_dir))
+    ids = args.ids or [i.id for i in store.list()] + [i for i, _ in store.damaged()]
+    failed = False
+    status = store.status()
+    if status.problem and not args.ids:
+        print(T.VERIFY_FAILED.format(id=status.snapshot_id or ACTIVE_FILE, problem=status.problem))
+        failed = True
+    if not ids and not failed:
+        print(T.VERIFY_NONE.format(root=store.root))
+    for snapshot_id in ids:
+        problems = store.check(snapshot_id)
+        if problems:
+            failed = True
+            for problem in problems:
+                print(T.VERIFY_FAILED.format(id=snapshot_id, problem=problem))
+        else:
+            info = store.get(snapshot_id)
+            print(T.VERIFY_OK.format(id=snapshot_id, files=len(info.manifest["written_files"])))
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+__all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotError", "SnapshotInfo", "SnapshotStore", "StoreStatus",
+           "canonical_frames", "default_data_dir", "os_reason"]
+
+if __name__ == "__main__":
+    raise SystemExit(main())

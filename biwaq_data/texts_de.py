@@ -348,6 +348,35 @@ ERR_SNAPSHOT_NOT_ACCEPTED = "Der Import enthält keinen gültigen Datensatz und 
 ERR_SNAPSHOT_UNKNOWN = "Version „{id}“ nicht gefunden."
 ERR_SNAPSHOT_WRITE = "Der Import konnte nicht gespeichert werden ({reason}); die bisherige Version bleibt aktiv."
 SNAPSHOT_NONE = "Beispieldaten (kein Import)"
+SNAPSHOT_FOLDER = "kein Import (Datenordner)"
+# Snapshot store: checks of what is served and errors of every store operation (issue 17).
+ERR_SNAPSHOT_MANIFEST = ("Die Beschreibung (manifest.json) der Version „{id}“ fehlt oder ist beschädigt; die Version "
+                         "wird nicht angezeigt.")
+ERR_SNAPSHOT_ACTIVE_MISSING = ("Die aktive Version „{id}“ ist im Datenordner nicht (mehr) vorhanden oder unvollständig.")
+ERR_SNAPSHOT_ACTIVE_POINTER = "Die Datei ACTIVE im Datenordner ist beschädigt; welche Version aktiv ist, ist unklar."
+ERR_SNAPSHOT_FILE_MISSING = "In Version „{id}“ fehlt die Datei „{file}“."
+ERR_SNAPSHOT_FILE_CHANGED = ("In Version „{id}“ stimmt die Datei „{file}“ nicht mehr mit ihrer Prüfsumme überein "
+                             "(verändert, ersetzt oder beschädigt).")
+ERR_SNAPSHOT_FILE_UNREADABLE = "In Version „{id}“ kann die Datei „{file}“ nicht gelesen werden ({reason})."
+ERR_SNAPSHOT_ROWS = ("Version „{id}“: „{file}“ ergibt {found} gültige Zeilen, gespeichert wurden {expected}; die "
+                     "Version wird nicht angezeigt.")
+ERR_SNAPSHOT_LOAD = "Version „{id}“ kann nicht geladen werden: {reason}"
+ERR_SNAPSHOT_NOT_VERIFIED = "Version „{id}“ ist beschädigt und kann nicht aktiviert werden: {reason}"
+ERR_STORE_READ_ONLY = "Der Datenordner ist schreibgeschützt oder es fehlen Schreibrechte"
+ERR_STORE_FULL = "Der Datenträger des Datenordners ist voll"
+ERR_STORE_QUOTA = "Das Speicherkontingent des Datenordners ist erschöpft"
+ERR_STORE_MISSING = "Der Datenordner fehlt oder ist nicht erreichbar"
+ERR_STORE_OTHER = "Systemfehler beim Zugriff auf den Datenordner ({code})"
+ERR_SNAPSHOT_ACTIVATE = "Die Version konnte nicht aktiviert werden ({reason}); die bisherige Version bleibt aktiv."
+ERR_SNAPSHOT_CLEANUP = "Reste abgebrochener Importe konnten nicht entfernt werden ({reason})."
+STORE_BROKEN_BANNER = ("**Die aktiven Daten werden nicht angezeigt, weil sie die Prüfung nicht bestehen.** {problem} "
+                       "Es werden keine Zahlen gezeigt, bis eine geprüfte Version aktiv ist.")
+STORE_BROKEN_HINT_MANAGER = ("Auf der Seite „Daten“ kann eine andere Version aktiviert oder ein neuer Import "
+                             "hochgeladen werden.")
+STORE_BROKEN_HINT_OTHERS = "Bitte die Datenverwaltung informieren."
+VERIFY_OK = "OK      {id}  ({files} Dateien geprüft)"
+VERIFY_FAILED = "FEHLER  {id}  {problem}"
+VERIFY_NONE = "Keine Versionen im Datenordner {root}."
 
 # Exports: the block of notes in every CSV and the "Hinweise" sheet of every Excel file.
 EXPORT_NOTES_SHEET = "Hinweise"
@@ -554,6 +583,8 @@ DATA_PAGE_TEXTS: dict[str, str] = {
                       "(synthetisch, Datenstand {datenstand}). Echte Daten bitte unten unter „Neue Daten "
                       "importieren“ hochladen."),
     "active_folder": "Angezeigt werden die Daten aus dem Ordner `{source}` (Datenstand {datenstand}, kein Import).",
+    "active_broken": ("Die aktive Version `{id}` wird nicht angezeigt: {problem} Unten unter „Versionen“ eine "
+                      "geprüfte Version aktivieren oder unter „Neue Daten importieren“ die Dateien erneut hochladen."),
     "active_files": "Quelldateien",
     "active_rows": "Datensätze je Tabelle",
     "col_file": "Datei",
@@ -601,6 +632,9 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     # Versionen
     "versions_heading": "Versionen",
     "versions_none": "Noch keine Versionen – bisher wurde nichts importiert.",
+    "versions_damaged": ("Beschädigte Versionen (Beschreibung fehlt oder ist unlesbar, werden nie angezeigt): {ids}. "
+                         "Sie können aus der Datensicherung wiederhergestellt oder durch erneuten Import derselben "
+                         "Dateien ersetzt werden."),
     "versions_caption": "Jeder übernommene Import, neueste zuerst. Die Dateien einer Version werden nie verändert.",
     "col_id": "Version",
     "col_datenstand": "Datenstand",

@@ -22,7 +22,7 @@ from biwaq_data.reading import TABLE_NAMES
 from biwaq_data.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
 from ui.components import page_header
-from ui.data import SAMPLE_DIR, active_source, current_dataset, snapshot_store
+from ui.data import DataState, active_source, data_state, snapshot_store
 
 D = T.DATA_PAGE_TEXTS
 PENDING_KEY = "daten_pending"  # {"report": ImportReport, "fingerprint": tuple} of the last "Prüfen"
@@ -83,11 +83,18 @@ def _active_report(dataset, info: SnapshotInfo | None) -> ImportReport:
     return ImportReport(dataset, None, counts, dataset.issues, files, dataset.snapshot_id)
 
 
-def render_active(dataset, store: SnapshotStore) -> None:
+def render_active_problem(state: DataState) -> None:
+    """The active data fail their checks: what is wrong and what to do (nothing is shown from them)."""
     st.header(D["active_heading"], divider="gray")
-    info = store.get(dataset.snapshot_id) if dataset.snapshot_id else None
+    st.error(D["active_broken"].format(id=state.snapshot_id or "–", problem=state.problem), icon=":material/gpp_bad:")
+
+
+def render_active(state: DataState, store: SnapshotStore) -> None:
+    dataset = state.dataset
+    st.header(D["active_heading"], divider="gray")
+    info = store.get(dataset.snapshot_id) if state.origin == "snapshot" and dataset.snapshot_id else None
     source = active_source()
-    on_sample = source.resolve() == SAMPLE_DIR.resolve()
+    on_sample = state.sample
     if info is not None:
         st.markdown(D["active_snapshot"].format(id=info.id, datenstand=format_date(dataset.datenstand),
                                                 created=_when(info.created_at)))
@@ -96,7 +103,7 @@ def render_active(dataset, store: SnapshotStore) -> None:
     else:
         st.info(D["active_folder"].format(source=source, datenstand=format_date(dataset.datenstand)),
                 icon=":material/folder:")
-    if source.resolve() != (store.active_path() or SAMPLE_DIR).resolve():
+    if state.origin == "folder":
         st.caption(D["override_note"])
 
     report = _active_report(dataset, info)
@@ -120,8 +127,9 @@ def render_active(dataset, store: SnapshotStore) -> None:
     st.caption(D["active_issues_count"].format(errors=format_int(report.n_errors),
                                                warnings=format_int(report.n_warnings)))
     st.dataframe(report.issues_de(), hide_index=True, width="stretch", **ISSUE_VIEW)
+    name = dataset.snapshot_id or ("beispieldaten" if on_sample else "ordner")
     st.download_button(D["active_issues_download"], functools.partial(issues_to_excel, report),
-                       file_name=f"biwaq_probleme_{dataset.snapshot_id or 'beispieldaten'}.xlsx", mime=XLSX_MIME,
+                       file_name=f"biwaq_probleme_{name}.xlsx", mime=XLSX_MIME,
                        on_click="ignore", icon=":material/table_view:", key="daten_active_issues_xlsx")
 
 
@@ -217,6 +225,10 @@ def render_versions(store: SnapshotStore) -> None:
     st.header(D["versions_heading"], divider="gray")
     show_flash("versions")
     infos = store.list()
+    damaged = store.damaged()
+    if damaged:
+        st.warning(D["versions_damaged"].format(ids=", ".join(f"`{i}`" for i, _ in damaged)),
+                   icon=":material/report:")
     if not infos:
         st.caption(D["versions_none"])
         return
@@ -233,9 +245,9 @@ def render_versions(store: SnapshotStore) -> None:
     labels = {i.id: D["version_option"].format(id=i.id, datenstand=format_date(i.datenstand),
                                                created=_when(i.created_at))
               + (D["version_active_suffix"] if i.active else "") for i in infos}
-    active = next((i.id for i in infos if i.active), infos[0].id)
+    active = next((i.id for i in infos if i.active), None)  # None: the active one is damaged or missing
     pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    choice = pick_col.selectbox(D["version_select"], list(labels), index=list(labels).index(active),
+    choice = pick_col.selectbox(D["version_select"], list(labels), index=list(labels).index(active or infos[0].id),
                                 format_func=labels.get, key=VERSION_KEY)
     if button_col.button(D["activate_button"], disabled=choice == active, key="daten_activate",
                          icon=":material/history:", width="stretch"):
@@ -251,8 +263,13 @@ def render_versions(store: SnapshotStore) -> None:
 # Data managers only. The entry file checks this too; the page checks again because Streamlit runs a file under
 # pages/ directly (without dashboard.py) when it is the first URL a freshly started server is asked for.
 auth.require_page(__file__)
-dataset, store = current_dataset(), snapshot_store()
-page_header(T.PAGE_TITLES["data"], dataset, Filters(), intro=D["intro"])  # all records: sidebar filters do not apply
-render_active(dataset, store)
+state, store = data_state(), snapshot_store()
+if state.dataset is None:  # the active data fail their checks: no figures, but versions and import stay usable
+    st.title(T.PAGE_TITLES["data"])
+    st.caption(D["intro"])
+    render_active_problem(state)
+else:
+    page_header(T.PAGE_TITLES["data"], state.dataset, Filters(), intro=D["intro"])  # sidebar filters do not apply
+    render_active(state, store)
 render_import(store)
 render_versions(store)
