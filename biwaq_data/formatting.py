@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -36,3 +37,24 @@ def format_date(value) -> str:
     if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     return pd.Timestamp(value).strftime("%d.%m.%Y")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=^\"'])")
+
+
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i):/|www\.|[^\s]@")
+
+
+def escape_markdown(text) -> str:
+    """Text from the data (a Träger, a file name, a cell value) made inert for st.markdown and friends.
+
+    Every Markdown/GFM punctuation mark (links, emphasis, code, HTML, Streamlit's ``:red[…]`` directives and
+    ``:icon:`` shortcodes, LaTeX ``$``) is backslash-escaped and autolinks are broken by an invisible word
+    joiner, so the text shows as typed; line breaks become spaces. For screens only: exports keep the raw text.
+    """
+    flat = " ".join(str(text).splitlines()) if text is not None else ""
+    # GFM autolinks (https://…, www.…, name@host) are found in the parsed text, after escapes are gone: an
+    # invisible WORD JOINER breaks their pattern without changing what is shown.
+    flat = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], flat)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)

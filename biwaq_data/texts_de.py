@@ -582,7 +582,7 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "active_sample": ("Es wurden noch keine Daten importiert. Angezeigt werden die mitgelieferten **Beispieldaten** "
                       "(synthetisch, Datenstand {datenstand}). Echte Daten bitte unten unter „Neue Daten "
                       "importieren“ hochladen."),
-    "active_folder": "Angezeigt werden die Daten aus dem Ordner `{source}` (Datenstand {datenstand}, kein Import).",
+    "active_folder": "Angezeigt werden die Daten aus dem Ordner „{source}“ (Datenstand {datenstand}, kein Import).",
     "active_broken": ("Die aktive Version `{id}` wird nicht angezeigt: {problem} Unten unter „Versionen“ eine "
                       "geprüfte Version aktivieren oder unter „Neue Daten importieren“ die Dateien erneut hochladen."),
     "active_files": "Quelldateien",

@@ -6,6 +6,7 @@ from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from biwaq_data.describe import describe_filters
 from biwaq_data.filters import narrow
+from biwaq_data.formatting import escape_markdown
 from ui import charts
 from ui.components import chart_card, metric_cards, open_page
 from ui.auth import require_page
@@ -39,7 +40,7 @@ if picked:
         keys = table.raw.set_index("key").loc[keys, "ortsteil_nr"].tolist()
     selected = narrow(filters, "ortsteil_nr" if dimension == "ortsteil" else dimension, keys)
     st.subheader(T.PAGE_TEXTS["breakdown_selection_heading"].format(groups=", ".join(picked)))
-    st.caption("; ".join(describe_filters(selected)))
+    st.caption(escape_markdown("; ".join(describe_filters(selected))))  # Träger names come from the data
     selected_headline = publication.selection(dataset, selected)
     metric_cards(selected_headline,
                  ["participants", "employment", "vocational_training", "improved_prospects", "placement_rate",

@@ -16,7 +16,7 @@ import streamlit as st
 from biwaq_data import Filters
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
-from biwaq_data.formatting import format_date, format_int
+from biwaq_data.formatting import escape_markdown, format_date, format_int
 from biwaq_data.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload, issues_to_excel
 from biwaq_data.reading import TABLE_NAMES
 from biwaq_data.snapshots import SnapshotInfo, SnapshotStore
@@ -86,7 +86,8 @@ def _active_report(dataset, info: SnapshotInfo | None) -> ImportReport:
 def render_active_problem(state: DataState) -> None:
     """The active data fail their checks: what is wrong and what to do (nothing is shown from them)."""
     st.header(D["active_heading"], divider="gray")
-    st.error(D["active_broken"].format(id=state.snapshot_id or "–", problem=state.problem), icon=":material/gpp_bad:")
+    st.error(D["active_broken"].format(id=state.snapshot_id or "–", problem=escape_markdown(state.problem)),
+             icon=":material/gpp_bad:")
 
 
 def render_active(state: DataState, store: SnapshotStore) -> None:
@@ -101,7 +102,7 @@ def render_active(state: DataState, store: SnapshotStore) -> None:
     elif on_sample:
         st.info(D["active_sample"].format(datenstand=format_date(dataset.datenstand)), icon=":material/science:")
     else:
-        st.info(D["active_folder"].format(source=source, datenstand=format_date(dataset.datenstand)),
+        st.info(D["active_folder"].format(source=escape_markdown(source), datenstand=format_date(dataset.datenstand)),
                 icon=":material/folder:")
     if state.origin == "folder":
         st.caption(D["override_note"])
@@ -140,13 +141,13 @@ def render_report(report: ImportReport, store: SnapshotStore) -> None:
     """The validation report of an upload (nothing is changed yet) with the buttons to accept or discard it."""
     st.subheader(D["report_heading"])
     if report.error:
-        st.error(report.error, icon=":material/error:")
+        st.error(escape_markdown(report.error), icon=":material/error:")
     if report.counts:
         with st.container(border=True, key="daten_counts"):
             for table, count in report.counts.items():
                 with st.container(key=f"daten_count_{table}"):
                     name, read, accepted, rejected = st.columns([2, 1, 1, 1], vertical_alignment="center")
-                    name.markdown(f"**{T.TABLE_LABELS.get(table, table)}**  \n`{count.get('file', '')}`")
+                    name.markdown(f"**{T.TABLE_LABELS.get(table, table)}**  \n{escape_markdown(count.get('file', ''))}")
                     read.metric(D["col_read"], format_int(count.get("read")))
                     accepted.metric(D["col_accepted"], format_int(count.get("accepted")))
                     rejected.metric(D["col_rejected"], format_int(count.get("rejected")))
@@ -181,7 +182,7 @@ def render_report(report: ImportReport, store: SnapshotStore) -> None:
             with st.spinner(D["saving"]):
                 info = store.save(report)
         except DataError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         text = D["saved_existing" if info.already_existed else "saved"]
         _flash("import", text.format(id=info.id, datenstand=format_date(info.datenstand)))
@@ -254,7 +255,7 @@ def render_versions(store: SnapshotStore) -> None:
         try:
             info = store.activate(choice)
         except DataError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         _flash("versions", D["activated"].format(id=info.id, datenstand=format_date(info.datenstand)))
         st.rerun()

@@ -20,6 +20,7 @@ import streamlit as st
 from biwaq_data import Dataset, load_dataset
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
+from biwaq_data.formatting import escape_markdown
 from biwaq_data.snapshots import SnapshotStore, default_data_dir
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -111,7 +112,7 @@ def data_state() -> DataState:
 def show_problem(state: DataState, data_manager: bool) -> None:
     """The German banner for data that cannot be served."""
     hint = T.STORE_BROKEN_HINT_MANAGER if data_manager else T.STORE_BROKEN_HINT_OTHERS
-    st.error(f"{T.STORE_BROKEN_BANNER.format(problem=state.problem)} {hint}", icon=":material/gpp_bad:")
+    st.error(f"{T.STORE_BROKEN_BANNER.format(problem=escape_markdown(state.problem))} {hint}", icon=":material/gpp_bad:")
 
 
 def current_dataset() -> Dataset:
