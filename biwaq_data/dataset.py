@@ -113,9 +113,12 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    participants, ids = _participants(raws["participants"], log, today)
-    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date")
-    services = _linked(raws["services"], participants, ids, log, today, "start_date")
+    # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
+    # rows (exits after it are fine: the person was still in support at the Datenstand).
+    given = _parse_datenstand(datenstand) if datenstand else None
+    participants, ids = _participants(raws["participants"], log, today, given)
+    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date", given)
+    services = _linked(raws["services"], participants, ids, log, today, "start_date", given)
     people = participants.pop("_valid").to_numpy()
     if people.all():  # nothing rejected: no copy of the frame
         valid_participants = participants.reset_index(drop=True)
@@ -133,7 +136,7 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     latest = max(pd.Timestamp(x) for x in (
         frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
         frames[2]["start_date"].max()) if pd.notna(x))
-    stand = _parse_datenstand(datenstand) if datenstand else latest
+    stand = given if given is not None else latest
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
     return Dataset(participants_f, outcomes_f, services_f, _issues(raws, log), stand,
                    files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()})
@@ -196,7 +199,8 @@ def _parse_datenstand(value) -> pd.Timestamp:
     return pd.Timestamp(parsed) if pd.notna(parsed) else pd.Timestamp(value).normalize()
 
 
-def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd.DataFrame, _Ids]:
+def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
+                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
     frame, error, headers = parse_table(raw, log)
     ids = frame["participant_id"]
     lookup = _Ids(ids)
@@ -207,7 +211,7 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd
                 lambda _v, it=iter(first_row[dup].tolist()): T.RULE_MESSAGES["duplicate_id"].format(
                     first_row=next(it)), "duplicate_id")
     error |= dup
-    error |= check_dates(raw, frame, "entry_date", headers, log, today)
+    error |= check_dates(raw, frame, "entry_date", headers, log, today, stand)
     error |= check_dates(raw, frame, "exit_date", headers, log, today)
     exit_early = (frame["exit_date"] < frame["entry_date"]).to_numpy()
     if exit_early.any():
@@ -231,7 +235,7 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd
 
 
 def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog, today,
-            date_column: str) -> pd.DataFrame:
+            date_column: str, stand: pd.Timestamp | None = None) -> pd.DataFrame:
     """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
     frame, error, headers = parse_table(raw, log)
     id_header = headers["participant_id"]
@@ -249,7 +253,7 @@ def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog,
         log.add(raw, rejected, id_header, raw.frame[id_header],
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
-    error |= check_dates(raw, frame, date_column, headers, log, today)
+    error |= check_dates(raw, frame, date_column, headers, log, today, stand)
     entry = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
     entry[known] = participants["entry_date"].to_numpy()[first_rows[pos[known]]]
     before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False

@@ -167,6 +167,8 @@ RULE_MESSAGES: dict[str, str] = {
     "before_entry": "Datum liegt vor dem Eintrittsdatum der Person ({entry}).",
     "exit_before_entry": "Austrittsdatum liegt vor dem Eintrittsdatum ({entry}).",
     "future_date": "Datum liegt in der Zukunft (nach {today}).",
+    "after_datenstand": ("Datum liegt nach dem Datenstand ({datenstand}); Daten mit diesem Stand können es noch "
+                         "nicht enthalten. Datenstand prüfen oder die Zeile korrigieren."),
     "before_programme": "Datum liegt vor Programmbeginn (01.01.2023).",
     "unknown_ortsteil": "Unbekannter Ortsteil.",
     "unknown_ortsteil_suggest": "Unbekannter Ortsteil. Meinten Sie „{suggestion}“?",

@@ -317,8 +317,9 @@ def _ortsteil_message(value: object) -> str:
 
 
 def check_dates(raw: RawTable, frame: pd.DataFrame, column: str, headers: dict[str, str], log: IssueLog,
-                today: pd.Timestamp) -> np.ndarray:
-    """Dates before programme start (01.01.2023) or after `today` are errors; returns the error mask."""
+                today: pd.Timestamp, datenstand: pd.Timestamp | None = None) -> np.ndarray:
+    """Dates before programme start (01.01.2023) or after `today` are errors; with a given `datenstand`, dates
+    after it too (rule after_datenstand: the data cannot know them). Returns the error mask."""
     if column not in headers:
         return np.zeros(len(frame), dtype=bool)
     dates = frame[column]
@@ -328,6 +329,12 @@ def check_dates(raw: RawTable, frame: pd.DataFrame, column: str, headers: dict[s
     log.add(raw, early, header, values, T.RULE_MESSAGES["before_programme"], "before_programme")
     log.add(raw, late, header, values, T.RULE_MESSAGES["future_date"].format(today=today.strftime("%d.%m.%Y")),
             "future_date")
+    if datenstand is not None:
+        after = (dates > datenstand).to_numpy() & ~late
+        log.add(raw, after, header, values,
+                T.RULE_MESSAGES["after_datenstand"].format(datenstand=datenstand.strftime("%d.%m.%Y")),
+                "after_datenstand")
+        late = late | after
     return early | late
 
 

@@ -392,3 +392,20 @@ def test_title_rows_above_the_header_are_skipped_and_rows_stay_true():
     bad = report.issues[(report.issues["severity"] == "error") & (report.issues["table"] == "participants")]
     assert list(zip(bad["file"], bad["row"], bad["column"])) == [("teilnehmende.xlsx › Teilnehmende", 8,
                                                                    "Eintrittsdatum")]
+
+
+def test_datenstand_earlier_than_the_records_rejects_the_later_rows():
+    """Issue 17: a Datenstand of 01.01.2024 must not count people who entered later (they are errors at their rows),
+    so the period shown ends at the Datenstand and every counted person entered by then."""
+    report = check_upload(upload(), today=TODAY, datenstand=pd.Timestamp("2024-01-01"))
+    assert report.ok, report.error
+    ds = report.dataset
+    later = sample_frames()["participants"]["Eintrittsdatum"].map(
+        lambda v: pd.Timestamp(datetime.strptime(v, "%d.%m.%Y")) > pd.Timestamp("2024-01-01"))
+    after = report.issues[(report.issues["rule"] == "after_datenstand") & (report.issues["table"] == "participants")]
+    assert len(after) == int(later.sum()) > 0
+    assert set(after["row"].astype(int)) == {i + 2 for i in np.flatnonzero(later.to_numpy())}
+    assert ds.participants["entry_date"].max() <= pd.Timestamp("2024-01-01")
+    assert metrics.headline(ds)["participants"] == 827 - int(later.sum())
+    assert ds.outcomes["outcome_date"].max() <= pd.Timestamp("2024-01-01")
+    assert ds.services["start_date"].max() <= pd.Timestamp("2024-01-01")
