@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from biwaq_data import metrics
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
-from biwaq_data.formatting import format_int
+from biwaq_data.formatting import escape_markdown, format_int
 from biwaq_data.importing import check_upload
 from biwaq_data.snapshots import SnapshotError, SnapshotStore
 
@@ -247,7 +247,7 @@ def test_a_file_called_beispieldaten_is_real_data(data_dir, reports):
     SnapshotStore(data_dir).save(report)
     at = run()
     header = at.markdown[0].value
-    assert T.SAMPLE_SOURCE not in header and "Beispieldaten_participants.csv" in header
+    assert T.SAMPLE_SOURCE not in header and escape_markdown("Beispieldaten_participants.csv") in header
     assert T.AUTH_OFF_REAL_DATA in " ".join(w.value for w in at.warning)
 
 
