@@ -49,7 +49,10 @@ class Dataset:
 
     @property
     def rows_rejected(self) -> dict[str, int]:
-        """Records kept out of the figures, per table."""
+        """Records kept out of the figures, per table: rows read minus rows accepted (every one of them has an
+        error in `issues`, listed or summarised), else the distinct rows with an error."""
+        if all(t in self.rows_read for t in TABLE_NAMES):
+            return {t: max(int(self.rows_read[t]) - len(getattr(self, t)), 0) for t in TABLE_NAMES}
         errors = self.issues[(self.issues["severity"] == "error") & self.issues["row"].notna()]
         counts = errors.groupby("table", observed=True)["row"].nunique()
         return {t: int(counts.get(t, 0)) for t in TABLE_NAMES}
@@ -140,6 +143,15 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
     return Dataset(participants_f, outcomes_f, services_f, _issues(raws, log), stand,
                    files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()})
+
+
+def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> tuple[int, pd.DataFrame]:
+    """(valid records, issues) of a participants table by the participant rules alone: the import uses it on
+    the first rows of a large file to refuse junk before reading the rest."""
+    today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
+    log = IssueLog()
+    frame, _ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
+    return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
 
 
 class _Ids:

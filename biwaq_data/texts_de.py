@@ -314,6 +314,18 @@ ERR_CSV_BROKEN = ("{file}: Die CSV-Datei ist fehlerhaft aufgebaut und kann nicht
                   "geschlossenes Anführungszeichen).")
 ERR_XLSX_BROKEN = ("{file}: Die Excel-Datei ist beschädigt oder kennwortgeschützt und kann nicht gelesen werden. "
                    "Bitte in Excel ohne Kennwort als „Excel-Arbeitsmappe (.xlsx)“ speichern.")
+ERR_TOO_MANY_ROWS = "{file}: {rows} Zeilen sind mehr als erlaubt ({limit}). Bitte die Datei prüfen."
+ERR_TOO_MANY_COLUMNS = ("{file}: {n} Spalten sind mehr als erlaubt ({limit}); erwartet werden die Spalten der "
+                        "Datenbeschreibung. Bitte das richtige Trennzeichen und die richtige Tabelle wählen.")
+ERR_JUNK_EARLY = ("{file}: Keine der ersten {n} Zeilen ist gültig; die Datei wird nicht weiter gelesen. Passt sie "
+                  "zur Datenbeschreibung (Spalten, Trennzeichen, Datumsformat)? Die Probleme dieser Zeilen stehen "
+                  "im Prüfbericht.")
+ERR_XLSX_BOMB = ("{file}: Die Excel-Datei wird nicht gelesen, weil sie entpackt viel zu groß wäre ({detail}). So "
+                 "sieht keine normale Exportdatei aus. Bitte die Tabellen als CSV exportieren oder in Excel neu "
+                 "speichern.")
+XLSX_BOMB_SIZE = "{size} MB statt höchstens {limit} MB"
+XLSX_BOMB_RATIO = "Teil „{part}“: {size} MB aus {packed} MB, {ratio}-fach gepackt, erlaubt ist höchstens {limit}-fach"
+XLSX_BOMB_PARTS = "{n} Teile"
 ERR_PARQUET_BROKEN = "{file}: Die Parquet-Datei ist beschädigt und kann nicht gelesen werden."
 ERR_SHEET_MISSING = "{file}: Tabellenblatt fehlt: „{table}“ (Blattnamen z. B. „{names}“; vorhanden: {sheets})."
 ERR_TOO_LARGE = ("{file}: Die Datei ist {size} MB groß; erlaubt sind höchstens {limit} MB je Datei. Bitte die "
@@ -343,6 +355,15 @@ IMPORT_COUNT_COLUMNS_DE = {"table": "Tabelle", "file": "Datei", "read": "gelesen
                            "rejected": "abgelehnt"}
 IMPORT_ISSUES_SHEET = "Prüfbericht"
 IMPORT_SUMMARY_SHEET = "Übersicht"
+ERR_IMPORT_LIMIT = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr als {memory} MB Speicher oder mehr als "
+                    "{seconds} Sekunden gebraucht hätte. Bitte die Dateien prüfen (richtige Tabellen? keine leeren "
+                    "Zeilen bis zum Blattende?) und als CSV exportieren.")
+ERR_IMPORT_MEMORY = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr Speicher gebraucht hätte, als für eine "
+                     "Prüfung erlaubt ist. Es wurde nichts verändert. Bitte die Dateien prüfen (richtige Tabellen? "
+                     "keine leeren Zeilen bis zum Blattende?) und als CSV exportieren.")
+ISSUES_MORE = "… und {n} weitere Zeilen mit demselben Problem ({message})"
+REPORT_CUT_SHEET = ("Der Prüfbericht hat {total} Zeilen; ein Excel-Blatt fasst höchstens {limit}. Hier stehen die "
+                    "ersten {shown}; alle Zeilen enthält der Prüfbericht als CSV.")
 
 # Snapshots (stored versions of accepted imports).
 SNAPSHOT_SOURCE = "Import vom {created} ({files})"

@@ -1,6 +1,7 @@
 """Daten (data managers): the active data and its problems, importing new exports, the stored versions.
 
-Nothing here computes figures: `biwaq_data.importing.check_upload` checks an upload and returns the report,
+Nothing here computes figures: `biwaq_data.importing.check_upload_isolated` checks an upload (in a child process
+with bounded memory) and returns the report,
 `biwaq_data.snapshots.SnapshotStore` stores and activates versions. The page keeps the report of the last
 "Prüfen" in session state until the user accepts or discards it; after saving or activating it reruns, so the
 entry file loads the new active data (ui/data.py caches by snapshot id) and every page shows it.
@@ -17,7 +18,7 @@ from biwaq_data import Filters
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
 from biwaq_data.formatting import escape_markdown, format_date, format_int
-from biwaq_data.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload, issues_to_excel
+from biwaq_data.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated, issues_to_excel
 from biwaq_data.reading import TABLE_NAMES
 from biwaq_data.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
@@ -210,7 +211,8 @@ def render_import(store: SnapshotStore) -> None:
     pending = st.session_state.get(PENDING_KEY)
     if check:
         with st.spinner(D["checking"]):
-            report = check_upload(uploads, datenstand=pd.Timestamp(stand) if stand else None)
+            # in a child process with bounded memory and time: a hostile file never takes the server down
+            report = check_upload_isolated(uploads, datenstand=pd.Timestamp(stand) if stand else None)
         pending = st.session_state[PENDING_KEY] = {"report": report, "fingerprint": fingerprint}
     elif pending is not None and pending["fingerprint"] != fingerprint:
         st.session_state.pop(PENDING_KEY, None)  # files or Datenstand changed since "Prüfen": check again
