@@ -1,9 +1,11 @@
-"""German number and date formatting (1.234; 24,5 %; 31.12.2025) for screens and exports."""
+"""German text in and out: number and date formatting (1.234; 24,5 %; 31.12.2025) for screens and exports, and the
+key normalisation that matches German headers, values and place names (umlauts folded)."""
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -59,3 +61,11 @@ def escape_markdown(text) -> str:
     flat = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(2)), flat)
     return _BLOCK_START.sub(lambda m: (f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
                                        else f"{m.group(4)}\\{m.group(5)}"), flat)
+
+
+def normalise_key(text: object) -> str:
+    """Lower-case, ASCII-folded, alphanumeric-only key used to match headers and values."""
+    s = str(text).strip().lower()
+    s = s.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", s)

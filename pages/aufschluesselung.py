@@ -4,8 +4,8 @@ import streamlit as st
 
 from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
-from biwaq_data.describe import describe_filters
-from biwaq_data.filters import narrow
+from biwaq_data.publish.describe import describe_filters
+from biwaq_data.figures.filters import narrow
 from biwaq_data.formatting import escape_markdown
 from ui import charts
 from ui.components import chart_card, metric_cards, open_page

@@ -1,8 +1,8 @@
 """Daten (data managers): the active data and its problems, importing new exports, the stored versions.
 
-Nothing here computes figures: `biwaq_data.importing.check_upload_isolated` checks an upload (in a child process
-with bounded memory) and returns the report,
-`biwaq_data.snapshots.SnapshotStore` stores and activates versions. The page keeps the report of the last
+Nothing here computes figures: `biwaq_data.store.importing.check_upload_isolated` checks an upload (in a child
+process with bounded memory) and returns the report,
+`biwaq_data.store.snapshots.SnapshotStore` stores and activates versions. The page keeps the report of the last
 "Prüfen" in session state until the user accepts or discards it; after saving or activating it reruns, so the
 entry file loads the new active data (ui/data.py caches by snapshot id) and every page shows it.
 """
@@ -18,9 +18,9 @@ from biwaq_data import Filters
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
 from biwaq_data.formatting import escape_markdown, format_date, format_int
-from biwaq_data.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated, issues_to_excel
-from biwaq_data.reading import TABLE_NAMES
-from biwaq_data.snapshots import SnapshotInfo, SnapshotStore
+from biwaq_data.store.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated, issues_to_excel
+from biwaq_data.ingest.reading import TABLE_NAMES
+from biwaq_data.store.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
 from ui.components import page_header
 from ui.data import DataState, active_source, data_state, snapshot_store

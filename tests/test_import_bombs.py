@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq_data import hostile
+from biwaq_data.tools import hostile
 from biwaq_data import texts_de as T
-from biwaq_data.importing import check_upload, check_upload_isolated
-from biwaq_data.validation import MAX_ISSUES_PER_RULE, MORE_RULE
+from biwaq_data.store.importing import check_upload, check_upload_isolated
+from biwaq_data.ingest.validation import MAX_ISSUES_PER_RULE, MORE_RULE
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -135,8 +135,8 @@ def test_caller_memory_is_returned_after_ten_hostile_uploads(tmp_path):
         import gc, json, sys
         sys.path.insert(0, sys.argv[1])
         from pathlib import Path
-        from biwaq_data import hostile
-        from biwaq_data.importing import check_upload_isolated
+        from biwaq_data.tools import hostile
+        from biwaq_data.store.importing import check_upload_isolated
 
         def rss_mb():
             with open("/proc/self/status") as fh:

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from biwaq_data import texts_de as T
 from biwaq_data.formatting import escape_markdown
-from biwaq_data.importing import check_upload
-from biwaq_data.snapshots import SnapshotStore
+from biwaq_data.store.importing import check_upload
+from biwaq_data.store.snapshots import SnapshotStore
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")

@@ -24,8 +24,8 @@ from biwaq_data import metrics
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
 from biwaq_data.formatting import escape_markdown, format_int
-from biwaq_data.importing import check_upload
-from biwaq_data.snapshots import SnapshotError, SnapshotStore
+from biwaq_data.store.importing import check_upload
+from biwaq_data.store.snapshots import SnapshotError, SnapshotStore
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -337,7 +337,7 @@ def test_second_server_process_activating_is_seen_by_the_first(two_versions):
     store, older, active = two_versions
     at = run()
     assert {m.label: m.value for m in at.metric}[T.METRIC_LABELS["participants"]] == "827"
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from biwaq_data.snapshots import SnapshotStore; "
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from biwaq_data.store.snapshots import SnapshotStore; "
             "SnapshotStore(sys.argv[2]).activate(sys.argv[3])")
     subprocess.run([sys.executable, "-c", code, str(ROOT), str(store.root), older.id], check=True, timeout=120)
     at.run()
@@ -359,7 +359,7 @@ def test_importing_the_same_files_again_repairs_a_damaged_version(two_versions, 
 
 def test_verify_command(two_versions):
     store, older, active = two_versions
-    cmd = [sys.executable, "-m", "biwaq_data.snapshots", "verify", "--data-dir", str(store.root)]
+    cmd = [sys.executable, "-m", "biwaq_data.store.snapshots", "verify", "--data-dir", str(store.root)]
     ok = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.count("OK ") == 2
@@ -378,7 +378,7 @@ def test_backup_and_restore_of_the_data_folder(two_versions, tmp_path):
     _writable(store.root)
     shutil.rmtree(store.root)
     subprocess.run(["tar", "-C", str(store.root.parent), "-xzf", str(backup)], check=True)
-    check = subprocess.run([sys.executable, "-m", "biwaq_data.snapshots", "verify", "--data-dir", str(store.root)],
+    check = subprocess.run([sys.executable, "-m", "biwaq_data.store.snapshots", "verify", "--data-dir", str(store.root)],
                            cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout
     assert store.active_id() == active.id

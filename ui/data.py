@@ -1,7 +1,7 @@
 """The active dataset, loaded once per data version and shared read-only by all sessions.
 
 Which data: $BIWAQ_DATA_SOURCE (a folder, for benchmarks and tests) if set; else the active snapshot of the
-snapshot store (biwaq_data.snapshots, data folder from $BIWAQ_DATA_DIR or secrets); the bundled sample only
+snapshot store (biwaq_data.store.snapshots, data folder from $BIWAQ_DATA_DIR or secrets); the bundled sample only
 when the data folder holds no snapshot at all. A snapshot that fails its checks (missing or changed file,
 broken manifest, ACTIVE naming a missing version) is never served: `data_state()` then carries the German
 problem, `current_dataset()` shows the banner and stops the page, and only the Daten page goes on (without
@@ -21,7 +21,7 @@ from biwaq_data import Dataset, load_dataset
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
 from biwaq_data.formatting import escape_markdown
-from biwaq_data.snapshots import SnapshotStore, default_data_dir
+from biwaq_data.store.snapshots import SnapshotStore, default_data_dir
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_DIR / "sample_data"

@@ -14,8 +14,8 @@ import io
 import random
 import zipfile
 
-from . import schema
-from . import texts_de as T
+from ..ingest import schema
+from .. import texts_de as T
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

@@ -41,13 +41,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from . import texts_de as T
-from .dataset import Dataset, participant_prefix_check, validate_tables
-from .errors import DataError
-from .reading import (HEADER_SEARCH_ROWS, SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets, read_csv_bytes, read_parquet_bytes,
-                      read_workbook_sheets, reading_issues, workbook_sheet_names)
-from .validation import ISSUE_COLUMNS, hidden_count
+from ..ingest import schema
+from .. import texts_de as T
+from ..ingest.dataset import Dataset, participant_prefix_check, validate_tables
+from ..errors import DataError
+from ..ingest.reading import (HEADER_SEARCH_ROWS, SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets,
+                              read_csv_bytes, read_parquet_bytes, read_workbook_sheets, reading_issues,
+                              workbook_sheet_names)
+from ..ingest.validation import ISSUE_COLUMNS, hidden_count
 
 MAX_UPLOAD_MB = 50
 """Largest accepted file in MB (1 MB = 1024 × 1024 bytes); keep equal to server.maxUploadSize."""
@@ -338,9 +339,7 @@ IMPORT_MEMORY_ENV = "BIWAQ_IMPORT_MEMORY_MB"
 IMPORT_TIMEOUT_ENV = "BIWAQ_IMPORT_TIMEOUT_S"
 DEFAULT_IMPORT_MEMORY_MB = 1536
 DEFAULT_IMPORT_TIMEOUT_S = 300
-_PROJECT_ROOT = Path(__file__).resolve().parent.parent
-while not (_PROJECT_ROOT / "biwaq_data").is_dir() and _PROJECT_ROOT.parent != _PROJECT_ROOT:
-    _PROJECT_ROOT = _PROJECT_ROOT.parent
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]  # the folder holding biwaq_data (for the child's imports)
 
 
 def _env_number(name: str, default: float) -> float:
@@ -413,7 +412,7 @@ def _child_main() -> None:
 def issues_to_excel(report: ImportReport) -> bytes:
     """The validation report as .xlsx: sheet "Prüfbericht" (Datei, Zeile, Spalte, Wert, Meldung, Schwere),
     sheet "Übersicht" (rows per table) and "Hinweise" (files with SHA-256, Datenstand, snapshot id)."""
-    from .export import to_excel_bytes
+    from ..publish.export import to_excel_bytes
 
     meta: dict = {}
     if report.dataset is not None:

@@ -15,9 +15,10 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from . import places, schema
-from . import texts_de as T
-from .errors import DataError
+from .. import places
+from . import schema
+from .. import texts_de as T
+from ..errors import DataError
 from .reading import RawTable
 
 ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
@@ -28,7 +29,7 @@ MORE_RULE = "more_rows"  # summary row: `value` holds how many further rows had 
 
 def more_rows(table: str, file: str, column: str, hidden: int, severity: str, rule_message: str) -> dict:
     """The summary row for `hidden` further rows with the same problem (file, column, rule)."""
-    from .formatting import format_int
+    from ..formatting import format_int
 
     return {"table": table, "file": file, "row": pd.NA, "column": column, "value": str(hidden),
             "message": T.ISSUES_MORE.format(n=format_int(hidden), message=rule_message), "severity": severity,

@@ -15,14 +15,9 @@ A relative path is taken relative to the project folder. Only when the folder ho
 
 What is served is checked
 -------------------------
-The manifest lists the SHA-256 of every file of a snapshot. `SnapshotStore.load` reads each table file
-once, checks its hash and parses those same bytes (no window in which another file could be read), checks
-the originals and the issues file, and compares the accepted row counts with the manifest. Any mismatch,
-a missing file, a broken manifest or an ACTIVE file naming a missing version raises `SnapshotError` (a
-`DataError` with a German message): the app shows that message and no figure, and never switches to the
-sample or to another version by itself. `python -m biwaq_data.snapshots verify` checks every version from
-the command line (exit code 1 when one fails). Every store operation reports file-system failures
-(read-only folder, full disk, …) as German `DataError`s.
+Every file's SHA-256 (manifest) is checked when a snapshot is loaded, by activation and by
+``python -m biwaq_data.store.snapshots verify``; a failing snapshot is never served and never replaced by
+another version or the sample (store/integrity.py). Store operations report German `DataError`s.
 
 Layout of the data folder
 -------------------------
@@ -77,80 +72,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from . import texts_de as T
-from .dataset import Dataset, validate_tables
-from .errors import DataError
+from ..ingest import schema
+from .. import texts_de as T
+from ..ingest.dataset import Dataset
+from ..errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from .reading import TABLE_NAMES, read_parquet_bytes
+from ..ingest.reading import TABLE_NAMES
+from .integrity import (ISSUES_FILE, ORIGINALS, SnapshotError, StoreStatus, file_problem, load_verified, main,
+                        manifest_ok, os_reason, store_status, valid_id)
 
 ENV_VAR = "BIWAQ_DATA_DIR"
 PAUSE_ENV_VAR = "BIWAQ_SNAPSHOT_TEST_PAUSE"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "snapshots"
 ACTIVE_FILE = "ACTIVE"
 LOCK_FILE = ".lock"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
-ISSUES_FILE = "issues.parquet"
-ORIGINALS = "originals"
 FORMAT_VERSION = 1
-BROKEN_PREFIX = ".broken-"  # a damaged snapshot moved aside when the same files are imported again
-HASH_CHUNK = 1 << 22
-
-_OS_REASONS = {errno.EROFS: T.ERR_STORE_READ_ONLY, errno.EACCES: T.ERR_STORE_READ_ONLY,
-               errno.EPERM: T.ERR_STORE_READ_ONLY, errno.ENOSPC: T.ERR_STORE_FULL, errno.EDQUOT: T.ERR_STORE_QUOTA,
-               errno.ENOENT: T.ERR_STORE_MISSING, errno.ENOTDIR: T.ERR_STORE_MISSING}
-
 log = logging.getLogger(__name__)
-
-
-class SnapshotError(DataError):
-    """A snapshot that must not be served (missing, changed or unreadable file, broken manifest)."""
-
-    def __init__(self, message: str, snapshot_id: str | None = None):
-        super().__init__(message)
-        self.snapshot_id = snapshot_id
-
-
-def os_reason(exc: OSError) -> str:
-    """A German reason for a file-system error (never the English system text or a server path)."""
-    return _OS_REASONS.get(exc.errno, T.ERR_STORE_OTHER.format(
-        code=errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__))
-
-
-def _valid_id(text: str | None) -> bool:
-    return bool(text) and len(text) <= 64 and text.isalnum() and text.isascii()
-
-
-def _manifest_ok(manifest: object, folder_name: str) -> bool:
-    """The manifest has what serving needs: its id, dates, and a hash for every table file."""
-    if not isinstance(manifest, dict) or manifest.get("id") != folder_name:
-        return False
-    files = manifest.get("written_files")
-    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-        return False
-    if not all(f"{t}.parquet" in files for t in TABLE_NAMES):
-        return False
-    try:
-        pd.Timestamp(manifest["created_at"]), pd.Timestamp(manifest["datenstand"])
-    except (KeyError, ValueError, TypeError):
-        return False
-    return all(isinstance(manifest.get(k, {}), dict) for k in ("rows_read", "rows_accepted", "rows_rejected"))
-
-
-@dataclass
-class StoreStatus:
-    """Which snapshot is to be served and whether anything is known to be wrong before loading it.
-
-    holds_snapshots: the folder holds an ACTIVE file or any snapshot folder (valid or not); then the sample
-    is never shown. problem: German message when the active snapshot cannot be served.
-    """
-
-    snapshot_id: str | None
-    problem: str | None = None
-    holds_snapshots: bool = False
-
+BROKEN_PREFIX = ".broken-"  # a damaged snapshot moved aside when the same files are imported again
 
 def default_data_dir(configured: str | os.PathLike | None = None) -> Path:
     """The snapshot folder: `configured` (secrets/config), else $BIWAQ_DATA_DIR, else <project>/data/snapshots."""
@@ -283,7 +224,7 @@ class SnapshotStore:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return manifest if _manifest_ok(manifest, folder.name) else None
+        return manifest if manifest_ok(manifest, folder.name) else None
 
     def _raw_active_id(self) -> str | None:
         try:
@@ -304,28 +245,7 @@ class SnapshotStore:
         ACTIVE naming a missing or damaged version, or an unreadable ACTIVE, is a problem – never a silent
         switch to another version or to the sample.
         """
-        if not self.root.is_dir():
-            return StoreStatus(None)
-        folders = self._snapshot_folders()
-        pointer_exists = (self.root / ACTIVE_FILE).exists()
-        holds = pointer_exists or bool(folders)
-        wanted = self._raw_active_id()
-        if pointer_exists and not _valid_id(wanted):
-            return StoreStatus(None, T.ERR_SNAPSHOT_ACTIVE_POINTER, holds)
-        if wanted:
-            folder = self.root / wanted
-            if not folder.is_dir():
-                return StoreStatus(wanted, T.ERR_SNAPSHOT_ACTIVE_MISSING.format(id=wanted), holds)
-            if self._read_manifest(folder) is None:
-                return StoreStatus(wanted, T.ERR_SNAPSHOT_MANIFEST.format(id=wanted), holds)
-            return StoreStatus(wanted, None, holds)
-        infos = self.list()
-        if infos:
-            return StoreStatus(infos[0].id, None, holds)
-        if folders:  # only damaged snapshot folders
-            newest = max(folders, key=lambda f: f.stat().st_mtime)
-            return StoreStatus(newest.name, T.ERR_SNAPSHOT_MANIFEST.format(id=newest.name), holds)
-        return StoreStatus(None, None, holds)
+        return store_status(self)
 
     def damaged(self) -> list[tuple[str, str]]:
         """(id, German problem) of snapshot folders without a valid manifest (not in `list()`)."""
@@ -383,38 +303,12 @@ class SnapshotStore:
         """The problems found when this snapshot was imported."""
         return pd.read_parquet(self.root / snapshot_id / ISSUES_FILE)
 
-    def _verified_bytes(self, info: SnapshotInfo, name: str) -> bytes:
-        """The bytes of one file of a snapshot, after checking them against the manifest's SHA-256."""
-        digest = info.manifest["written_files"].get(name)
-        path = info.path / name
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise SnapshotError(T.ERR_SNAPSHOT_FILE_MISSING.format(id=info.id, file=name), info.id) from None
-        except OSError as exc:
-            raise SnapshotError(T.ERR_SNAPSHOT_FILE_UNREADABLE.format(id=info.id, file=name, reason=os_reason(exc)),
-                                info.id) from None
-        if digest is None or sha256(data) != digest:
-            raise SnapshotError(T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name), info.id)
-        return data
-
     def _check_file(self, info: SnapshotInfo, name: str, digest: str) -> str | None:
-        """German problem of one listed file (streamed hash), or None."""
-        path = info.path / name
-        h = hashlib.sha256()
-        try:
-            with open(path, "rb") as fh:
-                while chunk := fh.read(HASH_CHUNK):
-                    h.update(chunk)
-        except FileNotFoundError:
-            return T.ERR_SNAPSHOT_FILE_MISSING.format(id=info.id, file=name)
-        except OSError as exc:
-            return T.ERR_SNAPSHOT_FILE_UNREADABLE.format(id=info.id, file=name, reason=os_reason(exc))
-        return None if h.hexdigest() == digest else T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name)
+        return file_problem(info.path / name, digest, info.id, name)
 
     def check(self, snapshot_id: str) -> list[str]:
         """Every problem of a snapshot (German): manifest, and each listed file's presence and SHA-256."""
-        if not _valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
+        if not valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
             return [T.ERR_SNAPSHOT_ACTIVE_MISSING.format(id=snapshot_id)]
         info = self.get(snapshot_id)
         if info is None:
@@ -430,9 +324,8 @@ class SnapshotStore:
         """The verified dataset of a snapshot (default: the active one) with the import's issues and rows read.
 
         None when the store holds no snapshot. Raises SnapshotError (German) when the snapshot must not be
-        served: ACTIVE names a missing version, the manifest is broken, a file is missing or its SHA-256
-        differs, or the tables give other accepted row counts than stored. The table files are parsed from
-        the very bytes that were hashed.
+        served (see `integrity.load_verified`): ACTIVE names a missing version, the manifest is broken, a file
+        is missing or its SHA-256 differs, or the tables give other accepted row counts than stored.
         """
         if snapshot_id is None:
             status = self.status()
@@ -445,37 +338,7 @@ class SnapshotStore:
         if info is None:
             raise SnapshotError((self.check(snapshot_id) or [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)])[0],
                                 snapshot_id)
-        try:
-            raws = {t: read_parquet_bytes(self._verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet")
-                    for t in TABLE_NAMES}
-            issues_bytes = self._verified_bytes(info, ISSUES_FILE) if ISSUES_FILE in info.manifest[
-                "written_files"] else None
-            for name, digest in info.manifest["written_files"].items():
-                if name.startswith(f"{ORIGINALS}/"):
-                    problem = self._check_file(info, name, digest)
-                    if problem:
-                        raise SnapshotError(problem, info.id)
-            ds = validate_tables(raws, today=today, datenstand=info.manifest["datenstand"])
-            for table in TABLE_NAMES:
-                expected = info.rows_accepted.get(table)
-                if expected is not None and int(expected) != len(getattr(ds, table)):
-                    raise SnapshotError(T.ERR_SNAPSHOT_ROWS.format(
-                        id=info.id, file=f"{table}.parquet", found=len(getattr(ds, table)), expected=expected),
-                        info.id)
-            if issues_bytes is not None:
-                ds.issues = pd.read_parquet(io.BytesIO(issues_bytes))
-        except SnapshotError:
-            raise
-        except DataError as exc:
-            raise SnapshotError(T.ERR_SNAPSHOT_LOAD.format(id=info.id, reason=str(exc)), info.id) from exc
-        except Exception as exc:  # noqa: BLE001 - pyarrow/pandas raise many types; never a traceback
-            log.exception("loading snapshot %s failed", info.id)
-            raise SnapshotError(T.ERR_SNAPSHOT_LOAD.format(id=info.id, reason=type(exc).__name__), info.id) from exc
-        ds.source = info.source
-        ds.rows_read = info.rows_read or ds.rows_read
-        ds.snapshot_id = info.id
-        ds.files = {t: f"{t}.parquet" for t in TABLE_NAMES}
-        return ds
+        return load_verified(info, today=today)
 
     def verify(self, snapshot_id: str) -> bool:
         """True when the manifest is valid and every file it lists is there with its recorded SHA-256."""
@@ -562,7 +425,7 @@ class SnapshotStore:
 
     def activate(self, snapshot_id: str) -> SnapshotInfo:
         """Make an existing, verified snapshot the active one (DataError in German otherwise)."""
-        if not _valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
+        if not valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
             raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
         problems = self.check(snapshot_id)
         if problems:
@@ -721,44 +584,9 @@ class SnapshotStore:
             os.close(writer_fd)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m biwaq_data.snapshots verify [--data-dir DIR] [ID ...]`: check every (or the given) version.
-
-    Prints one line per version; exit code 0 when all pass, 1 when one fails or ACTIVE is broken.
-    """
-    import argparse
-    import sys
-
-    parser = argparse.ArgumentParser(prog="python -m biwaq_data.snapshots", description=main.__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    verify = sub.add_parser("verify", help="SHA-256 of every file of every version against its manifest")
-    verify.add_argument("--data-dir", default=None, help="data folder (default: $BIWAQ_DATA_DIR or data/snapshots)")
-    verify.add_argument("ids", nargs="*")
-    args = parser.parse_args(argv)
-    store = SnapshotStore(default_data_dir(args.data_dir))
-    ids = args.ids or [i.id for i in store.list()] + [i for i, _ in store.damaged()]
-    failed = False
-    status = store.status()
-    if status.problem and not args.ids:
-        print(T.VERIFY_FAILED.format(id=status.snapshot_id or ACTIVE_FILE, problem=status.problem))
-        failed = True
-    if not ids and not failed:
-        print(T.VERIFY_NONE.format(root=store.root))
-    for snapshot_id in ids:
-        problems = store.check(snapshot_id)
-        if problems:
-            failed = True
-            for problem in problems:
-                print(T.VERIFY_FAILED.format(id=snapshot_id, problem=problem))
-        else:
-            info = store.get(snapshot_id)
-            print(T.VERIFY_OK.format(id=snapshot_id, files=len(info.manifest["written_files"])))
-    sys.stdout.flush()
-    return 1 if failed else 0
-
-
 __all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotError", "SnapshotInfo", "SnapshotStore", "StoreStatus",
            "canonical_frames", "default_data_dir", "os_reason"]
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # python -m biwaq_data.store.snapshots verify (see store/integrity.py)
+    raise SystemExit(main(open_store=lambda folder: SnapshotStore(default_data_dir(folder))))
