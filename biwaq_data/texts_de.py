@@ -230,6 +230,11 @@ FILTER_HEADER = "Filter"
 FILTER_RESET = "Alle Filter zurücksetzen"
 FILTER_LINK_HINT = "Die Filter stehen in der Adresse dieser Seite: ein kopierter Link öffnet dieselbe Ansicht."
 MIGRATION_CHOICES = {"all": "alle", "yes": "mit", "no": "ohne"}
+FILTER_LINK_IGNORED = "Aus dem Link nicht übernommen – {label}: {reason}."
+FILTER_REASON_UNKNOWN = "„{value}“ gibt es hier nicht"
+FILTER_REASON_BAD_DATE = "„{value}“ ist kein gültiges Datum (erwartet z. B. 2024-01-31)"
+FILTER_REASON_OUT_OF_RANGE = "„{value}“ liegt außerhalb der Daten ({first} – {last})"
+FILTER_REASON_REVERSED = "der Beginn {start} liegt nach dem Ende {end}; es gilt der ganze Zeitraum"
 NO_FILTERS = "keine (alle Teilnehmenden)"
 ACTIVE_FILTERS = "Aktive Filter"
 DATENSTAND = "Datenstand"
@@ -305,6 +310,9 @@ FILE_KIND_HINTS: dict[str, str] = {
 HINT_EXPORT_AGAIN = "Bitte die Tabelle als CSV, Excel-Arbeitsmappe (.xlsx) oder Parquet exportieren und erneut hochladen."
 
 ERR_WRONG_TYPE = "{file}: Die Datei hat die Endung „{suffix}“, ist aber {kind}. {hint}"
+ERR_ENCODING_MIXED = ("{file}: Zeile {line} hat eine andere Zeichenkodierung als der Rest der Datei (Byte {byte} ist "
+                      "kein UTF-8, z. B. ein Umlaut aus Windows-1252). Bitte diese Zeile korrigieren oder die Datei "
+                      "einheitlich als „CSV UTF-8“ speichern.")
 ERR_ENCODING_AT = ("{file}: Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252); erstes unlesbares "
                    "Zeichen in Zeile {line} (Byte 0x{byte}). Bitte in Excel „Speichern unter → CSV UTF-8 (durch "
                    "Trennzeichen getrennt)“ wählen.")
@@ -362,8 +370,8 @@ ERR_IMPORT_MEMORY = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr Spe
                      "Prüfung erlaubt ist. Es wurde nichts verändert. Bitte die Dateien prüfen (richtige Tabellen? "
                      "keine leeren Zeilen bis zum Blattende?) und als CSV exportieren.")
 ISSUES_MORE = "… und {n} weitere Zeilen mit demselben Problem ({message})"
-REPORT_CUT_SHEET = ("Der Prüfbericht hat {total} Zeilen; ein Excel-Blatt fasst höchstens {limit}. Hier stehen die "
-                    "ersten {shown}; alle Zeilen enthält der Prüfbericht als CSV.")
+REPORT_CUT_SHEET = ("Hier abgeschnitten: Ein Excel-Blatt fasst nicht alle {total} Probleme. Gezeigt sind die ersten "
+                    "{shown} (bis {file}, Zeile {row}); alle stehen im „Prüfbericht (CSV)“.")
 
 # Snapshots (stored versions of accepted imports).
 SNAPSHOT_SOURCE = "Import vom {created} ({files})"
@@ -412,6 +420,7 @@ EXPORT_META_LABELS = {
     "definitions": "Definitionen",
     "files": "Dateien (SHA-256)",
     "error": "Fehler",
+    "cut": "Abgeschnitten",
 }
 EXPORT_BOOL_LABELS = {True: "ja", False: "nein"}
 EXPORT_EMPTY = "–"
@@ -644,6 +653,8 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "report_no_issues": "Keine Probleme gefunden – alle Zeilen können übernommen werden.",
     "report_issues": "Probleme ({n})",
     "report_download": "Prüfbericht (Excel)",
+    "report_download_csv": "Prüfbericht (CSV, alle Zeilen)",
+    "active_issues_download_csv": "Probleme (CSV, alle Zeilen)",
     "already_imported": ("Diese Dateien wurden bereits importiert (Version `{id}` vom {created}). „Import "
                          "übernehmen“ legt keine Kopie an, sondern macht diese Version wieder aktiv."),
     "nothing_changed": "Bis hier wurde nichts verändert.",

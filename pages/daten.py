@@ -18,7 +18,8 @@ from biwaq_data import Filters
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
 from biwaq_data.formatting import escape_markdown, format_date, format_int
-from biwaq_data.store.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated, issues_to_excel
+from biwaq_data.store.importing import (MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated,
+                                        issues_to_csv, issues_to_excel)
 from biwaq_data.ingest.reading import TABLE_NAMES
 from biwaq_data.store.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
@@ -130,9 +131,13 @@ def render_active(state: DataState, store: SnapshotStore) -> None:
                                                warnings=format_int(report.n_warnings)))
     st.dataframe(report.issues_de(), hide_index=True, width="stretch", **ISSUE_VIEW)
     name = dataset.snapshot_id or ("beispieldaten" if on_sample else "ordner")
-    st.download_button(D["active_issues_download"], functools.partial(issues_to_excel, report),
-                       file_name=f"biwaq_probleme_{name}.xlsx", mime=XLSX_MIME,
-                       on_click="ignore", icon=":material/table_view:", key="daten_active_issues_xlsx")
+    with st.container(horizontal=True):
+        st.download_button(D["active_issues_download"], functools.partial(issues_to_excel, report),
+                           file_name=f"biwaq_probleme_{name}.xlsx", mime=XLSX_MIME,
+                           on_click="ignore", icon=":material/table_view:", key="daten_active_issues_xlsx")
+        st.download_button(D["active_issues_download_csv"], functools.partial(issues_to_csv, report),
+                           file_name=f"biwaq_probleme_{name}.csv", mime="text/csv",
+                           on_click="ignore", icon=":material/download:", key="daten_active_issues_csv")
 
 
 # --- Neue Daten importieren ------------------------------------------------------------------------------------
@@ -165,9 +170,13 @@ def render_report(report: ImportReport, store: SnapshotStore) -> None:
     else:
         st.markdown(f"**{D['report_issues'].format(n=format_int(len(issues)))}**")
         st.dataframe(issues, hide_index=True, width="stretch", **ISSUE_VIEW)
-    st.download_button(D["report_download"], functools.partial(issues_to_excel, report),
-                       file_name=f"biwaq_pruefbericht_{report.snapshot_id or 'fehler'}.xlsx", mime=XLSX_MIME,
-                       on_click="ignore", icon=":material/table_view:", key="daten_report_xlsx")
+    with st.container(horizontal=True):
+        st.download_button(D["report_download"], functools.partial(issues_to_excel, report),
+                           file_name=f"biwaq_pruefbericht_{report.snapshot_id or 'fehler'}.xlsx", mime=XLSX_MIME,
+                           on_click="ignore", icon=":material/table_view:", key="daten_report_xlsx")
+        st.download_button(D["report_download_csv"], functools.partial(issues_to_csv, report),
+                           file_name=f"biwaq_pruefbericht_{report.snapshot_id or 'fehler'}.csv", mime="text/csv",
+                           on_click="ignore", icon=":material/download:", key="daten_report_csv")
 
     existing = store.get(report.snapshot_id) if report.ok else None
     if existing is not None:

@@ -220,8 +220,14 @@ def decode_text(data: bytes, file: str) -> str:
             raise DataError(T.ERR_ENCODING.format(file=file)) from None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # Real UTF-8 elsewhere in the file (ä as two bytes that decode): one line was saved in another encoding.
+        # Reading all as Windows-1252 would garble the rest (the header "Träger" would not be found): say where.
+        decoded = data.decode("utf-8", errors="replace")
+        if any(ord(c) > 127 and c not in "\ufffd\ufeff" for c in decoded):
+            at = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # positions after the BOM
+            line = data.count(b"\n", 0, at) + 1
+            raise DataError(T.ERR_ENCODING_MIXED.format(file=file, line=line, byte=f"{data[at]:02X}")) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:

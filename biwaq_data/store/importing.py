@@ -409,11 +409,11 @@ def _child_main() -> None:
     sys.stdout.flush()
 
 
-def issues_to_excel(report: ImportReport) -> bytes:
-    """The validation report as .xlsx: sheet "Prüfbericht" (Datei, Zeile, Spalte, Wert, Meldung, Schwere),
-    sheet "Übersicht" (rows per table) and "Hinweise" (files with SHA-256, Datenstand, snapshot id)."""
-    from ..publish.export import to_excel_bytes
+EXCEL_MAX_ROWS = 1_048_576
+"""Rows of one Excel sheet, header included: a longer report is cut with a note and offered in full as CSV."""
 
+
+def _report_meta(report: ImportReport) -> dict:
     meta: dict = {}
     if report.dataset is not None:
         meta["datenstand"] = report.dataset.datenstand
@@ -422,12 +422,44 @@ def issues_to_excel(report: ImportReport) -> bytes:
     meta["files"] = {f.name: f.sha256 for f in report.files}
     if report.error:
         meta["error"] = report.error
-    return to_excel_bytes({T.IMPORT_ISSUES_SHEET: report.issues_de(), T.IMPORT_SUMMARY_SHEET: report.counts_frame()},
+    return meta
+
+
+def issues_to_excel(report: ImportReport) -> bytes:
+    """The validation report as .xlsx: sheet "Prüfbericht" (Datei, Zeile, Spalte, Wert, Meldung, Schwere),
+    sheet "Übersicht" (rows per table) and "Hinweise" (files with SHA-256, Datenstand, snapshot id).
+
+    More problems than an Excel sheet holds: the sheet ends with a row saying after which problem (file, row)
+    it was cut, the same note is in "Hinweise", and `issues_to_csv` has them all.
+    """
+    from ..publish.export import to_excel_bytes
+
+    meta = _report_meta(report)
+    frame = report.issues_de()
+    if len(frame) > EXCEL_MAX_ROWS - 1:
+        shown = EXCEL_MAX_ROWS - 2  # header and the note row
+        last = frame.iloc[shown - 1]
+        row = last[T.ISSUE_COLUMNS_DE["row"]]
+        note = T.REPORT_CUT_SHEET.format(total=f"{len(frame):,}".replace(",", "."),
+                                         shown=f"{shown:,}".replace(",", "."),
+                                         file=last[T.ISSUE_COLUMNS_DE["file"]], row="–" if pd.isna(row) else row)
+        frame = pd.concat([frame.iloc[:shown], pd.DataFrame([{T.ISSUE_COLUMNS_DE["message"]: note}])],
+                          ignore_index=True)
+        frame[T.ISSUE_COLUMNS_DE["row"]] = frame[T.ISSUE_COLUMNS_DE["row"]].astype("Int64")
+        meta["cut"] = note
+    return to_excel_bytes({T.IMPORT_ISSUES_SHEET: frame, T.IMPORT_SUMMARY_SHEET: report.counts_frame()},
                           meta, formats={T.ISSUE_COLUMNS_DE["row"]: "0"})
 
 
+def issues_to_csv(report: ImportReport) -> bytes:
+    """Every problem of the report as CSV for German Excel (no row limit), with the same notes on top."""
+    from ..publish.export import to_csv_bytes
+
+    return to_csv_bytes(report.issues_de(), _report_meta(report))
+
+
 __all__ = ["MAX_UPLOAD_BYTES", "MAX_UPLOAD_MB", "ImportReport", "SourceFile", "check_upload",
-           "check_upload_isolated", "content_id", "issues_to_excel"]
+           "check_upload_isolated", "content_id", "issues_to_csv", "issues_to_excel"]
 
 if __name__ == "__main__" and sys.argv[1:] == ["--child"]:
     import importlib
