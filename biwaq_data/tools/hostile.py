@@ -80,3 +80,50 @@ def junk_csv(size_mb: float = 43, seed: int = 17) -> bytes:
 
 
 __all__ = ["junk_csv", "xlsx_bomb"]
+
+
+TARGET_SECONDS = 5.0
+TARGET_PEAK_MB = 300.0
+TARGET_GROWTH_MB = 50.0
+CASES = {"xlsx_bomb": ("teilnehmende.xlsx", lambda: xlsx_bomb(338)),
+         "junk_csv": ("teilnehmende.csv", lambda: junk_csv(43))}
+
+
+def measure(case: str, uploads: int = 10) -> dict:
+    """The benchmark's import-protection figures for one hostile file, as the server sees them.
+
+    Calls the Daten page's path (`check_upload_isolated`) in this process: wall time of the first check,
+    peak resident memory of this (the server) process during it, and its resident memory after `uploads`
+    checks compared with before. Targets (issue 17): < 5 s, peak < 300 MB, growth <= 50 MB.
+    """
+    import gc
+    import time
+    from pathlib import Path
+
+    from ..store.importing import check_upload_isolated
+
+    def status_mb(field: str) -> float:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith(field + ":")) / 1024
+
+    name, make = CASES[case]
+    data = make()
+    sample = Path(__file__).resolve().parents[2] / "sample_data"
+    files = [(name, data)] + [(n, (sample / n).read_bytes()) for n in ("outcomes.csv", "services.csv")]
+    gc.collect()
+    before = status_mb("VmRSS")
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+        fh.write("5")  # reset the high-water mark: the peak below is this check's
+    start = time.perf_counter()
+    report = check_upload_isolated(files)
+    seconds = time.perf_counter() - start
+    peak = status_mb("VmHWM")
+    for _ in range(uploads - 1):
+        check_upload_isolated(files)
+    gc.collect()
+    after = status_mb("VmRSS")
+    return {"case": case, "file_mb": len(data) / 2**20, "time_s": seconds, "peak_rss_mb": peak,
+            "rss_before_mb": before, "rss_after_mb": after, "uploads": uploads, "refused": not report.ok,
+            "error": report.error,
+            "pass": bool(not report.ok and seconds < TARGET_SECONDS and peak < TARGET_PEAK_MB
+                         and after - before <= TARGET_GROWTH_MB)}
