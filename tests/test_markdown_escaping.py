@@ -97,3 +97,11 @@ def test_browser_draws_traeger_names_as_plain_text(evil_store):
             assert text in info  # shown exactly as typed
         header = main.locator('[data-testid="stMarkdownContainer"]', has_text=T.DATENSTAND).first.inner_text()
         assert "[x](https:evil.example)_participants.csv" in header
+
+        # plotly draws <a href> in tick labels and hovers as a live link: the breakdown by Träger must not
+        page.goto(f"{url}/aufschluesselung?dimension=Tr%C3%A4ger")
+        wait_for_app(page)
+        charts = main.locator('[data-testid="stPlotlyChart"]')
+        assert charts.count() == 2
+        assert charts.locator("a").count() == 0
+        assert HTML in charts.first.inner_text() and LINK in charts.first.inner_text()

@@ -90,8 +90,10 @@ LOCK_FILE = ".lock"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-log = logging.getLogger(__name__)
 BROKEN_PREFIX = ".broken-"  # a damaged snapshot moved aside when the same files are imported again
+
+log = logging.getLogger(__name__)
+
 
 def default_data_dir(configured: str | os.PathLike | None = None) -> Path:
     """The snapshot folder: `configured` (secrets/config), else $BIWAQ_DATA_DIR, else <project>/data/snapshots."""
