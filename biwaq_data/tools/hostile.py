@@ -112,8 +112,11 @@ def measure(case: str, uploads: int = 10) -> dict:
     files = [(name, data)] + [(n, (sample / n).read_bytes()) for n in ("outcomes.csv", "services.csv")]
     gc.collect()
     before = status_mb("VmRSS")
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-        fh.write("5")  # reset the high-water mark: the peak below is this check's
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")  # reset the high-water mark: the peak below is this check's
+    except OSError:
+        pass  # then VmHWM also holds earlier peaks (generating the file): an upper bound
     start = time.perf_counter()
     report = check_upload_isolated(files)
     seconds = time.perf_counter() - start
