@@ -102,6 +102,7 @@ def test_browser_draws_traeger_names_as_plain_text(evil_store):
         page.goto(f"{url}/aufschluesselung?dimension=Tr%C3%A4ger")
         wait_for_app(page)
         charts = main.locator('[data-testid="stPlotlyChart"]')
+        charts.nth(1).locator(".main-svg").first.wait_for(timeout=60_000)  # both charts drawn
         assert charts.count() == 2
         assert charts.locator("a").count() == 0
         assert HTML in charts.first.inner_text() and LINK in charts.first.inner_text()
