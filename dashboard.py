@@ -1,14 +1,15 @@
 """Entry point: `streamlit run dashboard.py`.
 
 Page config, the sign-in gate (ui/auth.py, docs/access.md), navigation over the pages the person's role may
-open (ui/navigation.py), one cached load of the active data and the shared sidebar filters.
+open (ui/navigation.py), one cached load of the active data and the shared sidebar filters. When the active data
+fail their checks (ui/data.py) every page shows a German banner instead of figures; only Daten stays usable.
 """
 
 import streamlit as st
 
 from biwaq_data import texts_de as T
 from ui import auth
-from ui.data import SAMPLE_DIR, active_source, current_dataset
+from ui.data import data_state, show_problem
 from ui.navigation import pages_for
 from ui.sidebar import render_filters
 
@@ -26,7 +27,15 @@ st_pages = {path: st.Page(spec.path, title=spec.title, icon=spec.icon, default=s
 # Only the role's pages are registered, so a URL to any other page falls back to the default page.
 page = st.navigation(list(st_pages.values()))
 auth.require_page(next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path))
-auth.render_account(access, sample_data=active_source().resolve() == SAMPLE_DIR.resolve())
-dataset = current_dataset()
-render_filters(dataset)
+state = data_state()
+auth.render_account(access, sample_data=state.sample)
+if state.dataset is None:
+    # The active data fail their checks: a German banner, no figure and no filters. Only the Daten page goes on,
+    # so that a data manager can activate another version or import a fix.
+    show_problem(state, data_manager="pages/daten.py" in specs)
+    daten = st_pages.get("pages/daten.py")
+    if daten is None or page.url_path != daten.url_path:
+        st.stop()
+else:
+    render_filters(state.dataset)
 page.run()

@@ -192,6 +192,8 @@ RULE_MESSAGES: dict[str, str] = {
     "before_entry": "Datum liegt vor dem Eintrittsdatum der Person ({entry}).",
     "exit_before_entry": "Austrittsdatum liegt vor dem Eintrittsdatum ({entry}).",
     "future_date": "Datum liegt in der Zukunft (nach {today}).",
+    "after_datenstand": ("Datum liegt nach dem Datenstand ({datenstand}); Daten mit diesem Stand können es noch "
+                         "nicht enthalten. Datenstand prüfen oder die Zeile korrigieren."),
     "before_programme": "Datum liegt vor Programmbeginn (01.01.2023).",
     "unknown_ortsteil": "Unbekannter Ortsteil.",
     "unknown_ortsteil_suggest": "Unbekannter Ortsteil. Meinten Sie „{suggestion}“?",
@@ -261,6 +263,11 @@ FILTER_HEADER = "Filter"
 FILTER_RESET = "Alle Filter zurücksetzen"
 FILTER_LINK_HINT = "Die Filter stehen in der Adresse dieser Seite: ein kopierter Link öffnet dieselbe Ansicht."
 MIGRATION_CHOICES = {"all": "alle", "yes": "mit", "no": "ohne"}
+FILTER_LINK_IGNORED = "Aus dem Link nicht übernommen – {label}: {reason}."
+FILTER_REASON_UNKNOWN = "„{value}“ gibt es hier nicht"
+FILTER_REASON_BAD_DATE = "„{value}“ ist kein gültiges Datum (erwartet z. B. 2024-01-31)"
+FILTER_REASON_OUT_OF_RANGE = "„{value}“ liegt außerhalb der Daten ({first} – {last})"
+FILTER_REASON_REVERSED = "der Beginn {start} liegt nach dem Ende {end}; es gilt der ganze Zeitraum"
 NO_FILTERS = "keine (alle Teilnehmenden)"
 ACTIVE_FILTERS = "Aktive Filter"
 DATENSTAND = "Datenstand"
@@ -340,6 +347,9 @@ FILE_KIND_HINTS: dict[str, str] = {
 HINT_EXPORT_AGAIN = "Bitte die Tabelle als CSV, Excel-Arbeitsmappe (.xlsx) oder Parquet exportieren und erneut hochladen."
 
 ERR_WRONG_TYPE = "{file}: Die Datei hat die Endung „{suffix}“, ist aber {kind}. {hint}"
+ERR_ENCODING_MIXED = ("{file}: Zeile {line} hat eine andere Zeichenkodierung als der Rest der Datei (Byte {byte} ist "
+                      "kein UTF-8, z. B. ein Umlaut aus Windows-1252). Bitte diese Zeile korrigieren oder die Datei "
+                      "einheitlich als „CSV UTF-8“ speichern.")
 ERR_ENCODING_AT = ("{file}: Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252); erstes unlesbares "
                    "Zeichen in Zeile {line} (Byte 0x{byte}). Bitte in Excel „Speichern unter → CSV UTF-8 (durch "
                    "Trennzeichen getrennt)“ wählen.")
@@ -349,6 +359,18 @@ ERR_CSV_BROKEN = ("{file}: Die CSV-Datei ist fehlerhaft aufgebaut und kann nicht
                   "geschlossenes Anführungszeichen).")
 ERR_XLSX_BROKEN = ("{file}: Die Excel-Datei ist beschädigt oder kennwortgeschützt und kann nicht gelesen werden. "
                    "Bitte in Excel ohne Kennwort als „Excel-Arbeitsmappe (.xlsx)“ speichern.")
+ERR_TOO_MANY_ROWS = "{file}: {rows} Zeilen sind mehr als erlaubt ({limit}). Bitte die Datei prüfen."
+ERR_TOO_MANY_COLUMNS = ("{file}: {n} Spalten sind mehr als erlaubt ({limit}); erwartet werden die Spalten der "
+                        "Datenbeschreibung. Bitte das richtige Trennzeichen und die richtige Tabelle wählen.")
+ERR_JUNK_EARLY = ("{file}: Keine der ersten {n} Zeilen ist gültig; die Datei wird nicht weiter gelesen. Passt sie "
+                  "zur Datenbeschreibung (Spalten, Trennzeichen, Datumsformat)? Die Probleme dieser Zeilen stehen "
+                  "im Prüfbericht.")
+ERR_XLSX_BOMB = ("{file}: Die Excel-Datei wird nicht gelesen, weil sie entpackt viel zu groß wäre ({detail}). So "
+                 "sieht keine normale Exportdatei aus. Bitte die Tabellen als CSV exportieren oder in Excel neu "
+                 "speichern.")
+XLSX_BOMB_SIZE = "{size} MB statt höchstens {limit} MB"
+XLSX_BOMB_RATIO = "Teil „{part}“: {size} MB aus {packed} MB, {ratio}-fach gepackt, erlaubt ist höchstens {limit}-fach"
+XLSX_BOMB_PARTS = "{n} Teile"
 ERR_PARQUET_BROKEN = "{file}: Die Parquet-Datei ist beschädigt und kann nicht gelesen werden."
 ERR_SHEET_MISSING = "{file}: Tabellenblatt fehlt: „{table}“ (Blattnamen z. B. „{names}“; vorhanden: {sheets})."
 ERR_TOO_LARGE = ("{file}: Die Datei ist {size} MB groß; erlaubt sind höchstens {limit} MB je Datei. Bitte die "
@@ -378,6 +400,15 @@ IMPORT_COUNT_COLUMNS_DE = {"table": "Tabelle", "file": "Datei", "read": "gelesen
                            "rejected": "abgelehnt"}
 IMPORT_ISSUES_SHEET = "Prüfbericht"
 IMPORT_SUMMARY_SHEET = "Übersicht"
+ERR_IMPORT_LIMIT = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr als {memory} MB Speicher oder mehr als "
+                    "{seconds} Sekunden gebraucht hätte. Bitte die Dateien prüfen (richtige Tabellen? keine leeren "
+                    "Zeilen bis zum Blattende?) und als CSV exportieren.")
+ERR_IMPORT_MEMORY = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr Speicher gebraucht hätte, als für eine "
+                     "Prüfung erlaubt ist. Es wurde nichts verändert. Bitte die Dateien prüfen (richtige Tabellen? "
+                     "keine leeren Zeilen bis zum Blattende?) und als CSV exportieren.")
+ISSUES_MORE = "… und {n} weitere Zeilen mit demselben Problem ({message})"
+REPORT_CUT_SHEET = ("Hier abgeschnitten: Ein Excel-Blatt fasst nicht alle {total} Probleme. Gezeigt sind die ersten "
+                    "{shown} (bis {file}, Zeile {row}); alle stehen im „Prüfbericht (CSV)“.")
 
 # Snapshots (stored versions of accepted imports).
 SNAPSHOT_SOURCE = "Import vom {created} ({files})"
@@ -385,6 +416,35 @@ ERR_SNAPSHOT_NOT_ACCEPTED = "Der Import enthält keinen gültigen Datensatz und 
 ERR_SNAPSHOT_UNKNOWN = "Version „{id}“ nicht gefunden."
 ERR_SNAPSHOT_WRITE = "Der Import konnte nicht gespeichert werden ({reason}); die bisherige Version bleibt aktiv."
 SNAPSHOT_NONE = "Beispieldaten (kein Import)"
+SNAPSHOT_FOLDER = "kein Import (Datenordner)"
+# Snapshot store: checks of what is served and errors of every store operation (issue 17).
+ERR_SNAPSHOT_MANIFEST = ("Die Beschreibung (manifest.json) der Version „{id}“ fehlt oder ist beschädigt; die Version "
+                         "wird nicht angezeigt.")
+ERR_SNAPSHOT_ACTIVE_MISSING = ("Die aktive Version „{id}“ ist im Datenordner nicht (mehr) vorhanden oder unvollständig.")
+ERR_SNAPSHOT_ACTIVE_POINTER = "Die Datei ACTIVE im Datenordner ist beschädigt; welche Version aktiv ist, ist unklar."
+ERR_SNAPSHOT_FILE_MISSING = "In Version „{id}“ fehlt die Datei „{file}“."
+ERR_SNAPSHOT_FILE_CHANGED = ("In Version „{id}“ stimmt die Datei „{file}“ nicht mehr mit ihrer Prüfsumme überein "
+                             "(verändert, ersetzt oder beschädigt).")
+ERR_SNAPSHOT_FILE_UNREADABLE = "In Version „{id}“ kann die Datei „{file}“ nicht gelesen werden ({reason})."
+ERR_SNAPSHOT_ROWS = ("Version „{id}“: „{file}“ ergibt {found} gültige Zeilen, gespeichert wurden {expected}; die "
+                     "Version wird nicht angezeigt.")
+ERR_SNAPSHOT_LOAD = "Version „{id}“ kann nicht geladen werden: {reason}"
+ERR_SNAPSHOT_NOT_VERIFIED = "Version „{id}“ ist beschädigt und kann nicht aktiviert werden: {reason}"
+ERR_STORE_READ_ONLY = "Der Datenordner ist schreibgeschützt oder es fehlen Schreibrechte"
+ERR_STORE_FULL = "Der Datenträger des Datenordners ist voll"
+ERR_STORE_QUOTA = "Das Speicherkontingent des Datenordners ist erschöpft"
+ERR_STORE_MISSING = "Der Datenordner fehlt oder ist nicht erreichbar"
+ERR_STORE_OTHER = "Systemfehler beim Zugriff auf den Datenordner ({code})"
+ERR_SNAPSHOT_ACTIVATE = "Die Version konnte nicht aktiviert werden ({reason}); die bisherige Version bleibt aktiv."
+ERR_SNAPSHOT_CLEANUP = "Reste abgebrochener Importe konnten nicht entfernt werden ({reason})."
+STORE_BROKEN_BANNER = ("**Die aktiven Daten werden nicht angezeigt, weil sie die Prüfung nicht bestehen.** {problem} "
+                       "Es werden keine Zahlen gezeigt, bis eine geprüfte Version aktiv ist.")
+STORE_BROKEN_HINT_MANAGER = ("Auf der Seite „Daten“ kann eine andere Version aktiviert oder ein neuer Import "
+                             "hochgeladen werden.")
+STORE_BROKEN_HINT_OTHERS = "Bitte die Datenverwaltung informieren."
+VERIFY_OK = "OK      {id}  ({files} Dateien geprüft)"
+VERIFY_FAILED = "FEHLER  {id}  {problem}"
+VERIFY_NONE = "Keine Versionen im Datenordner {root}."
 
 # Exports: the block of notes in every CSV and the "Hinweise" sheet of every Excel file.
 EXPORT_NOTES_SHEET = "Hinweise"
@@ -397,6 +457,7 @@ EXPORT_META_LABELS = {
     "definitions": "Definitionen",
     "files": "Dateien (SHA-256)",
     "error": "Fehler",
+    "cut": "Abgeschnitten",
 }
 EXPORT_BOOL_LABELS = {True: "ja", False: "nein"}
 EXPORT_EMPTY = "–"
@@ -728,7 +789,9 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "active_sample": ("Es wurden noch keine Daten importiert. Angezeigt werden die mitgelieferten **Beispieldaten** "
                       "(synthetisch, Datenstand {datenstand}). Echte Daten bitte unten unter „Neue Daten "
                       "importieren“ hochladen."),
-    "active_folder": "Angezeigt werden die Daten aus dem Ordner `{source}` (Datenstand {datenstand}, kein Import).",
+    "active_folder": "Angezeigt werden die Daten aus dem Ordner „{source}“ (Datenstand {datenstand}, kein Import).",
+    "active_broken": ("Die aktive Version `{id}` wird nicht angezeigt: {problem} Unten unter „Versionen“ eine "
+                      "geprüfte Version aktivieren oder unter „Neue Daten importieren“ die Dateien erneut hochladen."),
     "active_files": "Quelldateien",
     "active_rows": "Datensätze je Tabelle",
     "col_file": "Datei",
@@ -765,6 +828,8 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "report_no_issues": "Keine Probleme gefunden – alle Zeilen können übernommen werden.",
     "report_issues": "Probleme ({n})",
     "report_download": "Prüfbericht (Excel)",
+    "report_download_csv": "Prüfbericht (CSV, alle Zeilen)",
+    "active_issues_download_csv": "Probleme (CSV, alle Zeilen)",
     "already_imported": ("Diese Dateien wurden bereits importiert (Version `{id}` vom {created}). „Import "
                          "übernehmen“ legt keine Kopie an, sondern macht diese Version wieder aktiv."),
     "nothing_changed": "Bis hier wurde nichts verändert.",
@@ -776,6 +841,9 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     # Versionen
     "versions_heading": "Versionen",
     "versions_none": "Noch keine Versionen – bisher wurde nichts importiert.",
+    "versions_damaged": ("Beschädigte Versionen (Beschreibung fehlt oder ist unlesbar, werden nie angezeigt): {ids}. "
+                         "Sie können aus der Datensicherung wiederhergestellt oder durch erneuten Import derselben "
+                         "Dateien ersetzt werden."),
     "versions_caption": "Jeder übernommene Import, neueste zuerst. Die Dateien einer Version werden nie verändert.",
     "col_id": "Version",
     "col_datenstand": "Datenstand",

@@ -6,6 +6,7 @@ from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import describe_filters
 from biwaq_data.figures.filters import narrow
+from biwaq_data.formatting import escape_markdown
 from ui import charts
 from ui.components import chart_card, metric_cards, open_page
 from ui.auth import require_page
@@ -31,15 +32,17 @@ event = chart_card(charts.breakdown_bars(table.frame, DIMENSIONS[dimension]), ta
                    filename=f"biwaq_aufschluesselung_{dimension}", key=f"breakdown_{dimension}", meta=meta,
                    on_select="rerun")
 
-labels = {row.label: row.key for row in table.raw.itertuples()}
+labels = {charts.plot_text(row.label): row.key for row in table.raw.itertuples()}  # as the chart reports them
+names = {charts.plot_text(row.label): row.label for row in table.raw.itertuples()}
 picked = list(dict.fromkeys(p["y"] for p in (event.selection.points if event else []) if p.get("y") in labels))
 if picked:
     keys = [labels[label] for label in picked]
     if dimension == "ortsteil":
         keys = table.raw.set_index("key").loc[keys, "ortsteil_nr"].tolist()
     selected = narrow(filters, "ortsteil_nr" if dimension == "ortsteil" else dimension, keys)
-    st.subheader(T.PAGE_TEXTS["breakdown_selection_heading"].format(groups=", ".join(picked)))
-    st.caption("; ".join(describe_filters(selected)))
+    st.subheader(T.PAGE_TEXTS["breakdown_selection_heading"].format(
+        groups=escape_markdown(", ".join(names[label] for label in picked))))
+    st.caption(escape_markdown("; ".join(describe_filters(selected))))  # Träger names come from the data
     selected_headline = publication.selection(dataset, selected)
     metric_cards(selected_headline,
                  ["participants", "employment", "vocational_training", "improved_prospects", "placement_rate",

@@ -28,6 +28,12 @@ OUTCOME_LABELS = T.CATEGORY_LABELS["best_outcome"]
 FUNNEL_COLOURS = ["#3A3A3A", "#6B6B6B", "#4F8FC0", COLOURS["employment"]]
 
 
+def plot_text(value) -> str:
+    """Text from the data (a Träger name) made inert for plotly, which draws <a href>, <b>, <br> in labels and
+    hovers as HTML: &, < and > become entities (shown as typed). Selection events return this form."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _labels(values) -> list[str]:
     """Bar labels in German format; '*' where a value is withheld (NaN in publication mode)."""
     return ["*" if pd.isna(v) else format_int(v) for v in values]
@@ -106,7 +112,7 @@ def _fade(hex_colour: str, alpha: float = 0.45) -> str:
 
 def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
     """Horizontal stacked bars per group: persons by best outcome, rest grey; placement rate in the hover."""
-    frame = frame.iloc[::-1]  # first group on top
+    frame = frame.iloc[::-1].assign(label=lambda f: f["label"].map(plot_text))  # first group on top
     # Publication mode: a withheld outcome cell (NaN) joins the grey rest, so each bar still ends at the
     # group's published participants; the rest only reveals the sum of a line's withheld cells, which its
     # total gives away anyway.
@@ -132,7 +138,7 @@ def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
 
 def rate_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
     """Placement and outcome rate per group (fractions in, percent shown)."""
-    frame = frame.iloc[::-1]
+    frame = frame.iloc[::-1].assign(label=lambda f: f["label"].map(plot_text))
     fig = go.Figure()
     fig.add_bar(y=frame["label"], x=frame["placement_rate"] * 100, name=T.METRIC_LABELS["placement_rate"],
                 orientation="h", marker_color=COLOURS["employment"],

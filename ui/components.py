@@ -8,7 +8,7 @@ import streamlit as st
 from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import context
-from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
 from ui import publication
 from ui.publication import Shown
 
@@ -21,14 +21,17 @@ def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
 
 
 def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | None = None) -> dict[str, str]:
-    """Title, one line of context (Datenstand, period, source, version) and the active filters."""
+    """Title, one line of context (Datenstand, period, source, version) and the active filters.
+
+    Source and filters carry text from the data (file names, Träger): escaped, so they never format or link.
+    """
     st.title(title)
     meta = context_meta(dataset, filters)
     st.markdown(
         f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · "
-        f"**{T.SOURCE}:** {meta[T.SOURCE]} · **{T.SNAPSHOT}:** `{meta[T.SNAPSHOT]}`")
+        f"**{T.SOURCE}:** {escape_markdown(meta[T.SOURCE])} · **{T.SNAPSHOT}:** `{meta[T.SNAPSHOT]}`")
     if filters.is_active():
-        st.info(f"**{T.ACTIVE_FILTERS}:** {meta[T.ACTIVE_FILTERS]}", icon=":material/filter_alt:")
+        st.info(f"**{T.ACTIVE_FILTERS}:** {escape_markdown(meta[T.ACTIVE_FILTERS])}", icon=":material/filter_alt:")
     else:
         st.caption(f"{T.ACTIVE_FILTERS}: {T.NO_FILTERS}. {T.PERIOD_NOTE}")
     if intro:

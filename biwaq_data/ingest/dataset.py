@@ -66,10 +66,14 @@ class Dataset:
         if self.provided is not None:
             return column in self.provided
         return column in self.participants and bool(self.participants[column].notna().any())
+    sample: bool = False  # the bundled synthetic sample (by where the data came from, never by a file name)
 
     @property
     def rows_rejected(self) -> dict[str, int]:
-        """Records kept out of the figures, per table."""
+        """Records kept out of the figures, per table: rows read minus rows accepted (every one of them has an
+        error in `issues`, listed or summarised), else the distinct rows with an error."""
+        if all(t in self.rows_read for t in TABLE_NAMES):
+            return {t: max(int(self.rows_read[t]) - len(getattr(self, t)), 0) for t in TABLE_NAMES}
         errors = self.issues[(self.issues["severity"] == "error") & self.issues["row"].notna()]
         counts = errors.groupby("table", observed=True)["row"].nunique()
         return {t: int(counts.get(t, 0)) for t in TABLE_NAMES}
@@ -125,6 +129,7 @@ def load_dataset(source, *, today: pd.Timestamp | None = None, datenstand=None) 
     ds = validate_tables(raws, today=today, datenstand=datenstand or meta.get("datenstand"))
     ds.source = meta.get("source", description)
     ds.snapshot_id = meta.get("snapshot_id") or meta.get("id")
+    ds.sample = meta.get("origin") == "sample"  # written by biwaq_data.sample next to the generated files
     return ds
 
 
@@ -132,9 +137,12 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    participants, ids, headers = _participants(raws["participants"], log, today)
-    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date")
-    services = _linked(raws["services"], participants, ids, log, today, "start_date")
+    # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
+    # rows (exits after it are fine: the person was still in support at the Datenstand).
+    given = _parse_datenstand(datenstand) if datenstand else None
+    participants, ids, headers = _participants(raws["participants"], log, today, given)
+    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date", given)
+    services = _linked(raws["services"], participants, ids, log, today, "start_date", given)
     people = participants.pop("_valid").to_numpy()
     if people.all():  # nothing rejected: no copy of the frame
         valid_participants = participants.reset_index(drop=True)
@@ -154,7 +162,7 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     latest = max(pd.Timestamp(x) for x in (
         frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
         frames[2]["start_date"].max()) if pd.notna(x))
-    stand = _parse_datenstand(datenstand) if datenstand else latest
+    stand = given if given is not None else latest
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
     _check_follow_up(raws["participants"], participants_f, headers, log, stand)
     enterprises = _enterprises(raws["enterprises"], log, today) if "enterprises" in raws else None
@@ -164,6 +172,15 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
                    enterprises=enterprises,
                    provided=frozenset(c for c in schema.MONITORING_COLUMNS + ("third_country_national",)
                                       if c in headers))
+
+
+def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> tuple[int, pd.DataFrame]:
+    """(valid records, issues) of a participants table by the participant rules alone: the import uses it on
+    the first rows of a large file to refuse junk before reading the rest."""
+    today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
+    log = IssueLog()
+    frame, *_ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
+    return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
 
 
 class _Ids:
@@ -223,7 +240,8 @@ def _parse_datenstand(value) -> pd.Timestamp:
     return pd.Timestamp(parsed) if pd.notna(parsed) else pd.Timestamp(value).normalize()
 
 
-def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd.DataFrame, _Ids]:
+def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
+                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
     frame, error, headers = parse_table(raw, log)
     ids = frame["participant_id"]
     lookup = _Ids(ids)
@@ -234,7 +252,7 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd
                 lambda _v, it=iter(first_row[dup].tolist()): T.RULE_MESSAGES["duplicate_id"].format(
                     first_row=next(it)), "duplicate_id")
     error |= dup
-    error |= check_dates(raw, frame, "entry_date", headers, log, today)
+    error |= check_dates(raw, frame, "entry_date", headers, log, today, stand)
     error |= check_dates(raw, frame, "exit_date", headers, log, today)
     exit_early = (frame["exit_date"] < frame["entry_date"]).to_numpy()
     if exit_early.any():
@@ -330,7 +348,7 @@ def _enterprises(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFr
 
 
 def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog, today,
-            date_column: str) -> pd.DataFrame:
+            date_column: str, stand: pd.Timestamp | None = None) -> pd.DataFrame:
     """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
     frame, error, headers = parse_table(raw, log)
     id_header = headers["participant_id"]
@@ -348,7 +366,7 @@ def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog,
         log.add(raw, rejected, id_header, raw.frame[id_header],
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
-    error |= check_dates(raw, frame, date_column, headers, log, today)
+    error |= check_dates(raw, frame, date_column, headers, log, today, stand)
     entry = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
     entry[known] = participants["entry_date"].to_numpy()[first_rows[pos[known]]]
     before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False

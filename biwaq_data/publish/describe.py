@@ -40,9 +40,12 @@ def describe_filters(filters: Filters | None) -> list[str]:
 
 
 def source_label(dataset) -> str:
-    """Where the figures come from, for captions and exports."""
-    return T.SAMPLE_SOURCE if "sample_data" in dataset.source or "Beispieldaten" in dataset.source \
-        else dataset.source
+    """Where the figures come from, for captions and exports.
+
+    "Beispieldaten" only for the bundled sample (`Dataset.sample`, set by where the data were loaded from),
+    never because a file name says so.
+    """
+    return T.SAMPLE_SOURCE if getattr(dataset, "sample", False) else dataset.source
 
 
 def context(dataset, filters: Filters | None = None, meta: dict | None = None) -> dict[str, str]:
@@ -52,8 +55,9 @@ def context(dataset, filters: Filters | None = None, meta: dict | None = None) -
     """
     start, end = metrics.period(dataset, filters)
     described = describe_filters(filters)
+    version = dataset.snapshot_id or (T.SAMPLE_SOURCE if getattr(dataset, "sample", False) else T.SNAPSHOT_FOLDER)
     out = {T.DATENSTAND: format_date(dataset.datenstand), T.PERIOD: f"{format_date(start)} – {format_date(end)}",
-           T.SOURCE: source_label(dataset), T.SNAPSHOT: dataset.snapshot_id or T.SAMPLE_SOURCE,
+           T.SOURCE: source_label(dataset), T.SNAPSHOT: version,
            T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS}
     out.update({str(k): str(v) for k, v in (meta or {}).items() if str(k) not in out})
     return out

@@ -242,7 +242,8 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
     described = describe_filters(filters)
     lines = [
         (T.DATENSTAND, format_date(dataset.datenstand)),
-        (T.SNAPSHOT, dataset.snapshot_id or T.SAMPLE_SOURCE),
+        (T.SNAPSHOT, dataset.snapshot_id or (T.SAMPLE_SOURCE if getattr(dataset, "sample", False)
+                                              else T.SNAPSHOT_FOLDER)),
         (T.PERIOD, f"{format_date(start)} – {format_date(end)}"),
         (T.ACTIVE_FILTERS, "; ".join(described) if described else T.NO_FILTERS),
         (T.ESF_NOTE_PROTECTION, T.ESF_PROTECTED if tables.protected else T.ESF_UNPROTECTED),

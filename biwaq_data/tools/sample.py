@@ -306,7 +306,7 @@ def write(out: Path, n: int = 827, fmt: str = "csv", seed: int = SEED) -> dict[s
                                                              encoding="utf-8-sig", lineterminator="\n")
     meta = {"datenstand": DATENSTAND.strftime("%Y-%m-%d"),
             "source": "Beispieldaten (synthetisch, erzeugt mit python -m biwaq_data.tools.sample)",
-            "participants": n, "seed": seed}
+            "participants": n, "seed": seed, "origin": "sample"}
     (out / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return paths
 
