@@ -62,14 +62,21 @@ def _frame_rows(keys, counts: IndicatorCounts, masks: dict | None, labels: dict,
     return pd.DataFrame(rows), np.array(sup, dtype=bool).reshape(len(rows), len(COLUMNS))
 
 
-def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> IndicatorTables:
+def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True,
+                     four_genders: bool = False) -> IndicatorTables:
     """Output indicators, result indicators (counts with their denominators) and result rates.
 
     ``protect`` (default True): publication mode, consistent with every other published table of the
-    selection (see :mod:`biwaq_data.publish.publication`). ``protect=False`` only for analysts' screens.
+    selection (see :mod:`biwaq_data.publish.publication`): statistical gender (divers / ohne Angabe counted
+    in Frauen / Männer), exact for the programme, rounded to multiples of ten for other selections.
+    ``four_genders`` (monitoring report for the funder): all four recorded categories, cell suppression of this
+    selection's tables. ``protect=False`` only for analysts' screens.
     """
-    counts = indicator_counts(dataset, filters)
-    masks = publication.selection(dataset, filters).indicator_masks() if protect else None
+    counts, masks = indicator_counts(dataset, filters), None
+    if protect:
+        sel = (publication.exact_selection(dataset, filters, statistical_gender=False) if four_genders
+               else publication.selection(dataset, filters))
+        counts, masks = sel.indicator_counts(), sel.indicator_masks()
     codes = {k: c for block in (*OUTPUT_BLOCKS.values(), *RESULT_BLOCKS.values()) for k, c in block if c}
     codes["total"] = "EECO01"
     out_frame, out_sup = _frame_rows(OUTPUT_ORDER, counts, masks, T.ESF_OUTPUT_LABELS, codes)
@@ -118,7 +125,7 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
 
 
     protect = protect or not publication.exports_unprotected_allowed()
-    tables = indicator_tables(dataset, filters, protect=protect)
+    tables = indicator_tables(dataset, filters, protect=protect, four_genders=True)
     start, end = metrics.period(dataset, filters)
     buffer = BytesIO()
     # strings_to_formulas=False: text from the data (e.g. a provider name in the filters) never becomes a formula

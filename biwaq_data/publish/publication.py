@@ -97,7 +97,9 @@ from ..ingest import schema
 from .. import texts_de as T
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de  # noqa: F401 (public face)
 from .results import OUTCOME_COLUMNS, Published, PublishedFigures, _rates, _result  # noqa: F401 (public face)
-from .selection import Selection, selection
+from .pressset import canonical, press_selections, press_set  # noqa: F401 (public face)
+from .rounding import ROUNDING_FOOTNOTE_DE, RoundedSelection, round10  # noqa: F401 (public face)
+from .selection import Selection, exact_selection, selection
 
 #: Environment variable allowing exports without suppression (default: not allowed).
 ALLOW_UNPROTECTED_ENV = "BIWAQ_ALLOW_UNPROTECTED_EXPORTS"
@@ -137,7 +139,7 @@ def _infer_attribute(frame: pd.DataFrame) -> str:
 
 
 def _need_selection(selection, what: str) -> "Selection":
-    if not isinstance(selection, Selection):
+    if not isinstance(selection, (Selection, RoundedSelection)):
         raise TypeError(
             f"publication.{what}: pass the Selection, not the headline dict - e.g. "
             f"headline = publication.selection(dataset, filters) (it reads like the headline dict), then "
@@ -168,7 +170,8 @@ def publish_breakdown(frame: pd.DataFrame, selection: Selection, attribute: str 
     """:func:`metrics.breakdown` of the selection in publication mode (attribute inferred if omitted)."""
     attribute = attribute or _infer_attribute(frame)
     selection = _need_selection(selection, "publish_breakdown")
-    _same(frame, selection._breakdowns[attribute], ("participants", *OUTCOME_COLUMNS), "publish_breakdown")
+    if attribute != "gender" or isinstance(selection, RoundedSelection):  # exact tables use statistical gender
+        _same(frame, selection._breakdowns[attribute], ("participants", *OUTCOME_COLUMNS), "publish_breakdown")
     return selection.breakdown(attribute, with_total=with_total)
 
 

@@ -103,7 +103,8 @@ class Selection(Mapping):
     ``monthly()``, ``services()``, ``breakdown(attribute)``, ``tables()`` (all of them).
     """
 
-    def __init__(self, dataset, filters=None):
+    def __init__(self, dataset, filters=None, forced: dict | None = None):
+        """``forced``: table -> cells withheld on top (the publication set asks for them, :mod:`.pressset`)."""
         from ..figures import metrics
 
         self.dataset, self.filters = dataset, filters
@@ -113,7 +114,7 @@ class Selection(Mapping):
                         "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
                         "services": metrics.services_summary(dataset, filters)}
         self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
-        self.forced: dict[str, set] = {}
+        self.forced: dict[str, set] = {k: set(v) for k, v in (forced or {}).items()}
         for _ in range(500):
             try:
                 self._solve()
@@ -311,6 +312,12 @@ class Selection(Mapping):
     def headline(self) -> PublishedFigures:
         return _figures(self.raw, self.status)
 
+    def indicator_counts(self):
+        """The ESF Plus indicator counts behind :meth:`indicator_masks` (this selection's data)."""
+        from ..figures import indicators as ind
+
+        return ind.indicator_counts(self.dataset, self.filters)
+
     def breakdown(self, attribute: str, *, with_total: bool = False) -> Published:
         """:func:`metrics.breakdown` (same rows and columns); ``with_total`` appends the total row
         (``key="total"``, label "Insgesamt") - it equals the headline."""
@@ -459,12 +466,45 @@ _CACHE: dict = {}
 _CACHE_SIZE = 64
 
 
-def selection(dataset, filters=None) -> Selection:
-    """The protected tables of one selection, cached per (dataset version, filters)."""
-    key = (id(dataset), dataset.version, filters)
+def exact_selection(dataset, filters=None, *, statistical_gender: bool = True) -> Selection:
+    """All tables of one selection protected together by cell suppression (exact values), cached per
+    (dataset version, filters). ``statistical_gender`` (default): "divers"/"ohne Angabe" assigned to Frauen/Männer
+    (:mod:`.gender`); ``False`` keeps the four recorded categories (ESF Plus monitoring report).
+
+    Protects the tables of *this* selection only; publication mode uses it for the programme and
+    :func:`selection` for everything else."""
+    from .gender import publication_dataset
+
+    data = publication_dataset(dataset) if statistical_gender else dataset
+    key = (id(dataset), dataset.version, filters, statistical_gender)
     hit = _CACHE.get(key)
     if hit is None:
-        hit = Selection(dataset, filters)
+        hit = Selection(data, filters)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = hit
+    return hit
+
+
+def selection(dataset, filters=None):
+    """What publication mode shows for (dataset, filters), cached per (dataset version, filters):
+
+    * the programme (no filter): :func:`exact_selection` - every table exact, cell suppression;
+    * another member of the publication set (:func:`.pressset.press_selections`): its headline exact and
+      protected jointly with the whole set, its tables rounded to multiples of ten;
+    * any other combination: everything rounded to multiples of ten (:mod:`.rounding`).
+    """
+    from .pressset import canonical, press_set
+    from .rounding import RoundedSelection
+
+    canon = canonical(dataset, filters)
+    if not canon.is_active():
+        return press_set(dataset).root
+    key = (id(dataset), dataset.version, canon, "publication")
+    hit = _CACHE.get(key)
+    if hit is None:
+        figures = press_set(dataset).figures.get(canon)
+        hit = RoundedSelection(dataset, filters, headline_figures=figures)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = hit
