@@ -747,6 +747,7 @@ PRESSKIT_EXTRA_DEFINITIONS = {
     "x": "Quote nicht sinnvoll, weil es keine Teilnehmenden gibt.",
 }
 PRESSKIT_PROTECTION = "Geheimhaltung"
+PRESSKIT_GENDER_LABEL = "Geschlecht"
 PRESSKIT_FOOTNOTE = "Fußnote"
 PRESSKIT_OF_ALL = "aller"
 PRESSKIT_OUTCOMES_HEADING = "Ergebnisse je Person"
@@ -763,7 +764,8 @@ PRESSKIT_NO_FLOWS = "Keine darstellbaren Flüsse für diese Auswahl."
 PRESSKIT_NO_QUOTE = ("Kein zitierfähiger Text: Für diese Auswahl sind einzelne Kennzahlen aus Gründen der "
                      "Geheimhaltung nicht veröffentlichbar (*).")
 PRESSKIT_PROTECTION_NOTE = ("Alle Zahlen im Veröffentlichungsmodus: Werte von 1 oder 2 und daraus errechenbare Werte "
-                            "sind durch * ersetzt. Zeitraum bezieht sich auf das Eintrittsdatum; Ergebnisse werden "
+                            "sind durch * ersetzt; als „gerundet“ markierte Zahlen sind auf Vielfache von zehn "
+                            "gerundet. Zeitraum bezieht sich auf das Eintrittsdatum; Ergebnisse werden "
                             "bis zum Datenstand gezählt.")
 PRESSKIT_NO_CHROMIUM = ("Der PDF-Bericht kann auf diesem Server nicht erzeugt werden: Chromium ist nicht installiert. "
                         "Bitte den Betrieb bitten, das Debian-Paket „chromium“ zu installieren (oder den Pfad in "

@@ -5,7 +5,7 @@ Layout only: every figure comes from biwaq_data.figures.indicators (publication 
 
 import streamlit as st
 
-from biwaq_data import metrics
+from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from biwaq_data.publish.indicator_report import COLUMNS, indicator_report_excel, indicator_tables
 from biwaq_data.publish.privacy import FOOTNOTE_DE
@@ -50,6 +50,10 @@ show(tables.rates, True)
 
 if tables.suppressed_any:
     st.caption(f"\\* {FOOTNOTE_DE}")
+if protect:  # publication mode: statistical gender; free combinations rounded (biwaq_data.publish.pressset)
+    st.caption(T.PUBLICATION_GENDER_FOOTNOTE)
+    if getattr(publication.selection(dataset, filters), "rounded", False):
+        st.caption(T.PUBLICATION_ROUNDED_FOOTNOTE)
 
 with st.expander(T.ESF_DEFINITIONS_EXPANDER, icon=":material/info:"):
     for label, text in T.ESF_DEFINITIONS.items():

@@ -97,9 +97,9 @@ from ..ingest import schema
 from .. import texts_de as T
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de  # noqa: F401 (public face)
 from .results import OUTCOME_COLUMNS, Published, PublishedFigures, _rates, _result  # noqa: F401 (public face)
-from .pressset import canonical, press_selections, press_set  # noqa: F401 (public face)
+from .pressset import canonical, press_selections, press_set, selection  # noqa: F401 (public face)
 from .rounding import ROUNDING_FOOTNOTE_DE, RoundedSelection, round10  # noqa: F401 (public face)
-from .selection import Selection, exact_selection, selection
+from .selection import Selection, exact_selection
 
 #: Environment variable allowing exports without suppression (default: not allowed).
 ALLOW_UNPROTECTED_ENV = "BIWAQ_ALLOW_UNPROTECTED_EXPORTS"

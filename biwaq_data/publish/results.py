@@ -73,6 +73,8 @@ class PublishedFigures(dict):
         self.suppressed = frozenset(suppressed)
         self.undefined = frozenset(undefined)
         self.rounded = rounded
+        #: keys whose value is rounded to a multiple of ten (shown "gerundet"); all keys if ``rounded`` alone
+        self.rounded_keys = frozenset(values) if rounded else frozenset()
 
     @property
     def suppressed_any(self) -> bool:

@@ -71,8 +71,8 @@ def round_headline(raw: Mapping) -> PublishedFigures:
             suppressed.add(key)
         else:
             out[key] = float(values[0])
-    figures = PublishedFigures({k: out[k] for k in raw}, suppressed, undefined)
-    figures.rounded = True
+    figures = PublishedFigures({k: out[k] for k in raw}, suppressed, undefined, rounded=True)
+    figures.rounded_keys = frozenset(raw)
     return figures
 
 

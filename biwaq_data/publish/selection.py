@@ -484,28 +484,3 @@ def exact_selection(dataset, filters=None, *, statistical_gender: bool = True) -
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = hit
     return hit
-
-
-def selection(dataset, filters=None):
-    """What publication mode shows for (dataset, filters), cached per (dataset version, filters):
-
-    * the programme (no filter): :func:`exact_selection` - every table exact, cell suppression;
-    * another member of the publication set (:func:`.pressset.press_selections`): its headline exact and
-      protected jointly with the whole set, its tables rounded to multiples of ten;
-    * any other combination: everything rounded to multiples of ten (:mod:`.rounding`).
-    """
-    from .pressset import canonical, press_set
-    from .rounding import RoundedSelection
-
-    canon = canonical(dataset, filters)
-    if not canon.is_active():
-        return press_set(dataset).root
-    key = (id(dataset), dataset.version, canon, "publication")
-    hit = _CACHE.get(key)
-    if hit is None:
-        figures = press_set(dataset).figures.get(canon)
-        hit = RoundedSelection(dataset, filters, headline_figures=figures)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = hit
-    return hit
