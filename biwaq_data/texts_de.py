@@ -257,6 +257,8 @@ QUOTE_INTRO_SINCE = "Seit {month_year}"
 QUOTE_INTRO_PERIOD = "Vom {start} bis zum {end}"
 QUOTE_UNEMPLOYED = "{unemployed} waren bei Eintritt arbeitslos, {ltu} davon langzeitarbeitslos. "
 QUOTE_FILTERS = "; Auswahl: {filters}"
+#: Appended to the press paragraph when its figures are rounded (free combination, issue 13).
+QUOTE_ROUNDED = " (Zahlen aus Gründen der statistischen Geheimhaltung auf Vielfache von zehn gerundet.)"
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
 

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import metrics, presskit, publication
+from biwaq_data import presskit, publication
 from biwaq_data import texts_de as T
-from biwaq_data.publish.describe import quote
 from ui.components import download_buttons, metric_cards, page_header, stop_if_empty
 from ui.cards import outcome_card
 from ui.auth import require_page
@@ -28,8 +27,8 @@ stop_if_empty(headline)
 metric_cards(headline, CARDS)
 
 st.subheader(T.QUOTE_HEADING)
-start, end = metrics.period(dataset, filters)
-st.code(quote(headline, start, end, dataset.datenstand, filters), language=None, wrap_lines=True)
+# the published figures (exact, or rounded for a free combination), never the raw ones (issue 13)
+st.code(presskit.press_quote(dataset, filters) or T.PRESSKIT_NO_QUOTE, language=None, wrap_lines=True)
 st.caption(T.QUOTE_HELP)
 
 left, right = st.columns([3, 2])

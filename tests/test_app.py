@@ -151,3 +151,25 @@ def test_services_show_every_service(dataset):
     bars = figure(at, 0)["data"][0]
     summary = b.metrics.services_summary(dataset)
     assert dict(zip(bars["y"], bars["x"])) == dict(zip(summary["label"], summary["persons"]))
+
+
+def test_withheld_bars_are_marked_with_a_star(dataset):
+    """Issue 13: a withheld bar or segment shows a * (annotation), not a gap that reads as 0."""
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Altersgruppe"})
+    published = publication.selection(dataset, b.Filters()).breakdown("age_group")
+    withheld = published.frame.loc[published.suppressed[["employment", "vocational_training",
+                                                          "improved_prospects"]].any(axis=1), "label"].tolist()
+    assert withheld, "the sample's age groups need suppression"
+    fig = figure(at, 0)
+    stars = [a for a in fig["layout"].get("annotations", []) if a.get("text") == "*"]
+    assert {a["y"] for a in stars} == set(withheld)
+    n_withheld = int(published.suppressed[["employment", "vocational_training", "improved_prospects"]].sum().sum())
+    assert len(stars) == n_withheld
+    # a free combination is rounded, marked "gerundet" with the rule in the footnote
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["alter"] = ["55_plus"]  # sidebar widgets: state before the run (st.navigation)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert any(T.PUBLICATION_ROUNDED_BADGE in label for label in labels)
+    assert any(T.PUBLICATION_ROUNDED_FOOTNOTE in c.value for c in at.caption)

@@ -128,6 +128,10 @@ def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, descri
     """
     if isinstance(shown, pd.DataFrame):
         shown = Shown.plain(shown)
+    if shown.on_screen_protected and shown.published is not None and shown.published.suppressed_any:
+        from ui.charts import mark_withheld
+
+        fig = mark_withheld(fig)  # a * in place of every withheld bar / point
     event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG,
                             on_select=on_select or "ignore", selection_mode=selection_mode)
     st.caption(f"{T.CHART_DESCRIPTION}: {description}")

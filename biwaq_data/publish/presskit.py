@@ -211,7 +211,9 @@ def press_quote(dataset, filters=None) -> str | None:
     if any(k in figures.suppressed or k in figures.undefined for k in keys):
         return None
     start, end = metrics.period(dataset, filters)
-    return quote(dict(sel), start, end, dataset.datenstand, filters)
+    # the published figures (exact or rounded), never the raw ones
+    text = quote(dict(figures), start, end, dataset.datenstand, filters)
+    return text + T.QUOTE_ROUNDED if any(k in getattr(figures, "rounded_keys", ()) for k in keys) else text
 
 
 # =========================================================================== PDF
