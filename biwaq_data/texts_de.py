@@ -552,6 +552,7 @@ PUBLICATION_GENDER_FOOTNOTE = ("Personen mit den Geschlechtsangaben „divers“
                                "und Männer zugeordnet.")
 #: Footnote marker text next to withheld bars/points in charts.
 PUBLICATION_CHART_MARKER = "*"
+PUBLICATION_CHART_HOVER = "aus Gründen der Geheimhaltung nicht ausgewiesen (*)"
 PUBLICATION_FORCED = "Diese Seite zeigt immer veröffentlichungsfähige Zahlen (Veröffentlichungsmodus)."
 PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sichtbar. Nicht weitergeben; "
                         "Downloads bleiben geschützt.")

@@ -99,6 +99,12 @@ def sankey(frame: pd.DataFrame) -> go.Figure:
     return _layout(fig, height=420)
 
 
+def _marker_style(colour: str, name: str | None) -> dict:
+    """Dark * on white, framed in the series colour (readable on any bar), the series name on hover."""
+    return dict(font=dict(size=15, color="#1A1A1A"), bgcolor="rgba(255,255,255,0.9)", bordercolor=colour,
+                borderwidth=1.5, borderpad=1, hovertext=f"{name or ''}: {T.PUBLICATION_CHART_HOVER}")
+
+
 def mark_withheld(fig: go.Figure) -> go.Figure:
     """Publication mode: a ``*`` in place of every withheld (NaN) bar, stacked segment or line point, so a missing
     bar never reads as 0 (issue 13). Works on any figure of this module: bars (horizontal or vertical, stacked or
@@ -122,7 +128,7 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
                                        text=T.PUBLICATION_CHART_MARKER, showarrow=False,
                                        xanchor="left" if horizontal else "center",
                                        yanchor="middle" if horizontal else "bottom", xref=trace.xaxis or "x",
-                                       yref=trace.yaxis or "y", font=dict(size=17, color=colour))
+                                       yref=trace.yaxis or "y", **_marker_style(colour, trace.name))
                 elif stacked:
                     base[key] = start + float(value)
         elif trace.type == "scatter" and trace.x is not None and trace.y is not None:
@@ -132,7 +138,7 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
                 if y is None or pd.isna(y):
                     fig.add_annotation(x=x, y=last, text=T.PUBLICATION_CHART_MARKER, showarrow=False,
                                        yanchor="bottom", xref=trace.xaxis or "x", yref=trace.yaxis or "y",
-                                       font=dict(size=17, color=colour))
+                                       **_marker_style(colour, trace.name))
                 else:
                     last = float(y)
     return fig
