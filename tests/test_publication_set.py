@@ -263,3 +263,19 @@ def test_member_headline_is_looked_up_not_solved_again():
     assert figures is pset.figures[marxloh]
     assert figures["participants"] == 303 and "participants" not in figures.rounded_keys
     assert figures["unemployed"] == 230 and "unemployed" in figures.rounded_keys
+
+
+def test_suppression_report_on_the_sample():
+    from biwaq_data.publish import suppression_report as R
+
+    ds = sample_dataset()
+    lines = R.report(ds)
+    by_table = {(line.page, line.table): line for line in lines}
+    assert set(R.PAGES) == {line.page for line in lines}
+    # the ESF page and the press figures lose nothing; no Frauen/Männer withheld where both are >= 10
+    for page in ("Überblick", "ESF-Plus-Indikatoren", "Leistungen", "Wirkung"):
+        assert sum(line.complements_3_plus for line in lines if line.page == page) == 0, page
+    assert R.esf_gender_losses(ds) == []
+    assert by_table[("Aufschlüsselung", "breakdown:gender")].complements_3_plus == 0
+    text = R.format_report(lines)
+    assert "Quartiere" in text and "%" in text
