@@ -541,10 +541,12 @@ PUBLICATION_HELP = ("Statistische Geheimhaltung: Für das Programm, jeden Träge
                     "Kombination von Filtern wird auf Vielfache von zehn gerundet (wie in den interaktiven Angeboten "
                     "der Statistik der Bundesagentur für Arbeit). Downloads und Pressemappe sind immer geschützt.")
 #: Footnote under rounded figures (free combinations in publication mode), once per page.
-PUBLICATION_ROUNDED_FOOTNOTE = ("Gerundet: Diese Filterkombination gehört nicht zu den festen Veröffentlichungs"
-                                "auswahlen. Zum Zweck der statistischen Geheimhaltung ist jede Zahl für sich auf ein "
-                                "Vielfaches von zehn gerundet (0–4 → 0, 5–14 → 10, …); Summen können daher von der "
-                                "Summe der Einzelwerte abweichen. Anteile sind aus den gerundeten Zahlen berechnet.")
+PUBLICATION_ROUNDED_FOOTNOTE = ("Gerundet: Zum Zweck der statistischen Geheimhaltung sind die Zahlen dieser Auswahl "
+                                "(bei den Kennzahlen die mit „gerundet“ markierten) jede für sich auf ein Vielfaches "
+                                "von zehn gerundet (0–4 → 0, 5–14 → 10, …); Summen können "
+                                "daher von der Summe der Einzelwerte abweichen, Anteile sind aus den gerundeten Zahlen "
+                                "berechnet. Exakt sind nur das Gesamtprogramm und, je Träger, Stadtbezirk, Ortsteil, "
+                                "Jahr und Quartal, die Kennzahlen, die auch das Gesamtprogramm ausweist.")
 PUBLICATION_ROUNDED_BADGE = "gerundet"
 #: Footnote for the statistical gender (divers / ohne Angabe assigned to Frauen / Männer).
 PUBLICATION_GENDER_FOOTNOTE = ("Personen mit den Geschlechtsangaben „divers“ und „ohne Angabe“ sind aus Gründen der "
