@@ -279,3 +279,16 @@ def test_suppression_report_on_the_sample():
     assert by_table[("Aufschlüsselung", "breakdown:gender")].complements_3_plus == 0
     text = R.format_report(lines)
     assert "Quartiere" in text and "%" in text
+
+
+def test_complements_are_chosen_by_cost():
+    """A withheld 2 is closed by the cheapest rectangle (7, 8, 4), not by pulling in a large cell (120)."""
+    from biwaq_data import privacy
+
+    table = pd.DataFrame([[8, 4, 10, 10], [36, 23, 37, 79], [120, 3, 162, 287], [7, 2, 13, 26]],
+                         index=["u18", "18_29", "30_54", "55+"], columns=["E", "V", "I", "rest"])
+    protected = privacy.suppress_counts(privacy.add_totals(table), total_row="Insgesamt", total_col="Insgesamt")
+    withheld = {(r, c) for r in protected.suppressed.index for c in protected.suppressed.columns
+                if protected.suppressed.loc[r, c]}
+    assert withheld == {("u18", "E"), ("u18", "V"), ("55+", "E"), ("55+", "V")}
+    assert privacy.audit(protected) == []
