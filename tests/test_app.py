@@ -173,3 +173,11 @@ def test_withheld_bars_are_marked_with_a_star(dataset):
     labels = [m.label for m in at.metric]
     assert any(T.PUBLICATION_ROUNDED_BADGE in label for label in labels)
     assert any(T.PUBLICATION_ROUNDED_FOOTNOTE in c.value for c in at.caption)
+
+
+def test_footnote_once_per_page_and_stars_on_the_monthly_chart():
+    at = run_page("pages/zeitverlauf.py")
+    footnotes = [c.value for c in at.caption if "Datenschutzgründen" in c.value]
+    assert len(footnotes) == 1  # two charts with withheld values, one footnote
+    stars = [a for a in figure(at, 0)["layout"].get("annotations", []) if a.get("text") == "*"]
+    assert stars

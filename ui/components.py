@@ -23,6 +23,7 @@ def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
 
 def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | None = None) -> dict[str, str]:
     """Title, one line of context (Datenstand, period, source, version) and the active filters."""
+    st.session_state[_FOOTNOTES_KEY] = set()  # a new page run: each publication footnote once (footnote_caption)
     st.title(title)
     meta = context_meta(dataset, filters)
     st.markdown(
@@ -77,10 +78,19 @@ def metric_cards(headline: dict, keys: list[str], columns: int = 4) -> None:
     footnote_caption(getattr(shown, "footnote", None))
 
 
+_FOOTNOTES_KEY = "biwaq_footnotes_shown"
+
+
 def footnote_caption(footnote: str | None) -> None:
-    """The publication footnote(s) as a caption; the ``*`` marker only when the ``*`` rule is part of it."""
-    if footnote:
-        st.caption(f"\\* {footnote}" if FOOTNOTE_DE in footnote else footnote)
+    """The publication footnote(s) as a caption, each text once per page (issue 13: not under every chart);
+    the ``*`` marker only when the ``*`` rule is part of it."""
+    if not footnote:
+        return
+    shown = st.session_state.setdefault(_FOOTNOTES_KEY, set())
+    if footnote in shown:
+        return
+    shown.add(footnote)
+    st.caption(f"\\* {footnote}" if FOOTNOTE_DE in footnote else footnote)
 
 
 def display_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
