@@ -59,6 +59,7 @@ def test_gender_breakdown_publishes_women_and_men_without_suppression():
     assert not pub.suppressed.to_numpy().any()
     assert frame.loc[["non_binary", "unknown"], "participants"].tolist() == [0, 0]
     assert frame.loc["female", "participants"] + frame.loc["male", "participants"] == 827
+    assert pub.footnote == T.PUBLICATION_GENDER_FOOTNOTE  # said next to the chart
 
 
 def test_esf_monitoring_report_keeps_four_categories():

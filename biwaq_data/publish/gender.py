@@ -20,6 +20,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+#: Suffix of the data version of a dataset with statistical gender.
+STATISTICAL_GENDER_SUFFIX = "+statistical-gender"
 #: Recorded categories that publication assigns to Frauen / Männer.
 REASSIGNED = ("non_binary", "unknown")
 
@@ -60,7 +62,7 @@ def publication_dataset(dataset):
         participants = participants.copy()
         participants["gender"] = publication_genders(participants)
         hit = dataclasses.replace(dataset, participants=participants,
-                                  snapshot_id=f"{dataset.version}+statistical-gender")
+                                  snapshot_id=f"{dataset.version}{STATISTICAL_GENDER_SUFFIX}")
     if len(_CACHE) > 8:
         _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = hit

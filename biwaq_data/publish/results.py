@@ -31,6 +31,8 @@ class Published:
     kinds: dict = field(default_factory=dict)
     #: True for a free combination: counts rounded to multiples of ten (:mod:`.rounding`), shown "gerundet".
     rounded: bool = False
+    #: A further note for the footnote (e.g. the statistical gender of a gender breakdown).
+    note: str | None = None
 
     @property
     def suppressed_any(self) -> bool:
@@ -39,7 +41,8 @@ class Published:
 
     @property
     def footnote(self) -> str | None:
-        return _footnote(self.suppressed_any, self.rounded)
+        text = _footnote(self.suppressed_any, self.rounded)
+        return " ".join(t for t in (text, self.note) if t) or None
 
     def text(self) -> pd.DataFrame:
         """German display strings: ``1.234``, ``24,5 %``, ``*`` (withheld), ``x`` (undefined)."""

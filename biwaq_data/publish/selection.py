@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..ingest import schema
 from .. import texts_de as T
+from .gender import STATISTICAL_GENDER_SUFFIX
 from .privacy import PRIMARY_VALUES
 from .disclosure import _PRIMARY, _cell_forms, _Conflict, _Grid, _protect_grid
 from .headline import _figures, _headline_status, _HeadlineStatus
@@ -354,7 +355,10 @@ class Selection(Mapping):
                 values, sup, und = columns[col]
                 r = _rates([v[numerator]], [v["participants"]], [st.known[numerator]], [st.known["participants"]])
                 columns[col] = tuple(np.append(a, b) for a, b in zip(columns[col], r))
-        return _result(frame, columns, _BREAKDOWN_KINDS)
+        out = _result(frame, columns, _BREAKDOWN_KINDS)
+        if attribute == "gender" and self.dataset.version.endswith(STATISTICAL_GENDER_SUFFIX):
+            object.__setattr__(out, "note", T.PUBLICATION_GENDER_FOOTNOTE)  # divers / ohne Angabe reassigned
+        return out
 
     def flows(self) -> Published:
         frame = self._frames["flows"].reset_index(drop=True)
