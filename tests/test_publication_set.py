@@ -223,10 +223,15 @@ def check_set(ds) -> None:
     # every member's exact figures enter the reader's knowledge as the forms of their programme cells
     for kind, key, f in pset.members:
         figures = pset.figures[f]
-        if kind not in ("provider", "ortsteil"):
+        if kind == "provider":
+            cells = [attack.form(("provider", key, c)) for c in range(4)]
+        elif kind == "ortsteil":
+            cells = [attack.form(("O", _ortsteil_name(key), c)) for c in range(4)]
+        elif kind == "bezirk":
+            names = [o.ortsteil for o in places.ortsteile().itertuples() if o.bezirk == key]
+            cells = [attack.form(*[("O", name, c) for name in names]) for c in range(4)]
+        else:  # years and quarters: participants = the programme's monthly entries (tests/test_publication.py)
             continue
-        cells = ([attack.form((kind, key if kind == "provider" else _ortsteil_name(key), c)) for c in range(4)]
-                 if kind == "provider" else [attack.form(("O", _ortsteil_name(key), c)) for c in range(4)])
         forms = {"participants": attack.add(*cells), "employment": cells[0], "vocational_training": cells[1],
                  "improved_prospects": cells[2], "with_outcome": attack.add(*cells[:3])}
         raw = metrics.headline(pub, f)
