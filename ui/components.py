@@ -9,6 +9,7 @@ from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import context
 from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
+from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import publication
 from ui.publication import Shown
 
@@ -25,6 +26,7 @@ def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | Non
 
     Source and filters carry text from the data (file names, Träger): escaped, so they never format or link.
     """
+    st.session_state[_FOOTNOTES_KEY] = set()  # a new page run: each publication footnote once (footnote_caption)
     st.title(title)
     meta = context_meta(dataset, filters)
     st.markdown(
@@ -66,6 +68,7 @@ def stop_if_empty(headline: dict) -> None:
 def metric_cards(headline: dict, keys: list[str], columns: int = 4) -> None:
     """st.metric cards with the metric's definition on hover; protected figures when publication mode is on."""
     shown = publication.figures(headline)
+    rounded = getattr(shown, "rounded_keys", frozenset())
     for start in range(0, len(keys), columns):
         cols = st.columns(columns)
         for col, key in zip(cols, keys[start:start + columns]):
@@ -73,9 +76,24 @@ def metric_cards(headline: dict, keys: list[str], columns: int = 4) -> None:
                 text = shown.text(key)
             else:
                 text = format_pct(shown[key]) if key.endswith("_rate") else format_int(shown[key])
-            col.metric(T.METRIC_LABELS[key], text, help=T.METRIC_DEFINITIONS[key], border=True)
-    if getattr(shown, "footnote", None):
-        st.caption(f"\\* {shown.footnote}")
+            label = T.METRIC_LABELS[key] + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if key in rounded else "")
+            col.metric(label, text, help=T.METRIC_DEFINITIONS[key], border=True)
+    footnote_caption(getattr(shown, "footnote", None))
+
+
+_FOOTNOTES_KEY = "biwaq_footnotes_shown"
+
+
+def footnote_caption(footnote: str | None) -> None:
+    """The publication footnote(s) as a caption, each text once per page (issue 13: not under every chart);
+    the ``*`` marker only when the ``*`` rule is part of it."""
+    if not footnote:
+        return
+    shown = st.session_state.setdefault(_FOOTNOTES_KEY, set())
+    if footnote in shown:
+        return
+    shown.add(footnote)
+    st.caption(f"\\* {footnote}" if FOOTNOTE_DE in footnote else footnote)
 
 
 def display_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -123,11 +141,14 @@ def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, descri
     """
     if isinstance(shown, pd.DataFrame):
         shown = Shown.plain(shown)
+    if shown.on_screen_protected and shown.published is not None and shown.published.suppressed_any:
+        from ui.charts import mark_withheld
+
+        fig = mark_withheld(fig)  # a * in place of every withheld bar / point
     event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG,
                             on_select=on_select or "ignore", selection_mode=selection_mode)
     st.caption(f"{T.CHART_DESCRIPTION}: {description}")
-    if shown.footnote:
-        st.caption(f"\\* {shown.footnote}")
+    footnote_caption(shown.footnote)
     with st.expander(T.TABLE_VIEW, icon=":material/table:"):
         st.dataframe(display_table(shown, columns), hide_index=True, width="stretch")
         download_buttons({filename: export_table(shown, columns)}, meta, filename, key)
