@@ -66,6 +66,15 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
     "migration_background": {True: "mit Migrationshintergrund", False: "ohne Migrationshintergrund"},
     "long_term_unemployed": {True: "langzeitarbeitslos", False: "nicht langzeitarbeitslos"},
+    "exit_status": {
+        "employed": "erwerbstätig (inkl. selbstständig)",
+        "education_training": "in schulischer oder beruflicher Bildung",
+        "job_seeking": "arbeitsuchend",
+        "inactive": "nicht erwerbstätig",
+        "unknown": "unbekannt",
+    },
+    "size_class": {"micro": "Kleinstunternehmen", "small": "kleines Unternehmen", "medium": "mittleres Unternehmen",
+                   "large": "Großunternehmen"},
     "employment_filter": {
         "unemployed": "arbeitslos (inkl. langzeitarbeitslos)",
         "long_term_unemployed": "langzeitarbeitslos",
@@ -86,6 +95,19 @@ COLUMN_LABELS: dict[str, str] = {
     "bezirk": "Stadtbezirk",
     "gender": "Geschlecht",
     "birth_year": "Geburtsjahr",
+    "birth_date": "Geburtsdatum",
+    "exit_status": "Status bei Austritt",
+    "qualification_gained": "Qualifikation erlangt",
+    "status_6m": "Status 6 Monate nach Austritt",
+    "improved_situation_6m": "Verbesserte Arbeitsmarktsituation nach 6 Monaten",
+    "disability": "Behinderung",
+    "minority": "Minderheit",
+    "homeless": "Obdachlos",
+    "enterprise_id": "Unternehmens-ID",
+    "size_class": "Größenklasse",
+    "support_start": "Beginn der Unterstützung",
+    "support_end": "Ende der Unterstützung",
+    "support_kind": "Art der Unterstützung",
     "employment_status": "Erwerbsstatus bei Eintritt",
     "long_term_unemployed": "Langzeitarbeitslos",
     "migration_background": "Migrationshintergrund",
@@ -103,7 +125,8 @@ COLUMN_LABELS: dict[str, str] = {
     "best_outcome": "Bestes Ergebnis",
 }
 
-TABLE_LABELS = {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}
+TABLE_LABELS = {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+                "enterprises": "Unternehmen"}
 
 # --- metric labels and definitions (shown next to every figure) ------------
 
@@ -116,7 +139,7 @@ METRIC_LABELS: dict[str, str] = {
     "vocational_training": "in Ausbildung",
     "improved_prospects": "verbesserte Perspektive",
     "with_outcome": "mit Ergebnis",
-    "placement_rate": "Vermittlungsquote",
+    "placement_rate": "Anteil der Unterstützten in Arbeit oder Ausbildung",
     "outcome_rate": "Ergebnisquote",
     "active": "aktiv in Betreuung",
     "leavers": "Ausgetretene",
@@ -141,7 +164,9 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "(BIWAQ-Ergebnisindikator).",
     "with_outcome": "Personen mit mindestens einem Ergebnis (Summe der drei Ergebnisse, ohne Doppelzählung).",
     "placement_rate": "(Beschäftigung + Ausbildung) ÷ alle Teilnehmenden im Zeitraum. "
-    "Nenner: alle Eintritte, nicht nur Ausgetretene.",
+    "Nenner: alle Unterstützten (Eintritte), auch noch Betreute und gerade Eingetretene – keine "
+    "„Vermittlungsquote“ über Ausgetretene. Die Übergangsquote über Ausgetretene steht auf der Seite "
+    "ESF-Plus-Indikatoren (BIWAQ-R2).",
     "outcome_rate": "Personen mit mindestens einem Ergebnis ÷ alle Teilnehmenden der Gruppe.",
     "active": "Personen, die am Monatsende eingetreten und noch nicht ausgetreten sind.",
     "leavers": "Teilnehmende mit Austrittsdatum.",
@@ -174,6 +199,14 @@ RULE_MESSAGES: dict[str, str] = {
     "unknown_ortsteil_suggest": "Unbekannter Ortsteil. Meinten Sie „{suggestion}“?",
     "ltu_not_unemployed": "Langzeitarbeitslos ist „ja“, aber der Erwerbsstatus ist nicht „arbeitslos“.",
     "birth_year_implausible": "Geburtsjahr ist unplausibel (erwartet {low}–{high}).",
+    "birth_date_after_entry": "Geburtsdatum liegt nach dem Eintrittsdatum ({entry}).",
+    "age_over_100": "Alter bei Eintritt über 100 Jahre (Geburtsdatum bzw. Geburtsjahr prüfen).",
+    "birth_year_mismatch": "Geburtsjahr passt nicht zum Geburtsdatum ({year}); das Geburtsdatum wird verwendet.",
+    "exit_status_in_project": ("Status bei Austritt angegeben, aber die Person ist zum Datenstand {datenstand} noch "
+                               "im Projekt (kein Austritt); der Wert wird nicht gezählt."),
+    "end_before_start": "Ende der Unterstützung liegt vor dem Beginn ({start}).",
+    "status_6m_too_early": ("Status 6 Monate nach Austritt angegeben, aber der Austritt liegt weniger als sechs "
+                            "Monate vor dem Datenstand {datenstand}; der Wert wird nicht gezählt."),
     "negative_hours": "Stunden dürfen nicht negativ sein.",
     "optional_column_missing": "Spalte fehlt; alle Werte gelten als „{default}“.",
     "optional_default_filled": "Leere Zelle; der Wert gilt als „{default}“ (die Zeile wird gezählt).",
@@ -257,13 +290,17 @@ QUOTE_TEMPLATE = (
     "{intro} hat {programme} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "
     "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
-    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt die Vermittlungsquote in Arbeit "
-    "oder Ausbildung bei {placement_rate}. (Datenstand: {datenstand}{filters})"
+    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt der Anteil der Unterstützten in "
+    "Arbeit oder Ausbildung bei {placement_rate} (Nenner: alle {participants} Unterstützten, auch noch "
+    "Betreute).{leaver_sentence} (Datenstand: {datenstand}{filters})"
 )
 QUOTE_INTRO_SINCE = "Seit {month_year}"
 QUOTE_INTRO_PERIOD = "Vom {start} bis zum {end}"
 QUOTE_UNEMPLOYED = "{unemployed} waren bei Eintritt arbeitslos, {ltu} davon langzeitarbeitslos. "
 QUOTE_FILTERS = "; Auswahl: {filters}"
+QUOTE_LEAVERS = (" Von den {leavers} Ausgetretenen, deren Austritt mindestens 28 Tage zurückliegt, waren "
+                 "{integration_rate} innerhalb von 28 Tagen nach Austritt in Arbeit oder in schulischer oder "
+                 "beruflicher Bildung.")
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
 
@@ -463,17 +500,17 @@ AUTH_OFF_REAL_DATA = ("Anmeldung ist nicht eingerichtet, es werden aber nicht di
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "intro": "Wo erreicht BIWAQ die Menschen? Ein Kreis je Ortsteil: Fläche ∝ Teilnehmende, Farbe = "
-             "Vermittlungsquote. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
+             "Anteil in Arbeit/Ausbildung. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
              "zweiter Klick nimmt ihn wieder heraus; dieselbe Auswahl geht auch über die Liste neben der Karte.",
     "map_heading": "Karte",
     "legend_bubbles": "Ortsteil (Fläche ∝ Teilnehmende)",
     "legend_empty": "Ortsteil ohne Teilnehmende",
-    "legend_bubbles_grey": "Vermittlungsquote geschützt (*)",
+    "legend_bubbles_grey": "Anteil in Arbeit/Ausbildung geschützt (*)",
     "legend_bubbles_withheld": "Zahl geschützt (*)",
     "legend_bezirke": "Stadtbezirk",
     "legend_osm_outlines": "Ortsteilgrenze (OSM, {n} von 46)",
     "legend_official": "Ortsteil (amtliche Grenze)",
-    "colorbar": "Vermittlungsquote",
+    "colorbar": "Anteil in Arbeit/Ausbildung",
     "hover_participants": "Teilnehmende",
     "hover_per_1000": "je 1.000 Einwohner",
     "hover_per_1000_unknown": "Einwohnerzahl nicht bekannt",
@@ -481,12 +518,12 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "hover_unplaced": "davon ohne Kartenpunkt",
     "hover_click": "Klicken zum Auswählen",
     "map_description": "Karte von Duisburg ohne Kachel-Hintergrund: die 7 Stadtbezirke als Flächen, Ortsteilgrenzen "
-                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Vermittlungsquote, "
+                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Anteil in Arbeit/Ausbildung, "
                        "Farbskala oben rechts; grau: Quote geschützt). Ausgewählte Quartiere sind schwarz "
                        "umrandet. Die Tabelle enthält "
                        "dieselben Zahlen je Ortsteil, auch für die Ortsteile ohne Kartenpunkt.",
     "map_description_official": "Karte von Duisburg ohne Kachel-Hintergrund: alle Ortsteile mit amtlicher Grenze "
-                                "als Flächen, Farbe = Vermittlungsquote (Farbskala oben rechts; grau: geschützt, "
+                                "als Flächen, Farbe = Anteil in Arbeit/Ausbildung (Farbskala oben rechts; grau: geschützt, "
                                 "weiß: keine Teilnehmenden); graue Kreise: Fläche ∝ Teilnehmende. Ausgewählte "
                                 "Quartiere sind schwarz umrandet. Die Tabelle enthält dieselben Zahlen je Ortsteil.",
     "map_source": "Kartengrundlage: {attribution}, ODbL 1.0 (Stadtgrenze, Stadtbezirke, {n_osm} von 46 "
@@ -601,6 +638,144 @@ PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sich
                         "Downloads bleiben geschützt.")
 
 # =============================================================================
+# --- Steuerung: Soll-Ist, Kohorten, Zeitraumvergleich (issue 16: ingest.targets, figures.targets,
+# --- figures.cohorts, figures.periods, pages/soll_ist.py, pages/kohorten.py, docs/steering.md) ---
+# =============================================================================
+
+COLUMN_LABELS.update({"measure": "Kennzahl", "due_date": "Fällig am", "target": "Zielwert"})
+TABLE_LABELS["targets"] = "Zielwerte"
+PAGE_TITLES.update({"targets": "Soll-Ist", "cohorts": "Kohorten"})
+RULE_MESSAGES.update({
+    "target_negative": "Der Zielwert darf nicht negativ sein.",
+    "target_rate_range": "Eine Quote als Zielwert muss zwischen 0 und 100 (Prozent) liegen.",
+    "due_before_start": "Das Fälligkeitsdatum liegt nicht nach dem Beginn des Zielzeitraums.",
+    "duplicate_target": "Dieses Ziel (Träger, Kennzahl, Fälligkeit) steht schon in Zeile {first_row}; nur die erste Zeile zählt.",
+    "target_unknown_provider": "Diesen Träger gibt es in den Teilnehmenden nicht; der Ist-Wert ist 0.",
+})
+TARGET_MEASURE_LABELS = {
+    "participants": "Teilnehmende (Eintritte)",
+    "employment": "in Beschäftigung",
+    "vocational_training": "in Ausbildung",
+    "improved_prospects": "verbesserte Perspektive",
+    "work_or_training": "in Arbeit oder Ausbildung",
+    "placement_rate": "Vermittlungsquote",
+}
+TARGET_ALL_PROVIDERS = "Programm gesamt"
+TARGET_STATUS_LABELS = {"met": "erreicht", "on_track": "im Plan", "at_risk": "gefährdet", "behind": "im Rückstand",
+                        "missed": "verfehlt"}
+TARGET_STATUS_ICONS = {"met": "✔", "on_track": "●", "at_risk": "▲", "behind": "▼", "missed": "✖"}
+TARGET_STATUS_BADGE_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "behind": "red",
+                               "missed": "violet"}
+TARGET_SUMMARY_LABEL = "Ziele nach Status"
+TARGET_COLUMNS_DE = {
+    "provider": "Träger", "measure": "Kennzahl", "due_date": "Fällig am", "status": "Status", "actual": "Ist",
+    "target": "Soll", "share_reached": "erreicht", "share_time": "Zeit verstrichen", "forecast": "Prognose",
+    "forecast_low": "Prognose von", "forecast_high": "Prognose bis", "months_used": "Monate für Prognose",
+    "monthly_rate": "Zuwachs je Monat", "note": "Hinweis",
+}
+TARGET_NO_FORECAST = {
+    "due": "Frist abgelaufen: keine Prognose, der Ist-Wert ist das Ergebnis.",
+    "short": "Weniger als drei volle Monate Verlauf: keine Prognose.",
+    "withheld": "Prognose aus Gründen der Geheimhaltung nicht ausgewiesen.",
+}
+TARGET_PAGE_INTRO = ("Zielwerte aus dem Zuwendungsbescheid (Tabelle „Zielwerte“) gegen den Ist-Stand zum Datenstand, je "
+                     "Träger und Kennzahl. Die Filter der Seitenleiste gelten hier nicht (Ziele gelten für den ganzen "
+                     "Träger und die ganze Laufzeit); nur die Träger-Auswahl grenzt die Zeilen ein.")
+TARGET_NONE = ("Es sind keine Zielwerte geladen. Eine Tabelle „Zielwerte“ (Datei zielwerte.csv/targets.csv oder "
+               "Tabellenblatt „Zielwerte“) mit den Spalten Träger, Kennzahl, Fällig am, Zielwert ergänzt diese Seite.")
+TARGET_TABLE_HEADING = "Ziele und Stand"
+TARGET_CHART_HEADING = "Zielerreichung und Prognose"
+TARGET_CHART = ("Balken: Anteil des Ziels, der zum Datenstand erreicht ist (100 % = Ziel); Raute: Prognose zum "
+                "Fälligkeitstermin mit Spanne; senkrechter Strich: Anteil der verstrichenen Zeit. Farbe = Status.")
+TARGET_RULES = (
+    "**Ist**: dieselbe Zählung wie auf den anderen Seiten, für den ganzen Träger (bzw. das Programm) zum Datenstand "
+    "(Personen mit Eintritt bis zum Datenstand; Ergebnisse je Person einmal unter dem besten Ergebnis). "
+    "**erreicht** = Ist ÷ Soll. **Zeit verstrichen** = (Datenstand − Beginn) ÷ (Fälligkeit − Beginn); Beginn ohne "
+    "Angabe: 01.01.2023.\n\n"
+    "**Prognose** (Fortschreibung der jüngsten Laufrate): mittlerer monatlicher Zuwachs der letzten bis zu sechs "
+    "vollen Kalendermonate vor dem Datenstand, fortgeschrieben bis zur Fälligkeit: Ist + Zuwachs je Monat × "
+    "verbleibende Monate. **Spanne**: dasselbe mit dem kleinsten und dem größten Monatszuwachs dieser Monate. Mit "
+    "weniger als drei vollen Monaten Verlauf wird nicht hochgerechnet. Quoten: Zähler und Nenner werden getrennt "
+    "fortgeschrieben.\n\n"
+    "**Status**: *erreicht* – Ist ≥ Soll (bei Quoten erst nach Fristablauf); *verfehlt* – Frist abgelaufen und Ist < Soll; "
+    "sonst *im Plan* – Prognose ≥ Soll; *gefährdet* – Prognose < Soll, aber obere Spanne ≥ Soll; *im Rückstand* – "
+    "auch die obere Spanne < Soll. Ohne Prognose: *im Plan*, wenn der erreichte Anteil mindestens dem Zeitanteil "
+    "entspricht, *gefährdet* bis 10 Prozentpunkte darunter, sonst *im Rückstand* (Quoten: Ist ≥ Soll, ≥ 90 % des Solls, "
+    "darunter).")
+TARGET_PUBLICATION_NOTE = ("Veröffentlichungsmodus: Ist-Werte kommen aus den geschützten Kennzahlen des jeweiligen Trägers "
+                           "(1 und 2 und daraus errechenbare Werte = *). Ist ein Ist-Wert geschützt, entfallen auch "
+                           "Anteil und Prognose; die Spanne entfällt, wenn ein Monatszuwachs 1 oder 2 beträgt.")
+TARGET_EXPORT_NOTE = "Zielwerte gehören nicht zu den Veröffentlichungen: Pressemappe und Kennzahlen-Downloads enthalten sie nicht."
+
+COHORT_PAGE_INTRO = ("Teilnehmende nach Eintrittsquartal (Kohorte). Anteile nur für Kohorten, deren Zeitfenster zum "
+                     "Datenstand für alle Mitglieder abgelaufen ist; sonst „offen“. Die Filter der Seitenleiste gelten.")
+COHORT_TABLE_HEADING = "In Arbeit oder Ausbildung innerhalb von 3, 6 und 12 Monaten nach Eintritt"
+COHORT_CHART = ("Linien: Anteil der Kohorte mit Beschäftigung oder Ausbildung innerhalb von 3, 6 bzw. 12 Monaten "
+                "nach Eintritt, je Eintrittsquartal. Offene Zeitfenster fehlen (kein niedriger Wert, sondern noch "
+                "nicht messbar), ebenso geheim gehaltene Werte (* in der Tabelle).")
+COHORT_OPEN = "offen"
+COHORT_COLUMNS_DE = {"cohort": "Eintrittsquartal", "persons": "Teilnehmende", "reached_3": "bis 3 Monate",
+                     "share_3": "Anteil 3 Monate", "reached_6": "bis 6 Monate", "share_6": "Anteil 6 Monate",
+                     "reached_12": "bis 12 Monate", "share_12": "Anteil 12 Monate"}
+COHORT_DEFINITION = (
+    "**Kohorte**: Eintritt im Kalenderquartal. **Innerhalb von n Monaten**: ein Ergebnis Beschäftigung oder "
+    "Ausbildung mit Datum bis Eintrittsdatum + n Kalendermonate. Nenner: alle Teilnehmenden der Kohorte, auch "
+    "Ausgetretene ohne Ergebnis. **Offen**: das Fenster des spätesten möglichen Eintritts im Quartal "
+    "(Quartalsende + n Monate) endet nach dem Datenstand.")
+SURVIVAL_HEADING = "Zeit bis zum ersten Ergebnis"
+SURVIVAL_GROUP = "Kurven je"
+SURVIVAL_GROUPS = {"provider": "Träger", "entry_year": "Eintrittsjahr", "all": "alle zusammen"}
+SURVIVAL_EVENT = "Ergebnis"
+SURVIVAL_EVENTS = {"any": "irgendein Ergebnis", "work_or_training": "Arbeit oder Ausbildung"}
+SURVIVAL_CHART = ("Stufenlinien: geschätzter Anteil, der ein erstes Ergebnis erreicht hat, nach Tagen seit Eintritt "
+                  "(Kaplan-Meier-Schätzer, 1 − Überlebensfunktion).")
+SURVIVAL_DEFINITION = (
+    "**Kaplan-Meier-Schätzer**: Anteil mit Ergebnis nach t Tagen = 1 − Π (1 − Ereignisse ÷ unter Beobachtung) über "
+    "alle Ergebnistage bis t. **Zensiert** (zählen nicht als Misserfolg, sondern nur bis zu diesem Tag): noch in "
+    "Betreuung am Datenstand; ausgetreten ohne Ergebnis am Austritt + 28 Tage (so lange werden Ergebnisse nach "
+    "Austritt noch erfasst, wie bei den ESF-Plus-Ergebnisindikatoren), höchstens bis zum Datenstand. "
+    "**Median** = erster Tag, an dem der geschätzte Anteil 50 % erreicht; „nicht erreicht“, wenn die Kurve darunter "
+    "bleibt.")
+SURVIVAL_MEDIAN = "Median Tage bis zum ersten Ergebnis"
+SURVIVAL_NOT_REACHED = "nicht erreicht"
+SURVIVAL_COLUMNS_DE = {"group": "Gruppe", "days": "Tage seit Eintritt", "at_risk": "unter Beobachtung",
+                       "events": "Ergebnisse", "censored": "zensiert", "reached": "Anteil mit Ergebnis",
+                       "persons": "Personen", "median_days": "Median (Tage)"}
+SURVIVAL_PUBLICATION_NOTE = ("Veröffentlichungsmodus: Kurve nur an festen Tagen (alle 30 Tage) und erst ab drei "
+                             "Ergebnissen; Werte, hinter denen 1 oder 2 Personen unter Beobachtung stehen, entfallen.")
+
+QUARTERLY_TITLE = "BIWAQ Duisburg – Quartalsbericht"
+QUARTERLY_HEADING = "Quartalsbericht"
+QUARTERLY_HELP = ("Für die Steuerung: Kennzahlen des gewählten Zeitraums mit Veränderung zum Vorzeitraum, Soll-Ist, "
+                  "Kohorten und ESF-Plus-Indikatoren, mit Datenstand, Zeitraum und Datenversion. Immer im "
+                  "Veröffentlichungsmodus. Tipp: in der Seitenleiste „Quartal“ wählen.")
+QUARTERLY_XLSX = "Quartalsbericht (Excel)"
+QUARTERLY_PDF = "Quartalsbericht (PDF)"
+QUARTERLY_SHEETS = {"figures": "Kennzahlen", "targets": "Soll-Ist", "cohorts": "Kohorten",
+                    "output": "ESF-Plus Output", "results": "ESF-Plus Ergebnis"}
+QUARTERLY_FIGURE_COLUMNS = ("Kennzahl", "Wert", "Vorzeitraum", "Veränderung", "Einheit", "Definition")
+QUARTERLY_NO_PREVIOUS = "kein Vorzeitraum (gesamter Zeitraum oder vor Programmbeginn)"
+QUARTERLY_COHORT_NOTE = ("Kohorten: alle Eintrittsquartale der Auswahl (ohne Zeitraumfilter), damit abgeschlossene "
+                         "Zeitfenster sichtbar sind; „offen“ = Fenster noch nicht abgelaufen.")
+QUARTERLY_TARGET_NOTE = "Soll-Ist: Ziele für den ganzen Träger bzw. das Programm zum Datenstand (Seitenleisten-Filter gelten nicht)."
+QUARTERLY_PREVIOUS_LABEL = "Vergleichszeitraum"
+
+PERIOD_PRESET_LABEL = "Zeitraum-Vorauswahl"
+PERIOD_PRESETS = {"all": "gesamt", "year": "Jahr", "half": "Halbjahr", "quarter": "Quartal", "custom": "eigener"}
+PERIOD_PRESET_HELP = ("Quartal, Halbjahr, Jahr: das letzte abgeschlossene Kalenderquartal, -halbjahr bzw. -jahr bis zum "
+                      "Datenstand; verglichen wird mit dem Zeitraum gleicher Länge davor. „eigener“: Zeitraum frei "
+                      "wählen, Vergleich mit gleich vielen Tagen direkt davor.")
+PERIOD_PREVIOUS = {"year": "Vorjahr", "half": "Vorhalbjahr", "quarter": "Vorquartal", "custom": "Vorzeitraum"}
+PERIOD_CHOSEN = "Zeitraum (Eintrittsdatum): {start} – {end}"
+PERIOD_COMPARISON = "Vergleich: {label} {start} – {end}"
+PERIOD_DELTA = "{delta} gegenüber {label}"
+PERIOD_DELTA_PP = "{delta} Prozentpunkte gegenüber {label}"
+PERIOD_NO_PREVIOUS = "kein Vergleich (Vorzeitraum liegt vor Programmbeginn)"
+PERIOD_COMPARISON_NOTE = ("Veränderung gegenüber {label} ({start} – {end}): Eintritte des jeweiligen Zeitraums. "
+                          "Ergebnisse zählen bis zum Datenstand, ein jüngerer Zeitraum hatte also weniger Zeit für "
+                          "Ergebnisse – für faire Vergleiche siehe Seite „Kohorten“.")
+
+# =============================================================================
 # --- Daten page: active data, import, versions (issue 6: pages/daten.py) ---
 # =============================================================================
 
@@ -690,36 +865,68 @@ DATA_PAGE_TEXTS: dict[str, str] = {
 # --- ESF Plus indicators and press kit (issue 7, continued: indicators.py, pages/indikatoren.py, presskit.py) ---
 # =============================================================================
 
-# ESF Plus indicators (indicators.py, pages/indikatoren.py)
-ESF_OUTPUT_LABELS = {
-    "unemployed": "Arbeitslose, einschließlich Langzeitarbeitsloser",
-    "long_term_unemployed": "Langzeitarbeitslose (länger als 12 Monate arbeitslos)",
-    "inactive": "Nichterwerbstätige",
-    "employed": "Erwerbstätige, einschließlich Selbstständiger",
-    "under_18": "Teilnehmende unter 18 Jahren",
-    "18_29": "Teilnehmende von 18 bis 29 Jahren",
-    "55_plus": "Teilnehmende ab 55 Jahren",
-    "isced_0_2": "höchstens Sekundarbereich I (ISCED 0–2)",
-    "isced_3_4": "Sekundarbereich II oder postsekundär (ISCED 3–4)",
-    "isced_5_8": "tertiäre Bildung (ISCED 5–8)",
-    "third_country_national": "Drittstaatsangehörige",
-    "foreign_background": "Teilnehmende mit ausländischem Hintergrund (Migrationshintergrund)",
-    "total": "Teilnehmende insgesamt",
+# ESF Plus indicators (figures/indicators.py, publish/indicator_report.py, pages/indikatoren.py).
+# Official German names from Reg. (EU) 2021/1057, Anhang I (sources and what is verified: docs/indicators.md).
+ESF_LABELS = {
+    "EECO01": "Gesamtzahl der Teilnehmer",
+    "EECO02": "Arbeitslose, auch Langzeitarbeitslose",
+    "EECO03": "Langzeitarbeitslose (länger als 12 Monate arbeitslos)",
+    "EECO04": "Nichterwerbstätige",
+    "EECO05": "Erwerbstätige, auch Selbstständige",
+    "EECO06": "Zahl der Kinder unter 18 Jahren",
+    "EECO07": "junge Menschen im Alter von 18 bis 29 Jahren",
+    "EECO08": "Zahl der Teilnehmer ab 55 Jahren",
+    "EECO09": "mit Sekundarbildung Unterstufe oder weniger (ISCED 0–2)",
+    "EECO10": "mit Sekundarbildung Oberstufe (ISCED 3) oder postsekundärer Bildung (ISCED 4)",
+    "EECO11": "mit tertiärer Bildung (ISCED 5 bis 8)",
+    "EECO12": "Teilnehmer mit Behinderungen (Art. 9 DSGVO)",
+    "EECO13": "Drittstaatsangehörige (einschließlich Staatenloser und Personen mit unbestimmter "
+              "Staatsangehörigkeit)",
+    "EECO14": "Teilnehmer ausländischer Herkunft (Migrationshintergrund laut Selbstauskunft)",
+    "EECO15": "Angehörige von Minderheiten (u. a. marginalisierte Gemeinschaften, wie etwa die Roma) "
+              "(Art. 9 DSGVO)",
+    "EECO16": "Obdachlose oder von Ausgrenzung auf dem Wohnungsmarkt Betroffene",
+    "EECO19": "unterstützte Kleinst-, kleine und mittlere Unternehmen (Zahl der Unternehmen, nicht Personen)",
+    "EECR01": "Teilnehmer, die nach ihrer Teilnahme auf Arbeitsuche sind",
+    "EECR02": "Teilnehmer, die nach ihrer Teilnahme eine schulische/berufliche Bildung absolvieren",
+    "EECR03": "Teilnehmer, die nach ihrer Teilnahme eine Qualifizierung erlangen",
+    "EECR04": "Teilnehmer, die nach ihrer Teilnahme einen Arbeitsplatz haben, einschließlich Selbstständige",
+    "EECR05": "Teilnehmer, die sechs Monate nach ihrer Teilnahme einen Arbeitsplatz haben, einschließlich "
+              "Selbstständige",
+    "BIWAQ-L1": "Teilnehmer, deren Arbeitsmarktsituation sechs Monate nach ihrer Teilnahme besser ist "
+                "(programmspezifisch geführt: Code und Wortlaut in Anhang I nicht geprüft)",
+    "BIWAQ-R1": "Teilnehmende, deren Beschäftigungsfähigkeit nach der Teilnahme verbessert wurde "
+                "(BIWAQ-Ergebnisindikator HF 1)",
+    "BIWAQ-R2": "Übergang in Arbeit oder Ausbildung innerhalb von 28 Tagen nach Austritt (Integrationsquote "
+                "über Ausgetretene)",
+    "BIWAQ-D1": "Ausgetretene (Austritt bis zum Datenstand)",
+    "BIWAQ-D2": "Ausgetretene, deren 28-Tage-Fenster abgeschlossen ist (Austritt mindestens 28 Tage vor dem "
+                "Datenstand)",
+    "BIWAQ-D3": "Ausgetretene, deren Sechs-Monats-Zeitpunkt erreicht ist (Austritt mindestens 183 Tage vor dem "
+                "Datenstand)",
 }
-ESF_RESULT_LABELS = {
-    "leavers": "Ausgetretene (Austritt bis zum Datenstand)",
-    "education_28": "in schulischer oder beruflicher Bildung (Ausbildung) innerhalb von 28 Tagen nach Austritt",
-    "employment_28": "in Beschäftigung, einschließlich Selbstständigkeit, innerhalb von 28 Tagen nach Austritt",
-    "assessable_leavers": "Ausgetretene mit Austritt mindestens 6 Monate (183 Tage) vor dem Datenstand",
-    "employment_6m": "Beschäftigung bis 6 Monate nach Austritt erfasst (Näherung für „in Beschäftigung sechs "
-    "Monate nach Austritt“)",
+ESF_DERIVED_CODE = "(abgeleitet)"
+ESF_DERIVED_SUFFIX = {
+    "EECR02": " – abgeleitet: Ergebnis „Ausbildung“ bis 28 Tage nach Austritt (kein Status bei Austritt erfasst)",
+    "EECR04": " – abgeleitet: Ergebnis „Beschäftigung“ bis 28 Tage nach Austritt (kein Status bei Austritt erfasst)",
+    "EECR05": " – Näherung: Beschäftigung bis 183 Tage nach Austritt begonnen; ob sie nach sechs Monaten noch "
+              "besteht, ist nicht erfasst",
+    "BIWAQ-R2": " – abgeleitet: Ergebnis „Beschäftigung“ oder „Ausbildung“ bis 28 Tage nach Austritt",
+}
+ESF_NOT_COLLECTED = "nicht erhoben"
+ESF_MISSING_TABLE = "Tabelle „{table}“"
+ESF_BASIS = {
+    "measured": "erhoben",
+    "derived": "abgeleitet aus den Ergebnisdaten (Spalte {columns} fehlt)",
+    "approximate": "Näherung: Alter aus dem Geburtsjahr, wo {columns} fehlt",
+    "not_collected": "nicht erhoben – Spalte {columns} fehlt",
 }
 ESF_DENOMINATORS = {
-    "leavers": "Nenner: alle Ausgetretenen",
-    "assessable_leavers": "Nenner: Ausgetretene mit Austritt mindestens 6 Monate vor dem Datenstand",
+    "BIWAQ-D2": "Nenner: BIWAQ-D2 (Austritt ≥ 28 Tage vor Datenstand)",
+    "BIWAQ-D3": "Nenner: BIWAQ-D3 (Austritt ≥ 183 Tage vor Datenstand)",
 }
 ESF_COLUMN_LABELS = {
-    "code": "Code", "indicator": "Indikator", "denominator": "Bezugsgröße (Nenner)",
+    "code": "Code", "indicator": "Indikator", "basis": "Grundlage", "denominator": "Bezugsgröße (Nenner)",
     "female": "Frauen", "male": "Männer", "non_binary": "nicht-binär", "unknown": "ohne Angabe",
     "total": "Insgesamt",
 }
@@ -739,38 +946,81 @@ ESF_DEFINITIONS = {
     "Outputindikatoren": "Personen mit Eintritt im Zeitraum, Merkmale bei Eintritt. Jede Zeile ist nach Geschlecht "
     "aufgeteilt; „ohne Angabe“ sind Personen ohne Geschlechtsangabe, damit die Zeilen aufgehen.",
     "Arbeitslos / langzeitarbeitslos": "bei der Agentur für Arbeit oder dem Jobcenter arbeitslos gemeldet; "
-    "langzeitarbeitslos: länger als 12 Monate arbeitslos (Angaben bei Eintritt).",
-    "Alter": "Alter bei Eintritt = Eintrittsjahr minus Geburtsjahr (das Geburtsdatum wird nicht erfasst).",
+    "langzeitarbeitslos: länger als 12 Monate arbeitslos (§ 18 SGB III; Angaben bei Eintritt).",
+    "Alter": "volle Lebensjahre am Eintrittstag aus dem Geburtsdatum. Fehlt das Geburtsdatum, wird Eintrittsjahr "
+    "minus Geburtsjahr verwendet (bis zu einem Jahr zu hoch); die Zeilen sind dann als Näherung gekennzeichnet.",
     "ISCED": "höchster Bildungsabschluss bei Eintritt; Personen mit unbekanntem Bildungsniveau sind in keiner "
     "ISCED-Zeile enthalten.",
-    "Drittstaatsangehörige": "Staatsangehörigkeit außerhalb der EU; Personen ohne Angabe sind nicht enthalten.",
-    "Ausländischer Hintergrund": "Migrationshintergrund laut Selbstauskunft bei Eintritt (besondere Kategorie "
-    "personenbezogener Daten nach Art. 9 DSGVO).",
-    "Ausgetretene": "Teilnehmende mit Austrittsdatum bis zum Datenstand (Nenner der Ergebnisindikatoren EECR02 und "
-    "EECR04).",
-    "Innerhalb von 28 Tagen": "ein Ergebnis (Ausbildung bzw. Beschäftigung) mit Datum ab Eintritt und höchstens 28 "
-    "Tage nach dem Austritt; ein Ergebnis am 28. Tag zählt, am 29. Tag nicht. Für Austritte in den letzten 28 Tagen "
-    "vor dem Datenstand ist das Zeitfenster noch nicht abgeschlossen.",
-    "Sechs Monate nach Austritt": "Die Daten erfassen den Beginn einer Beschäftigung, nicht ob sie sechs Monate nach "
-    "dem Austritt noch besteht. Gezählt wird daher eine Beschäftigung mit Datum ab Eintritt und höchstens 183 Tage "
-    "nach dem Austritt, nur für Ausgetretene mit Austritt mindestens 183 Tage vor dem Datenstand (Nenner). Es ist "
-    "eine Näherung für EECR05.",
-    "Codes": "Nummerierung der gemeinsamen ESF-Plus-Indikatoren (VO (EU) 2021/1057, Anhang I; EECO = Output, "
-    "EECR = Ergebnis).",
+    "Ja/Nein-Merkmale": "Behinderung, Minderheit, Obdachlosigkeit und Drittstaatsangehörigkeit zählen nur bei "
+    "„ja“; leer (nicht beantwortet bzw. nicht erfasst) wird nicht gezählt. Drittstaatsangehörige: keine "
+    "Unionsbürger, einschließlich Staatenloser und Personen mit unbestimmter Staatsangehörigkeit.",
+    "Besondere Kategorien": "Nur EECO12 (Behinderungen) und EECO15 (Minderheiten) sind in Anhang I als besondere "
+    "Kategorie personenbezogener Daten (Art. 9 DSGVO) gekennzeichnet; sie werden nur zusammengefasst gezeigt, "
+    "nie als Liste. EECO14 (ausländische Herkunft) ist keine besondere Kategorie.",
+    "EECO19": "Unternehmen aus der Tabelle „Unternehmen“ mit Größenklasse Kleinst-, kleines oder mittleres "
+    "Unternehmen und Beginn der Unterstützung im Zeitraum; Filter nach Träger, Ortsteil und Stadtbezirk gelten, "
+    "Personenfilter nicht. Keine Aufteilung nach Geschlecht (x = nicht sinnvoll).",
+    "Bei Austritt (EECR01–EECR04)": "Status innerhalb von vier Wochen (28 Tagen) nach dem Austritt laut Spalte "
+    "„Status bei Austritt“ bzw. „Qualifikation erlangt“. Gezählt und als Nenner verwendet werden nur Ausgetretene, "
+    "deren 28-Tage-Fenster abgeschlossen ist (BIWAQ-D2); jüngere Austritte kommen später hinzu.",
+    "Sechs Monate nach Austritt (EECR05, BIWAQ-L1)": "Status sechs Monate nach dem Austritt laut Spalte „Status "
+    "6 Monate nach Austritt“ bzw. „Verbesserte Arbeitsmarktsituation nach 6 Monaten“; leer = noch nicht "
+    "nachbefragt, nicht gezählt. Nenner: Ausgetretene mit Austritt mindestens 183 Tage vor dem Datenstand (BIWAQ-D3).",
+    "Abgeleitet": "Fehlt der Status bei Austritt (ältere Exporte), werden EECR02, EECR04 und BIWAQ-R2 aus den "
+    "Ergebnissen abgeleitet (Datum ab Eintritt und höchstens 28 Tage nach dem Austritt) und so gekennzeichnet – "
+    "sie sind nicht die Indikatoren im Sinne der Verordnung. EECR05 ohne Status nach 6 Monaten: Beschäftigung bis "
+    "183 Tage nach Austritt begonnen (Näherung).",
+    "BIWAQ-R1": "Ausgetretene (28-Tage-Fenster abgeschlossen) mit mindestens einem Ergebnis (Beschäftigung, "
+    "Ausbildung oder verbesserte Perspektive) zwischen Eintritt und 28 Tagen nach Austritt. Wortlaut des "
+    "Programms: „Teilnehmende, deren Beschäftigungsfähigkeit … nach ihrer Teilnahme … erhöht bzw. verbessert "
+    "wurden“; Messverfahren des Programms nicht veröffentlicht gefunden.",
+    "BIWAQ-R2": "Anteil der Ausgetretenen mit abgeschlossenem 28-Tage-Fenster, die bei Austritt erwerbstätig oder "
+    "in schulischer/beruflicher Bildung sind – anders als der „Anteil der Unterstützten in Arbeit oder "
+    "Ausbildung“ (Nenner: alle Unterstützten, auch noch Betreute).",
+    "BIWAQ-L1": "Die Verbesserung der Arbeitsmarktsituation sechs Monate nach Austritt wird programmspezifisch "
+    "geführt, weil Code und Wortlaut in Anhang I der VO (EU) 2021/1057 nicht geprüft werden konnten.",
+    "Prüfstand der Bezeichnungen": "Deutscher Wortlaut an Anhang I (VO (EU) 2021/1057) geprüft für EECO01–EECO15 "
+    "und EECR04; nicht an der Verordnung geprüft: EECR01–EECR03, EECR05 (Codes aus EU-Leitfäden bzw. abgeleitet), "
+    "EECO16 (Wortlaut nur in Anhang II gesehen), EECO19 (Code geprüft, Wortlaut nicht). Quellen: docs/indicators.md.",
+    "Codes": "gemeinsame Indikatoren des ESF Plus (VO (EU) 2021/1057, Anhang I; EECO = Output, EECR = Ergebnis); "
+    "BIWAQ-… = programmeigene Zeilen und Nenner. Einzelheiten und Quellen: docs/indicators.md.",
 }
 ESF_PAGE_INTRO = ("Gemeinsame Indikatoren des ESF Plus für die gewählten Teilnehmenden, jeweils nach Geschlecht. "
-                  "Outputindikatoren beziehen sich auf alle Eintritte, Ergebnisindikatoren auf die Ausgetretenen.")
+                  "Outputindikatoren beziehen sich auf alle Eintritte, Ergebnisindikatoren auf die Ausgetretenen, "
+                  "deren Zeitfenster abgeschlossen ist. „nicht erhoben“: die Daten enthalten die nötige Spalte nicht.")
 ESF_PUBLICATION_TOGGLE = "Veröffentlichungsmodus (Geheimhaltung)"
 ESF_PUBLICATION_HELP = ("Ersetzt Werte 1 und 2 und daraus ableitbare Werte durch *. Der Excel-Bericht ist immer "
                         "geschützt, außer der Betrieb erlaubt es ausdrücklich (BIWAQ_ALLOW_UNPROTECTED_EXPORTS).")
 ESF_UNPROTECTED_WARNING = "Veröffentlichungsmodus ist aus: Diese Zahlen nicht weitergeben."
 ESF_DOWNLOAD = "Indikatorenbericht (Excel) herunterladen"
 ESF_OUTPUT_HEADING = "Outputindikatoren (bei Eintritt)"
-ESF_RESULT_HEADING = "Ergebnisindikatoren (Ausgetretene)"
+ESF_RESULT_HEADING = "Ergebnisindikatoren (Ausgetretene mit abgeschlossenem Zeitfenster)"
 ESF_RATES_HEADING = "Anteile an der Bezugsgröße"
-ESF_OUTPUT_CAPTION = "Nenner: alle Teilnehmenden mit Eintritt im Zeitraum ({n})."
-ESF_RESULT_CAPTION = ("Nenner EECR02 und EECR04: alle Ausgetretenen ({leavers}). Nenner EECR05: Ausgetretene mit "
-                      "Austritt mindestens 6 Monate vor dem Datenstand ({assessable}).")
+ESF_OUTPUT_CAPTION = "Nenner: alle Teilnehmenden mit Eintritt im Zeitraum ({n}); EECO19 zählt Unternehmen."
+ESF_RESULT_CAPTION = ("Nenner EECR01–EECR04, BIWAQ-R1 und BIWAQ-R2: Ausgetretene mit abgeschlossenem 28-Tage-Fenster "
+                      "({closed} von {leavers} Ausgetretenen). Nenner EECR05 und BIWAQ-L1: Ausgetretene mit Austritt "
+                      "mindestens 6 Monate vor dem Datenstand ({assessable}).")
+ESF_MISSING_HEADING = "Nicht erhoben"
+ESF_MISSING_NOTE = "{code}: nicht erhoben – die Daten enthalten die Spalte {columns} nicht."
+ESF_DERIVED_NOTE = ("{code}: abgeleitet aus den Ergebnisdaten, weil die Spalte {columns} fehlt – nicht der "
+                    "Indikator im Sinne der Verordnung.")
+ESF_APPROX_NOTE = ("{code}: Alter teils aus dem Geburtsjahr (Näherung, bis zu einem Jahr zu hoch), weil "
+                   "{columns} fehlt.")
+ESF_PLACEMENT_NOTE = ("Zum Vergleich: Anteil der Unterstützten in Arbeit oder Ausbildung {placement} (Nenner: alle "
+                      "{participants} Unterstützten, auch noch Betreute); Übergang in Arbeit oder Ausbildung "
+                      "innerhalb von 28 Tagen nach Austritt (BIWAQ-R2) {integration} (Nenner: {closed} Ausgetretene "
+                      "mit abgeschlossenem 28-Tage-Fenster).")
+# local economy (pages/indikatoren.py, figures/enterprises.py)
+ECONOMY_HEADING = "Lokale Ökonomie: unterstützte Unternehmen"
+ECONOMY_INTRO = ("BIWAQ-Handlungsfeld 2 „Stärkung der lokalen Ökonomie“: Unternehmen mit Beginn der Unterstützung "
+                 "im Zeitraum, nach Ortsteil und Träger; Quelle: Tabelle „Unternehmen“. EECO19 zählt davon die "
+                 "Kleinst-, kleinen und mittleren Unternehmen.")
+ECONOMY_MISSING = ("Nicht erhoben: Die Daten enthalten keine Tabelle „Unternehmen“ (enterprises). Mit ihr zeigt "
+                   "diese Seite EECO19 und die unterstützten Unternehmen je Ortsteil und Träger.")
+ECONOMY_COLUMNS = {"ortsteil": "Ortsteil", "provider": "Träger", "quarter": "Quartal (Beginn)",
+                   "enterprises": "Unternehmen", "sme": "davon KMU (EECO19)"}
+ECONOMY_BY_PLACE = "Je Ortsteil und Träger"
+ECONOMY_BY_QUARTER = "Je Quartal (Beginn der Unterstützung)"
 ESF_DEFINITIONS_EXPANDER = "Definitionen der Indikatoren"
 
 # Press kit (presskit.py)
@@ -786,9 +1036,9 @@ PRESSKIT_GROUP_LABELS = {"ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "gende
 PRESSKIT_COLUMN_LABELS = {
     "participants": "Teilnehmende", "share": "Anteil an allen Teilnehmenden", "employment": "in Beschäftigung",
     "vocational_training": "in Ausbildung", "improved_prospects": "verbesserte Perspektive",
-    "with_outcome": "mit Ergebnis", "placement_rate": "Vermittlungsquote", "outcome_rate": "Ergebnisquote",
+    "with_outcome": "mit Ergebnis", "placement_rate": "Anteil in Arbeit oder Ausbildung (Nenner: Teilnehmende)", "outcome_rate": "Ergebnisquote",
 }
-PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Vermittlungsquote = (Beschäftigung "
+PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Anteil in Arbeit oder Ausbildung = (Beschäftigung "
                            "+ Ausbildung) ÷ Teilnehmende der Gruppe; Nenner: alle Eintritte der Gruppe. "
                            "x = nicht sinnvoll (keine Teilnehmenden).")
 PRESSKIT_DEFINITION_HEADERS = ("Kennzahl", "Definition")
@@ -838,10 +1088,10 @@ PAGE_TEXTS = {
     'impact_funnel_heading': 'Vom Eintritt zum Ergebnis',
     'impact_outcomes_heading': 'Bestes Ergebnis je Person',
     'impact_sankey_heading': 'Von der Ausgangslage zum Ergebnis',
-    'breakdown_intro': 'Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen einzugrenzen. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
+    'breakdown_intro': 'Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen einzugrenzen. Anteil in Arbeit oder Ausbildung = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
     'breakdown_bars': 'Gestapelte Balken: Teilnehmende je {group}, aufgeteilt nach bestem Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.',
-    'breakdown_selection_rates': 'Vermittlungs- und Ergebnisquote je {group} innerhalb der Auswahl.',
-    'breakdown_rates': 'Vermittlungsquote und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
+    'breakdown_selection_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group} innerhalb der Auswahl.',
+    'breakdown_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
     'breakdown_rates_heading': 'Quoten je Gruppe',
     'trends_monthly': 'Säulen: Eintritte und Austritte je Monat; Linien: Personen mit erstem Ergebnis im Monat und aktive Teilnehmende am Monatsende.',
     'trends_cumulative': 'Fläche: Summe aller Eintritte bis zum jeweiligen Monat; der letzte Wert entspricht den Teilnehmenden im Zeitraum.',
@@ -849,7 +1099,7 @@ PAGE_TEXTS = {
     'trends_cumulative_heading': 'Teilnehmende kumuliert',
     'services_intro': 'Eine Person mit mehreren Leistungen zählt bei jeder Leistung; die Personen ergeben daher zusammen mehr als die Teilnehmenden. Quoten: Nenner sind die Personen mit dieser Leistung.',
     'services_persons': 'Balken: Personen, die die Leistung mindestens einmal erhalten haben; Stunden im Tooltip.',
-    'services_rates': 'Vermittlungs- und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
+    'services_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
     'services_persons_heading': 'Personen je Leistung',
     'services_rates_heading': 'Ergebnisse nach Leistung',
     'outcome_bars': 'Säulen: Personen nach bestem Ergebnis (Beschäftigung, Ausbildung, verbesserte Perspektive); jede Person zählt einmal. Die Tabelle zeigt zusätzlich, wie viele Personen ein Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).',

@@ -19,7 +19,7 @@ TABLE_COLUMNS = {
     "label": ("Gruppe", "text"), "participants": ("Teilnehmende", "int"), "share": ("Anteil", "pct"),
     "employment": ("Beschäftigung", "int"), "vocational_training": ("Ausbildung", "int"),
     "improved_prospects": ("Verbesserte Perspektive", "int"), "with_outcome": ("mit Ergebnis", "int"),
-    "placement_rate": ("Vermittlungsquote", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
+    "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
 }
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["breakdown"], intro=T.PAGE_TEXTS["breakdown_intro"])

@@ -84,7 +84,8 @@ def test_junk_csv_is_refused_after_its_first_rows_with_capped_issues(junk):
     assert first["message"].startswith("… und ") and "weitere Zeilen mit demselben Problem" in first["message"]
     assert report.n_errors == int((listed["severity"] == "error").sum()) + int(
         more.loc[more["severity"] == "error", "value"].astype(int).sum())
-    assert len(issues) < 20 * MAX_ISSUES_PER_RULE
+    assert len(issues) == len(listed) + len(more)
+    assert report.n_errors > 5 * len(issues)  # most problems are counted in summary rows, not listed one by one
 
 
 def test_issues_are_capped_per_rule_with_a_summary_row():

@@ -371,10 +371,16 @@ def test_empty_optional_cells_take_the_default_and_stay_in_the_breakdowns(load):
 # --- every rule is covered ---------------------------------------------------------------
 
 COLUMN_RULES = {"optional_column_missing", "unknown_column", "optional_default_filled"}
+# the monitoring record's rules have their failing fixture in tests/test_indicator_table.py
+MONITORING_RULES = {"birth_date_after_entry", "age_over_100", "birth_year_mismatch", "exit_status_in_project",
+                    "status_6m_too_early", "end_before_start"}
 
 
 def test_every_rule_has_a_failing_fixture():
-    covered = {rule for case in CASES.values() for *_, rule in case.issues} | COLUMN_RULES | {"after_datenstand"}
+    from tests.test_targets import TARGET_RULES  # the optional targets table has its own fixtures there
+
+    covered = ({rule for case in CASES.values() for *_, rule in case.issues} | COLUMN_RULES | TARGET_RULES
+               | MONITORING_RULES | {"after_datenstand"})
     rules = set(T.RULE_MESSAGES) - {"unknown_ortsteil_suggest"}  # a message variant of unknown_ortsteil
     assert rules <= covered, f"no fixture for: {sorted(rules - covered)}"
     assert any("Meinten Sie" in case.message for case in CASES.values())

@@ -126,7 +126,7 @@ def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
             customdata=pd.concat([frame["participants"], frame["placement_rate"] * 100, frame["outcome_rate"] * 100],
                                  axis=1).to_numpy(),
             hovertemplate="<b>%{y}</b><br>" + OUTCOME_LABELS[key] + ": %{x:,}<br>Teilnehmende: %{customdata[0]:,}"
-            "<br>Vermittlungsquote: %{customdata[1]:.1f} %<br>Ergebnisquote: %{customdata[2]:.1f} %<extra></extra>",
+            "<br>Anteil in Arbeit/Ausbildung: %{customdata[1]:.1f} %<br>Ergebnisquote: %{customdata[2]:.1f} %<extra></extra>",
         )
     fig.add_bar(y=frame["label"], x=rest, name=rest_label, orientation="h", marker_color=COLOURS["no_outcome"],
                 hovertemplate="<b>%{y}</b><br>" + rest_label + ": %{x:,}<extra></extra>")
@@ -142,7 +142,7 @@ def rate_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(y=frame["label"], x=frame["placement_rate"] * 100, name=T.METRIC_LABELS["placement_rate"],
                 orientation="h", marker_color=COLOURS["employment"],
-                hovertemplate="<b>%{y}</b><br>Vermittlungsquote: %{x:.1f} %<extra></extra>")
+                hovertemplate="<b>%{y}</b><br>Anteil in Arbeit/Ausbildung: %{x:.1f} %<extra></extra>")
     fig.add_bar(y=frame["label"], x=frame["outcome_rate"] * 100, name=T.METRIC_LABELS["outcome_rate"],
                 orientation="h", marker_color=COLOURS["improved_prospects"],
                 hovertemplate="<b>%{y}</b><br>Ergebnisquote: %{x:.1f} %<extra></extra>")

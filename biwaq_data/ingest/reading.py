@@ -38,12 +38,16 @@ from .. import texts_de as T
 from ..errors import DataError
 
 TABLE_NAMES = ("participants", "outcomes", "services")
+
+OPTIONAL_TABLES = ("targets", "enterprises")  # read when present, never required (Zielwerte: docs/steering.md; EECO19)
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 # German and English file/sheet names users give their exports.
 TABLE_FILE_ALIASES = {
     "participants": ("participants", "teilnehmende", "teilnehmer", "teilnehmerinnen"),
     "outcomes": ("outcomes", "ergebnisse", "verbleib"),
     "services": ("services", "leistungen", "angebote"),
+    "targets": ("targets", "zielwerte", "ziele", "sollwerte", "planwerte"),
+    "enterprises": ("enterprises", "unternehmen", "betriebe"),
 }
 READING_ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
 HEADER_SEARCH_ROWS = 30  # title lines above the header ("Export vom 31.03.2025") are skipped up to here
@@ -537,7 +541,7 @@ def match_sheets(sheet_names: list[str], tables: tuple[str, ...] = TABLE_NAMES) 
     return chosen
 
 
-def read_workbook_bytes(data: bytes | Path, file: str, tables: tuple[str, ...] = TABLE_NAMES) -> dict[str, RawTable]:
+def read_workbook_bytes(data: bytes | Path, file: str, tables: tuple[str, ...] = TABLE_NAMES + OPTIONAL_TABLES) -> dict[str, RawTable]:
     """Read the sheets of an .xlsx workbook that name a table (English or German sheet names)."""
     names = workbook_sheet_names(data, file)
     return read_workbook_sheets(data, file, match_sheets(names, tables))

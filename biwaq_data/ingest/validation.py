@@ -217,6 +217,8 @@ def map_headers(raw: RawTable, columns: tuple[schema.Column, ...], log: IssueLog
             aliases = ", ".join(f"„{a}“" for a in (col.name, *col.aliases))
             raise DataError(T.ERR_COLUMN_MISSING.format(file=raw.file, column=T.COLUMN_LABELS[col.name],
                                                         aliases=aliases))
+        if col.name in schema.MONITORING_COLUMNS:
+            continue  # older exports lack the monitoring record: the ESF page names the column ("nicht erhoben")
         default = T.CATEGORY_LABELS.get(col.name, {}).get(col.default, "leer") if col.default else "leer"
         log.add_note(raw, T.COLUMN_LABELS[col.name], T.RULE_MESSAGES["optional_column_missing"].format(
             default=default), "optional_column_missing")

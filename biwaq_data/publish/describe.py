@@ -64,8 +64,12 @@ def context(dataset, filters: Filters | None = None, meta: dict | None = None) -
 
 
 def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd.Timestamp,
-          filters: Filters | None = None, programme: str = T.PROGRAMME) -> str:
-    """The press paragraph for the given headline figures ("Seit Januar 2023 hat BIWAQ Duisburg 827 …")."""
+          filters: Filters | None = None, programme: str = T.PROGRAMME, leaver_rate: dict | None = None) -> str:
+    """The press paragraph for the given headline figures ("Seit Januar 2023 hat BIWAQ Duisburg 827 …").
+
+    The share in work or training names its denominator (all supported). ``leaver_rate`` (from
+    :func:`biwaq_data.publish.indicator_report.leaver_rate`: German text of ``leavers`` and
+    ``integration_rate``) adds the transition rate over leavers whose 28-day window has closed."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if filters is not None and (filters.period_start or filters.period_end):
         intro = T.QUOTE_INTRO_PERIOD.format(start=format_date(start), end=format_date(end))
@@ -82,5 +86,6 @@ def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd
         employment=format_int(h["employment"]), training=format_int(h["vocational_training"]),
         improved=format_int(h["improved_prospects"]), placement_rate=format_pct(h["placement_rate"]),
         datenstand=format_date(datenstand),
+        leaver_sentence=T.QUOTE_LEAVERS.format(**leaver_rate) if leaver_rate else "",
         filters=T.QUOTE_FILTERS.format(filters="; ".join(described)) if described else "",
     )

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import texts_de as T
 from ..errors import DataError
 from ..ingest.dataset import validate_tables
-from ..ingest.reading import TABLE_NAMES, read_parquet_bytes
+from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES, read_parquet_bytes
 
 HASH_CHUNK = 1 << 22
 ACTIVE_FILE = "ACTIVE"
@@ -141,8 +141,9 @@ def load_verified(info, *, today=None):
     otherwise): each table file is read once, its SHA-256 checked and those same bytes parsed; the originals and
     the issues file are checked; the accepted row counts must equal the manifest's."""
     try:
-        raws = {t: read_parquet_bytes(verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet")
-                for t in TABLE_NAMES}
+        tables = [t for t in TABLE_NAMES + OPTIONAL_TABLES
+                  if t in TABLE_NAMES or f"{t}.parquet" in info.manifest["written_files"]]  # enterprises if stored
+        raws = {t: read_parquet_bytes(verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet") for t in tables}
         issues_bytes = verified_bytes(info, ISSUES_FILE) if ISSUES_FILE in info.manifest[
             "written_files"] else None
         for name, digest in info.manifest["written_files"].items():

@@ -151,10 +151,14 @@ def canonical_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
     the Ortsteil is stored as its number.
     """
     out = {}
-    for table in TABLE_NAMES:
+    for table in TABLE_NAMES + ("enterprises",):
         frame = getattr(ds, table)
+        if frame is None:  # the optional enterprises table was not delivered
+            continue
         columns = {}
         for col in schema.TABLES[table]:
+            if col.name in schema.MONITORING_COLUMNS and not ds.has_column(col.name):
+                continue  # absent in the upload: stays absent ("nicht erhoben"), not an empty column
             source = "ortsteil_nr" if col.name == "ortsteil" and "ortsteil_nr" in frame else col.name
             if source in frame:
                 columns[col.name] = frame[source].reset_index(drop=True)
@@ -521,7 +525,7 @@ class SnapshotStore:
                 written[name] = sha256(content)
                 _pause()
 
-            for table in TABLE_NAMES:
+            for table in frames:  # the three tables, and enterprises when delivered
                 put(f"{table}.parquet", frames[table])
             put(ISSUES_FILE, _parquet_bytes(_issues_for_storage(issues)))
             used: set[str] = set()
