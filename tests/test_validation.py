@@ -379,8 +379,7 @@ MONITORING_RULES = {"birth_date_after_entry", "age_over_100", "birth_year_mismat
 def test_every_rule_has_a_failing_fixture():
     from tests.test_targets import TARGET_RULES  # the optional targets table has its own fixtures there
 
-    covered = ({rule for case in CASES.values() for *_, rule in case.issues} | COLUMN_RULES | TARGET_RULES
-               | MONITORING_RULES | {"after_datenstand"})
+    covered = {rule for case in CASES.values() for *_, rule in case.issues} | COLUMN_RULES | TARGET_RULES | MONITORING_RULES | {"after_datenstand"}
     rules = set(T.RULE_MESSAGES) - {"unknown_ortsteil_suggest"}  # a message variant of unknown_ortsteil
     assert rules <= covered, f"no fixture for: {sorted(rules - covered)}"
     assert any("Meinten Sie" in case.message for case in CASES.values())

@@ -57,7 +57,6 @@ class Dataset:
     snapshot_id: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     rows_read: dict[str, int] = field(default_factory=dict)
-    sample: bool = False  # the bundled synthetic sample (by where the data came from, never by a file name)
     targets: pd.DataFrame = field(default_factory=empty_targets)  # optional Zielwerte (ingest.targets)
     enterprises: pd.DataFrame | None = None
     provided: frozenset | None = None
@@ -67,6 +66,7 @@ class Dataset:
         if self.provided is not None:
             return column in self.provided
         return column in self.participants and bool(self.participants[column].notna().any())
+    sample: bool = False  # the bundled synthetic sample (by where the data came from, never by a file name)
 
     @property
     def rows_rejected(self) -> dict[str, int]:
@@ -179,7 +179,7 @@ def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> t
     the first rows of a large file to refuse junk before reading the rest."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    frame, _, _ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
+    frame, *_ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
     return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
 
 
@@ -241,7 +241,7 @@ def _parse_datenstand(value) -> pd.Timestamp:
 
 
 def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
-                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids, dict[str, str]]:
+                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
     frame, error, headers = parse_table(raw, log)
     ids = frame["participant_id"]
     lookup = _Ids(ids)

@@ -45,8 +45,8 @@ from ..ingest import schema
 from .. import texts_de as T
 from ..ingest.dataset import Dataset, participant_prefix_check, validate_tables
 from ..errors import DataError
-from ..ingest.reading import (HEADER_SEARCH_ROWS, OPTIONAL_TABLES, SUFFIXES, TABLE_NAMES, RawTable, guess_table,
-                              match_sheets, read_csv_bytes, read_parquet_bytes, read_workbook_sheets, reading_issues,
+from ..ingest.reading import (HEADER_SEARCH_ROWS, OPTIONAL_TABLES, SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets,
+                              read_csv_bytes, read_parquet_bytes, read_workbook_sheets, reading_issues,
                               workbook_sheet_names)
 from ..ingest.validation import ISSUE_COLUMNS, hidden_count
 

@@ -141,8 +141,7 @@ def load_verified(info, *, today=None):
     otherwise): each table file is read once, its SHA-256 checked and those same bytes parsed; the originals and
     the issues file are checked; the accepted row counts must equal the manifest's."""
     try:
-        tables = [t for t in TABLE_NAMES + OPTIONAL_TABLES
-                  if t in TABLE_NAMES or f"{t}.parquet" in info.manifest["written_files"]]  # enterprises if stored
+        tables = TABLE_NAMES + tuple(t for t in OPTIONAL_TABLES if f"{t}.parquet" in info.manifest["written_files"])
         raws = {t: read_parquet_bytes(verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet") for t in tables}
         issues_bytes = verified_bytes(info, ISSUES_FILE) if ISSUES_FILE in info.manifest[
             "written_files"] else None
@@ -170,7 +169,7 @@ def load_verified(info, *, today=None):
     ds.source = info.source
     ds.rows_read = info.rows_read or ds.rows_read
     ds.snapshot_id = info.id
-    ds.files = {t: f"{t}.parquet" for t in TABLE_NAMES}
+    ds.files = {t: f"{t}.parquet" for t in tables}
     return ds
 
 

@@ -77,7 +77,7 @@ from .. import texts_de as T
 from ..ingest.dataset import Dataset
 from ..errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from ..ingest.reading import TABLE_NAMES
+from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
 from .integrity import (ISSUES_FILE, ORIGINALS, SnapshotError, StoreStatus, file_problem, load_verified, main,
                         manifest_ok, os_reason, store_status, valid_id)
 
@@ -151,9 +151,9 @@ def canonical_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
     the Ortsteil is stored as its number.
     """
     out = {}
-    for table in TABLE_NAMES + ("enterprises",):
+    for table in TABLE_NAMES + OPTIONAL_TABLES:
         frame = getattr(ds, table)
-        if frame is None:  # the optional enterprises table was not delivered
+        if frame is None or (table in OPTIONAL_TABLES and frame.empty):  # an optional table was not delivered
             continue
         columns = {}
         for col in schema.TABLES[table]:
@@ -525,7 +525,7 @@ class SnapshotStore:
                 written[name] = sha256(content)
                 _pause()
 
-            for table in frames:  # the three tables, and enterprises when delivered
+            for table in frames:  # the three tables, and the optional ones (targets, enterprises) when delivered
                 put(f"{table}.parquet", frames[table])
             put(ISSUES_FILE, _parquet_bytes(_issues_for_storage(issues)))
             used: set[str] = set()
