@@ -52,3 +52,13 @@ def current_dataset() -> Dataset:
     """The dataset of the active source (cached by its version key)."""
     folder = active_source()
     return _load(str(folder), _version(folder))
+
+
+@st.cache_resource(max_entries=8)
+def _per_version(dataset_id: int, version: str, name: str, _dataset: Dataset, _compute):
+    return _compute(_dataset)
+
+
+def per_version(dataset: Dataset, name: str, compute):
+    """compute(dataset) once per data version, shared read-only by all sessions (choices, defaults, lists)."""
+    return _per_version(id(dataset), dataset.version, name, dataset, compute)

@@ -9,15 +9,26 @@ from biwaq_data import texts_de as T
 from biwaq_data.figures.filters import EMPLOYMENT_FILTER_VALUES
 from biwaq_data.ingest.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
 from ui import publication
+from ui.data import per_version
 
 # Widget key = URL query parameter name.
 KEYS = ("zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
 STATE_KEY = "biwaq_filters"
 
 
+def choices(dataset: Dataset) -> dict:
+    """What the filters offer; depends only on the data, so computed once per data version (ui.data.per_version)."""
+    ref = metrics.ortsteil_options(dataset)  # same rows as drop_duplicates over all participants, ~10x faster
+    return {"first": dataset.participants["entry_date"].min().date(), "last": dataset.datenstand.date(),
+            "providers": sorted(dataset.participants["provider"].cat.categories),
+            "bezirke": list(ref["bezirk"].drop_duplicates()),
+            "ortsteil_label": {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})" for r in ref.itertuples()},
+            "bezirk_of": {int(r.ortsteil_nr): r.bezirk for r in ref.itertuples()}}
+
+
 def _defaults(dataset: Dataset) -> dict:
-    p = dataset.participants
-    return {"zeitraum": (p["entry_date"].min().date(), dataset.datenstand.date()), "traeger": [], "bezirk": [],
+    c = per_version(dataset, "sidebar", choices)
+    return {"zeitraum": (c["first"], c["last"]), "traeger": [], "bezirk": [],
             "ortsteil": [], "status": [], "migration": "all", "geschlecht": [], "alter": []}
 
 
@@ -28,23 +39,22 @@ def _reset(defaults: dict) -> None:
 
 def render_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return them; also kept in session state for the pages."""
-    p = dataset.participants
     L, C = T.FILTER_LABELS, T.CATEGORY_LABELS
+    c = per_version(dataset, "sidebar", choices)
     defaults = _defaults(dataset)
     first, last = defaults["zeitraum"]
-    ref = metrics.ortsteil_options(dataset)  # same rows as drop_duplicates over all participants, ~10x faster
-    ortsteil_label = {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})" for r in ref.itertuples()}
+    ortsteil_label = c["ortsteil_label"]
     bound = {"bind": "query-params"}
     with st.sidebar:
         st.header(T.FILTER_HEADER)
         period = st.date_input(L["period"], value=defaults["zeitraum"], min_value=first, max_value=last,
                                format="DD.MM.YYYY", key="zeitraum", **bound)
-        providers = st.multiselect(L["providers"], sorted(p["provider"].cat.categories), key="traeger",
+        providers = st.multiselect(L["providers"], c["providers"], key="traeger",
                                    placeholder="alle", **bound)
-        bezirke = st.multiselect(L["bezirke"], list(ref["bezirk"].drop_duplicates()), key="bezirk",
+        bezirke = st.multiselect(L["bezirke"], c["bezirke"], key="bezirk",
                                  placeholder="alle", **bound)
         ortsteil_options = [nr for nr, label in ortsteil_label.items()
-                            if not bezirke or ref.set_index("ortsteil_nr").loc[nr, "bezirk"] in bezirke]
+                            if not bezirke or c["bezirk_of"][nr] in bezirke]
         ortsteile = st.multiselect(L["ortsteile"], ortsteil_options, format_func=ortsteil_label.get, key="ortsteil",
                                    placeholder="alle", **bound)
         employment = st.multiselect(L["employment"], list(EMPLOYMENT_FILTER_VALUES), key="status",
