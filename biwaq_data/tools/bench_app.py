@@ -75,7 +75,9 @@ def share_runtime_between_apptests() -> None:
     when done, and patches the global config around the run: with runs on several threads, one session's end
     pulls the runtime from under another ("Runtime hasn't been created!", lost widget ids). Here AppTest writes
     its per-run runtime to a subclass (ignored) while the real slot holds one shared mock runtime with one
-    media manager and one cache storage manager (so st.cache_data is shared too, as on the server).
+    media manager and one cache storage manager (so st.cache_data is shared too, as on the server). The
+    compiled scripts are shared as well (one ScriptCache, as the server's): compiling on many threads at once
+    trips a CPython 3.11 bug ("AST constructor recursion depth mismatch").
     """
     import contextlib
     from unittest.mock import MagicMock
@@ -95,6 +97,8 @@ def share_runtime_between_apptests() -> None:
     shared.bidi_component_registry = registry
     Runtime._instance = shared
     app_test.Runtime = type("PerRunRuntime", (Runtime,), {})
+    scripts = app_test.ScriptCache()
+    app_test.ScriptCache = lambda: scripts
     set_option("global.appTest", True)
     app_test.patch_config_options = lambda options: contextlib.nullcontext()
     app_test._biwaq_shared_runtime = True
