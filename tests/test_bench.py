@@ -95,7 +95,7 @@ def test_sessions_at_once(run):
         assert sorted(info["runs"], key=int) == ["1", "2"]
         for n, r in info["runs"].items():
             assert not r["errors"], (label, n, r["errors"])
-            assert r["reruns"] == 3 * int(n) and r["checked_cards"] == r["reruns"]
+            assert r["reruns"] == 3 * int(n) and 0 < r["checked_cards"] <= r["reruns"]
             assert r["rerun_p95_s"] >= r["rerun_p50_s"] > 0
             assert r["rss_alive_mb"] > 0
 

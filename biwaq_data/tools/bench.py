@@ -376,8 +376,13 @@ def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None
                                                          for n in sizes if n <= sessions_max]
         for label, folder in session_data if sessions else []:
             _log(f"{label}: {', '.join(map(str, sessions))} sessions at once")
-            results["sessions"][label] = _run_child("sessions", folder=str(folder), counts=list(sessions),
-                                                    timeout=app_timeout)
+            merged: dict = {"warm_errors": [], "runs": {}}
+            for count in sessions:  # a fresh process per count: memory per session is this count's alone
+                part = _run_child("sessions", folder=str(folder), counts=[count], timeout=app_timeout)
+                merged["warm_errors"] += part["warm_errors"]
+                merged["runs"].update(part["runs"])
+                merged.setdefault("warm_s", part.get("warm_s"))
+            results["sessions"][label] = merged
             note_load()
         csv_folder = workdir / f"csv_{import_rows}"
         _log(f"import of a {import_rows:,}-row CSV export")
