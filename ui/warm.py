@@ -7,10 +7,15 @@ session shares: the active dataset (ui.data, cache_resource keyed by data versio
 the default view's protected tables (publication.selection without filters). A visitor arriving while this
 runs waits for the same computation (streamlit computes each cache entry once) instead of starting another.
 Streamlit has no start-up hook, hence the launcher; after a new import the next visitor loads the new version.
+
+On Linux it also sets MALLOC_ARENA_MAX=2 (unless set) and restarts itself with it: glibc gives every script
+thread its own malloc arena and keeps what those freed, so with 50 sessions at 1.000.000 participants the
+process stayed ≈ 500 MB above its start after they ended; with 2 arenas 8 MB (docs/benchmark.md).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -43,6 +48,9 @@ def _warm_logged() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if sys.platform.startswith("linux") and "MALLOC_ARENA_MAX" not in os.environ:
+        os.environ["MALLOC_ARENA_MAX"] = "2"  # read by glibc at process start, hence the restart
+        os.execv(sys.executable, [sys.executable, "-m", "ui.warm", *argv])
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     # Import everything here, before the thread: two threads importing pandas at once break its import.
