@@ -195,6 +195,30 @@ def test_breakdown_of_an_empty_group_has_no_rate(ds):
     assert np.isnan(b.loc["55_plus", "placement_rate"])
 
 
+def test_filter_mask_is_computed_once_per_dataset_and_filters(ds, monkeypatch):
+    """All metrics of one page rerun (here: every table of a publication selection) share one mask per filters."""
+    from biwaq_data.figures import filters as filters_module
+    from biwaq_data.publish.selection import Selection
+
+    calls = []
+    compute = filters_module._compute_mask
+    monkeypatch.setattr(filters_module, "_compute_mask", lambda p, f: calls.append(f) or compute(p, f))
+    monkeypatch.setattr(filters_module, "_MASKS", type(filters_module._MASKS)())
+    chosen = Filters(ortsteile=(508,), period_start=date(2023, 3, 1))
+    Selection(ds, chosen).tables()
+    assert calls == [chosen]
+    first = participant_mask(ds.participants, chosen)
+    assert participant_mask(ds.participants, chosen) is first and not first.flags.writeable
+    assert list(ds.participants.loc[first, "participant_id"]) == ["P05", "P06", "P08", "P10"]
+    # another frame with the same shape gets its own mask, computed from its own rows
+    other = ds.participants.copy()
+    other["ortsteil_nr"] = 202
+    assert not participant_mask(other, chosen).any()
+    assert len(calls) == 2
+    # no active filter: all selected, nothing cached
+    assert participant_mask(ds.participants, Filters()).all() and len(calls) == 2
+
+
 def _series(values: dict, months) -> list[int]:
     return [values.get(m, 0) for m in months]
 

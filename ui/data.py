@@ -123,3 +123,13 @@ def current_dataset() -> Dataset:
         show_problem(state, data_manager=False)
         st.stop()
     return state.dataset
+
+
+@st.cache_resource(max_entries=8)
+def _per_version(dataset_id: int, version: str, name: str, _dataset: Dataset, _compute):
+    return _compute(_dataset)
+
+
+def per_version(dataset: Dataset, name: str, compute):
+    """compute(dataset) once per data version, shared read-only by all sessions (choices, defaults, lists)."""
+    return _per_version(id(dataset), dataset.version, name, dataset, compute)

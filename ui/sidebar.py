@@ -12,15 +12,26 @@ from biwaq_data.formatting import escape_markdown, format_date
 from biwaq_data.figures.filters import EMPLOYMENT_FILTER_VALUES
 from biwaq_data.ingest.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
 from ui import periods, publication
+from ui.data import per_version
 
 # Widget key = URL query parameter name.
 KEYS = ("periode", "zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
 STATE_KEY = "biwaq_filters"
 
 
+def choices(dataset: Dataset) -> dict:
+    """What the filters offer; depends only on the data, so computed once per data version (ui.data.per_version)."""
+    ref = metrics.ortsteil_options(dataset)  # same rows as drop_duplicates over all participants, ~10x faster
+    return {"first": dataset.participants["entry_date"].min().date(), "last": dataset.datenstand.date(),
+            "providers": sorted(dataset.participants["provider"].cat.categories),
+            "bezirke": list(ref["bezirk"].drop_duplicates()),
+            "ortsteil_label": {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})" for r in ref.itertuples()},
+            "bezirk_of": {int(r.ortsteil_nr): r.bezirk for r in ref.itertuples()}}
+
+
 def _defaults(dataset: Dataset) -> dict:
-    p = dataset.participants
-    return {"periode": "all", "zeitraum": (p["entry_date"].min().date(), dataset.datenstand.date()), "traeger": [], "bezirk": [],
+    c = per_version(dataset, "sidebar", choices)
+    return {"periode": "all", "zeitraum": (c["first"], c["last"]), "traeger": [], "bezirk": [],
             "ortsteil": [], "status": [], "migration": "all", "geschlecht": [], "alter": []}
 
 
@@ -57,12 +68,11 @@ def _dropped_from_link(from_link: dict[str, list[str]], first: date, last: date)
 
 def render_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return them; also kept in session state for the pages."""
-    p = dataset.participants
     L, C = T.FILTER_LABELS, T.CATEGORY_LABELS
+    c = per_version(dataset, "sidebar", choices)
     defaults = _defaults(dataset)
     first, last = defaults["zeitraum"]
-    ref = metrics.ortsteil_options(dataset)  # same rows as drop_duplicates over all participants, ~10x faster
-    ortsteil_label = {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})" for r in ref.itertuples()}
+    ortsteil_label = c["ortsteil_label"]
     bound = {"bind": "query-params"}
     from_link = {key: st.query_params.get_all(key) for key in KEYS}  # before the widgets drop invalid values
     problems: list[str] = []
@@ -70,12 +80,12 @@ def render_filters(dataset: Dataset) -> Filters:
         st.header(T.FILTER_HEADER)
         period = periods.period_input(dataset, defaults["zeitraum"], dict(  # presets (issue 16), else date range
             label=L["period"], min_value=first, max_value=last, format="DD.MM.YYYY"))
-        providers = st.multiselect(L["providers"], sorted(p["provider"].cat.categories), key="traeger",
+        providers = st.multiselect(L["providers"], c["providers"], key="traeger",
                                    placeholder="alle", **bound)
-        bezirke = st.multiselect(L["bezirke"], list(ref["bezirk"].drop_duplicates()), key="bezirk",
+        bezirke = st.multiselect(L["bezirke"], c["bezirke"], key="bezirk",
                                  placeholder="alle", **bound)
         ortsteil_options = [nr for nr, label in ortsteil_label.items()
-                            if not bezirke or ref.set_index("ortsteil_nr").loc[nr, "bezirk"] in bezirke]
+                            if not bezirke or c["bezirk_of"][nr] in bezirke]
         ortsteile = st.multiselect(L["ortsteile"], ortsteil_options, format_func=ortsteil_label.get, key="ortsteil",
                                    placeholder="alle", **bound)
         employment = st.multiselect(L["employment"], list(EMPLOYMENT_FILTER_VALUES), key="status",

@@ -6,6 +6,9 @@ outcomes and services follow the selected persons.
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -47,12 +50,39 @@ class Filters:
         return any(getattr(self, f.name) not in (None, ()) for f in fields(self) if not f.name.startswith("period"))
 
 
+_MASKS: OrderedDict = OrderedDict()  # (id(frame), rows, filters) -> (weak ref to the frame, read-only mask)
+_MASKS_SIZE = 16  # at 1.000.000 participants one mask is 1 MB
+_MASKS_LOCK = threading.Lock()  # the server runs sessions on threads
+
+
 def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.ndarray:
-    """Boolean mask of the participants that the filters select (vectorised, no copies of the frame)."""
+    """Boolean mask of the participants that the filters select (vectorised, no copies of the frame).
+
+    Computed once per (participants frame, filters) and shared by every metric of a page rerun and by every
+    session: a loaded dataset's frames never change (pages only read them). The cache holds the last 16 masks,
+    keyed by the frame's identity (checked with a weak reference, so a new frame at a reused address is a
+    miss); the returned array is read-only. Without an active filter the mask is all True (not cached).
+    """
+    if filters is None or not filters.is_active():
+        return np.ones(len(participants), dtype=bool)
+    key = (id(participants), len(participants), filters)
+    with _MASKS_LOCK:
+        hit = _MASKS.get(key)
+        if hit is not None and hit[0]() is participants:
+            _MASKS.move_to_end(key)
+            return hit[1]
+    mask = _compute_mask(participants, filters)
+    mask.flags.writeable = False
+    with _MASKS_LOCK:
+        _MASKS[key] = (weakref.ref(participants), mask)
+        while len(_MASKS) > _MASKS_SIZE:
+            _MASKS.popitem(last=False)
+    return mask
+
+
+def _compute_mask(participants: pd.DataFrame, filters: Filters) -> np.ndarray:
     n = len(participants)
     mask = np.ones(n, dtype=bool)
-    if filters is None:
-        return mask
     f = filters
     if f.period_start is not None:
         mask &= (participants["entry_date"] >= pd.Timestamp(f.period_start)).to_numpy()

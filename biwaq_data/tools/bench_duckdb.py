@@ -12,18 +12,108 @@ def _sql_literal(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-class DuckFigures:
-    """Each metric as one SQL query over read_parquet(...) of the generated files."""
+_RANK = ("CASE outcome WHEN 'employment' THEN 0 WHEN 'vocational_training' THEN 1 "
+         "WHEN 'improved_prospects' THEN 2 END")
 
-    def __init__(self, folder: Path, datenstand):
+
+def _csv_select(table: str, file: str) -> str:
+    """SELECT turning one German CSV export (sample.to_export_format) into the typed table, in SQL."""
+    from .. import texts_de as T
+    from .sample import GERMAN_VALUES
+
+    def col(name):
+        return '"' + T.COLUMN_LABELS[name].replace('"', '""') + '"'
+
+    def mapped(name):
+        cases = " ".join(f"WHEN '{g}' THEN '{e}'" for e, g in GERMAN_VALUES[name].items())
+        return f"CASE {col(name)} {cases} END AS {name}"
+
+    def when(name, kind):
+        if kind == "date":
+            return f"strptime(nullif({col(name)}, ''), '%d.%m.%Y') AS {name}"
+        if kind == "bool":
+            return f"({col(name)} = 'ja') AS {name}"
+        if kind == "int":
+            return f"CAST(nullif({col(name)}, '') AS SMALLINT) AS {name}"
+        if kind == "hours":
+            return f"CAST(replace(nullif({col(name)}, ''), ',', '.') AS DOUBLE) AS {name}"
+        if kind == "ortsteil":
+            return f"CAST(o.ortsteil_nr AS SMALLINT) AS {name}"
+        if kind == "mapped":
+            return mapped(name)
+        return f"nullif({col(name)}, '') AS {name}"
+
+    kinds = {
+        "participants": {"participant_id": "text", "provider": "text", "entry_date": "date", "exit_date": "date",
+                         "ortsteil": "ortsteil", "gender": "mapped", "birth_year": "int",
+                         "employment_status": "mapped", "long_term_unemployed": "bool",
+                         "migration_background": "bool", "third_country_national": "bool",
+                         "education": "mapped", "referral_source": "mapped"},
+        "outcomes": {"participant_id": "text", "outcome": "mapped", "outcome_date": "date",
+                     "employment_kind": "text", "sector": "text"},
+        "services": {"participant_id": "text", "service": "mapped", "start_date": "date", "hours": "hours"},
+    }[table]
+    join = (f" LEFT JOIN ortsteil_names o ON o.ortsteil = c.{col('ortsteil')}" if table == "participants" else "")
+    return (f"SELECT {', '.join(when(n, k) for n, k in kinds.items())} "
+            f"FROM read_csv({file}, delim=';', header=true, all_varchar=true, encoding='utf-8') c{join}")
+
+
+def load_tables(con, folder: Path, fmt: str, datenstand) -> None:
+    """DuckDB at its best: the three tables read into memory once, each person's best outcome derived once.
+
+    Leaves `p_all` (participants + pid 0..n-1 + best 0..4 as schema.BEST_OUTCOMES + first_outcome_date),
+    `outcomes` and `services` (each with the person's pid, like the dataset's `person` column). fmt "parquet"
+    reads Parquet as it is (categoricals or plain strings); "csv" reads the German CSV export and maps headers,
+    values, dd.mm.yyyy dates and Ortsteil names in SQL. No validation (our load also checks every cell).
+    """
+    ds = f"TIMESTAMP '{datenstand:%Y-%m-%d}'"
+    if fmt == "csv":
+        from ..places import ortsteile
+
+        ref = ortsteile()[["ortsteil", "ortsteil_nr"]]
+        con.register("ortsteil_ref", ref)
+        con.execute("CREATE TEMP TABLE ortsteil_names AS SELECT * FROM ortsteil_ref")
+        con.unregister("ortsteil_ref")
+        for t in TABLES:
+            con.execute(f"CREATE TEMP TABLE raw_{t} AS {_csv_select(t, _sql_literal(folder / f'{t}.csv'))}")
+    else:
+        for t in TABLES:
+            con.execute(f"CREATE TEMP TABLE raw_{t} AS SELECT * FROM read_parquet({_sql_literal(folder / f'{t}.parquet')})")
+    con.execute(f"""CREATE TABLE p_all AS
+        WITH o AS (SELECT participant_id, min({_RANK}) AS rank, min(outcome_date) AS first_outcome_date
+                   FROM raw_outcomes GROUP BY participant_id)
+        SELECT (row_number() OVER ()) - 1 AS pid, q.*, o.first_outcome_date,
+               coalesce(o.rank, CASE WHEN q.exit_date IS NOT NULL AND q.exit_date <= {ds} THEN 4 ELSE 3 END) AS best
+        FROM raw_participants q LEFT JOIN o USING (participant_id)""")
+    con.execute("""CREATE TABLE outcomes AS SELECT p.pid, r.* FROM raw_outcomes r JOIN p_all p USING (participant_id)""")
+    con.execute("""CREATE TABLE services AS SELECT p.pid, r.* FROM raw_services r JOIN p_all p USING (participant_id)""")
+    for t in TABLES:
+        con.execute(f"DROP TABLE raw_{t}")
+
+
+class DuckFigures:
+    """Each metric as one SQL query.
+
+    mode "memory" (the baseline the targets use): tables loaded into DuckDB once by `load_tables` (best outcome
+    derived at load, as load_dataset does), one query per metric on the in-memory tables.
+    mode "parquet" (second line): every query reads the Parquet files and derives the best outcome again.
+    """
+
+    def __init__(self, folder: Path, datenstand, mode: str = "memory", fmt: str = "parquet"):
         import duckdb
 
         self.con = duckdb.connect()
-        self.files = {t: _sql_literal(folder / f"{t}.parquet") for t in TABLES}
+        self.mode = mode
         self.ds = f"TIMESTAMP '{datenstand:%Y-%m-%d}'"
+        if mode == "memory":
+            load_tables(self.con, folder, fmt, datenstand)
+            self.src = {**{t: t for t in TABLES}, "participants": "p_all"}
+            self.key = "pid"
+        else:
+            self.src = {t: f"read_parquet({_sql_literal(folder / f'{t}.parquet')})" for t in TABLES}
+            self.key = "participant_id"
 
-    def _base(self, filters) -> str:
-        """CTE `p`: selected participants with best outcome (0..4 as schema.BEST_OUTCOMES) and first outcome."""
+    def _where(self, filters) -> str:
         where = ["TRUE"]
         if filters is not None:
             if filters.period_start:
@@ -36,17 +126,20 @@ class DuckFigures:
                     if v not in (None, ()) and k not in ("period_start", "period_end", "ortsteile")}
             if rest:
                 raise NotImplementedError(f"DuckDB baseline has no SQL for {sorted(rest)}")
+        return " AND ".join(where)
+
+    def _base(self, filters) -> str:
+        """CTE `p`: selected participants with best outcome (0..4 as schema.BEST_OUTCOMES) and first outcome."""
+        if self.mode == "memory":
+            return f"p AS (SELECT * FROM p_all WHERE {self._where(filters)})"
         return f"""
-        o AS (SELECT participant_id,
-                     min(CASE outcome WHEN 'employment' THEN 0 WHEN 'vocational_training' THEN 1
-                                      WHEN 'improved_prospects' THEN 2 END) AS rank,
-                     min(outcome_date) AS first_outcome_date
-              FROM read_parquet({self.files['outcomes']}) GROUP BY participant_id),
+        o AS (SELECT participant_id, min({_RANK}) AS rank, min(outcome_date) AS first_outcome_date
+              FROM {self.src['outcomes']} GROUP BY participant_id),
         p AS (SELECT q.*, o.first_outcome_date,
                      coalesce(o.rank, CASE WHEN q.exit_date IS NOT NULL AND q.exit_date <= {self.ds}
                                            THEN 4 ELSE 3 END) AS best
-              FROM read_parquet({self.files['participants']}) q LEFT JOIN o USING (participant_id)
-              WHERE {' AND '.join(where)})"""
+              FROM {self.src['participants']} q LEFT JOIN o USING (participant_id)
+              WHERE {self._where(filters)})"""
 
     def _df(self, sql: str):
         return self.con.execute(sql).df()
@@ -73,7 +166,7 @@ class DuckFigures:
             best AS (SELECT best AS code, count(*) AS best_persons FROM p WHERE best <= 2 GROUP BY best),
             anyo AS (SELECT CASE r.outcome WHEN 'employment' THEN 0 WHEN 'vocational_training' THEN 1 ELSE 2 END
                             AS code, count(DISTINCT r.participant_id) AS any_persons
-                     FROM read_parquet({self.files['outcomes']}) r SEMI JOIN p USING (participant_id) GROUP BY 1),
+                     FROM {self.src['outcomes']} r SEMI JOIN p USING ({self.key}) GROUP BY 1),
             n AS (SELECT count(*) AS n FROM p)
             SELECT c.code, coalesce(best.best_persons, 0) AS best_persons, coalesce(anyo.any_persons, 0) AS any_persons,
                    coalesce(best.best_persons, 0) / nullif(n.n, 0) AS share
@@ -90,7 +183,7 @@ class DuckFigures:
 
     def monthly(self, filters):
         start = (f"TIMESTAMP '{filters.period_start:%Y-%m-%d}'" if filters is not None and filters.period_start
-                 else f"(SELECT min(entry_date) FROM read_parquet({self.files['participants']}))")
+                 else f"(SELECT min(entry_date) FROM {self.src['participants']})")
         return self._df(f"""WITH {self._base(filters)},
             months AS (SELECT unnest(generate_series(date_trunc('month', {start}),
                                                      date_trunc('month', {self.ds}), INTERVAL 1 MONTH)) AS month),
@@ -113,8 +206,8 @@ class DuckFigures:
         return self._df(f"""WITH {self._base(filters)},
             pairs AS (SELECT s.service, count(*) AS records, sum(coalesce(s.hours, 0)) AS hours,
                              bool_or(s.hours IS NOT NULL) AS has_hours, any_value(p.best) AS best
-                      FROM read_parquet({self.files['services']}) s JOIN p USING (participant_id)
-                      GROUP BY s.participant_id, s.service)
+                      FROM {self.src['services']} s JOIN p USING ({self.key})
+                      GROUP BY s.{self.key}, s.service)
             SELECT service, sum(records) AS records, sum(hours) AS hours_total, count(*) AS persons,
                    count_if(has_hours) AS persons_with_hours, count_if(best <= 1) AS work,
                    count_if(best <= 2) AS any_outcome

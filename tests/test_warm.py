@@ -1,0 +1,91 @@
+"""Warm start (ui/warm.py) and the per-version caches of the UI edge (ui/data.py, ui/sidebar.py).
+
+After `warm()` the app's first run loads nothing: the dataset, the sidebar's choices and the default view's
+protected tables come from the caches every session shares. The launcher starts a real server that reports the
+warm-up before any browser connects.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from biwaq_data import Filters, publication
+from biwaq_data.figures import metrics
+from tests.browser import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+
+
+def test_first_run_after_warm_up_loads_nothing(monkeypatch, tmp_path):
+    from biwaq_data.tools import sample
+    from ui import data, sidebar, warm
+
+    folder = tmp_path / "data"
+    sample.write(folder, 400, fmt="parquet")
+    monkeypatch.setenv("BIWAQ_DATA_SOURCE", str(folder))
+    st.cache_resource.clear()
+    dataset = warm.warm()
+    assert len(dataset.participants) == 400
+    assert data.current_dataset() is dataset
+    choices = data.per_version(dataset, "sidebar", sidebar.choices)
+    assert data.per_version(dataset, "sidebar", sidebar.choices) is choices
+    assert sorted(choices["ortsteil_label"]) == sorted(metrics.ortsteil_options(dataset)["ortsteil_nr"])
+    assert choices["first"] == dataset.participants["entry_date"].min().date()
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("loaded again after the warm-up")
+
+    monkeypatch.setattr(data, "load_dataset", no_load)
+    monkeypatch.setattr(sidebar, "choices", lambda ds: (_ for _ in ()).throw(AssertionError("choices again")))
+    calls = []
+    original = publication.Selection.__init__
+    monkeypatch.setattr(publication.Selection, "__init__",
+                        lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.session_state["biwaq_filters"] == Filters()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown and calls == []  # the start page's protected figures came from the warm cache
+    st.cache_resource.clear()
+
+
+def test_launcher_serves_with_data_loaded(tmp_path):
+    """python -m ui.warm starts the server and reports the warm-up (on its own, without a visitor)."""
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    env["BIWAQ_DATA_SOURCE"] = str(ROOT / "sample_data")
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.warm", "--server.port", str(port), "--server.address",
+                                 "127.0.0.1", "--server.headless", "true"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and proc.poll() is None and "biwaq warm-up" not in log.read_text():
+            time.sleep(0.5)
+        text = log.read_text()
+        assert "biwaq warm-up: 827 participants" in text, text[-2000:]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as r:
+            assert r.status == 200
+        if sys.platform.startswith("linux"):  # restarted itself with few malloc arenas (same process id)
+            environ = Path(f"/proc/{proc.pid}/environ").read_bytes().split(b"\0")
+            assert b"MALLOC_ARENA_MAX=2" in environ
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if proc.returncode not in (0, -15):
+        pytest.fail(log.read_text()[-2000:])
