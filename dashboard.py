@@ -7,12 +7,13 @@ open (ui/navigation.py), one cached load of the active data and the shared sideb
 import streamlit as st
 
 from biwaq_data import texts_de as T
-from ui import auth
+from ui import auth, style
 from ui.data import SAMPLE_DIR, active_source, current_dataset
 from ui.navigation import pages_for
-from ui.sidebar import render_filters
+from ui.sidebar import keep_for_later, render_filters
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/insights:", layout="wide")
+style.apply()  # contrast, phone layout, print stylesheet, lang="de" (ui/style.py)
 
 access = auth.current_access()
 if not access.granted:
@@ -25,8 +26,13 @@ st_pages = {path: st.Page(spec.path, title=spec.title, icon=spec.icon, default=s
             for path, spec in specs.items()}
 # Only the role's pages are registered, so a URL to any other page falls back to the default page.
 page = st.navigation(list(st_pages.values()))
-auth.require_page(next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path))
+spec = next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path)
+auth.require_page(spec)
+st.set_page_config(page_title=f"{spec.title} · {T.APP_TITLE}")  # each page its own browser-tab title
 auth.render_account(access, sample_data=active_source().resolve() == SAMPLE_DIR.resolve())
 dataset = current_dataset()
-render_filters(dataset)
+if spec.uses_filters:
+    render_filters(dataset)
+else:
+    keep_for_later()  # Daten: the figure filters do not apply there
 page.run()

@@ -36,7 +36,7 @@ import pandas as pd
 
 from . import metrics, publication
 from . import texts_de as T
-from .describe import context, quote
+from .describe import context, quote, source_label
 from .export import safe_cell
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL
 
@@ -207,7 +207,7 @@ def press_quote(dataset, filters=None) -> str | None:
     if any(k in figures.suppressed or k in figures.undefined for k in keys):
         return None
     start, end = metrics.period(dataset, filters)
-    return quote(dict(sel), start, end, dataset.datenstand, filters)
+    return quote(dict(sel), start, end, dataset.datenstand, filters, source=source_label(dataset))
 
 
 # =========================================================================== PDF
@@ -271,15 +271,14 @@ def report_figures(dataset, filters=None) -> dict:
     flows["persons"] = _float(flow_pub.frame, "persons")
     sankey = charts.sankey(flows) if flows["persons"].notna().any() else None
     if sankey is not None:
-        totals = _sankey_totals(sel)
-        labels = [f"{label} ({totals.get(label, SUPPRESSION_SYMBOL)})" for label in sankey.data[0].node.label]
-        sankey.update_traces(node=dict(label=labels))
+        totals = sankey_totals(sel)
+        sankey = charts.sankey(flows, totals)
         sankey.update_layout(width=680, height=400, font=font, margin=dict(l=10, r=10, t=10, b=10))
     return {"outcome_bars": bars, "funnel": funnel, "sankey": sankey,
             "flows_hidden": bool(flow_pub.suppressed_any)}
 
 
-def _sankey_totals(sel) -> dict[str, str]:
+def sankey_totals(sel) -> dict[str, str]:
     """Published node totals for the Sankey labels (status at entry, best outcome)."""
     figures = sel.headline()
     es = sel.breakdown("employment_status").text().set_index("key")["participants"]
@@ -328,7 +327,8 @@ table.defs td:first-child { width: 32%%; font-weight: bold; }
 
 
 def _cards(figures, keys) -> str:
-    items = "".join(f'<div class="card"><div class="label">{html.escape(T.METRIC_LABELS[k])}</div>'
+    # labels capitalised like the dashboard's cards ("In Beschäftigung")
+    items = "".join(f'<div class="card"><div class="label">{html.escape(T.METRIC_LABELS[k][:1].upper() + T.METRIC_LABELS[k][1:])}</div>'
                     f'<div class="value">{html.escape(figures.text(k))}</div></div>' for k in keys)
     return f'<div class="cards">{items}</div>'
 

@@ -29,24 +29,28 @@ if not protect:
 tables = indicator_tables(dataset, filters, protect=protect)
 
 
-def show(published, with_denominator: bool) -> None:
+def show(published, with_denominator: bool, caption: str) -> None:
+    """A report table: every row and column at once (no inner scrolling), text wraps."""
     text = published.text()
     columns = ["code", "indicator"] + (["denominator"] if with_denominator else []) + list(COLUMNS)
-    st.dataframe(text[columns].rename(columns=LABELS), hide_index=True, width="stretch")
+    shown = text[columns].rename(columns=LABELS)
+    # st.table renders cells as Markdown: a lone "*" (withheld) would become a list bullet
+    shown = shown.map(lambda v: v.replace("*", "\\*") if isinstance(v, str) else v)
+    st.table(shown, hide_index=True, border="horizontal", alt=caption)
 
 
 st.subheader(T.ESF_OUTPUT_HEADING)
-show(tables.output, False)
+show(tables.output, False, T.ESF_OUTPUT_HEADING)
 total = tables.output.text().set_index("key").loc["total", "total"]
 st.caption(T.ESF_OUTPUT_CAPTION.format(n=total))
 
 st.subheader(T.ESF_RESULT_HEADING)
-show(tables.results, True)
+show(tables.results, True, T.ESF_RESULT_HEADING)
 results = tables.results.text().set_index("key")
 st.caption(T.ESF_RESULT_CAPTION.format(leavers=results.loc["leavers", "total"],
                                        assessable=results.loc["assessable_leavers", "total"]))
 st.subheader(T.ESF_RATES_HEADING)
-show(tables.rates, True)
+show(tables.rates, True, T.ESF_RATES_HEADING)
 
 if tables.suppressed_any:
     st.caption(f"\\* {FOOTNOTE_DE}")

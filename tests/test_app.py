@@ -14,6 +14,7 @@ import biwaq_data as b
 from biwaq_data import publication
 from biwaq_data import texts_de as T
 from biwaq_data.formatting import format_int, format_pct
+from ui.components import card_label
 from ui.navigation import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -73,17 +74,18 @@ def test_overview_cards_show_published_figures(dataset):
     h = b.metrics.headline(dataset)
     for key in ("participants", "unemployed", "long_term_unemployed", "migration_background", "employment",
                 "vocational_training", "improved_prospects"):
-        assert shown[T.METRIC_LABELS[key]] == format_int(h[key])
-    assert shown[T.METRIC_LABELS["participants"]] == "827"
-    assert shown[T.METRIC_LABELS["employment"]] == "171"
-    assert shown[T.METRIC_LABELS["vocational_training"]] == "32"
-    assert shown[T.METRIC_LABELS["improved_prospects"]] == "222"
-    assert shown[T.METRIC_LABELS["placement_rate"]] == "24,5 %"
+        assert shown[card_label(key)] == format_int(h[key])
+    assert shown[card_label("participants")] == "827"
+    assert shown[card_label("employment")] == "171"
+    assert shown[card_label("vocational_training")] == "32"
+    assert shown[card_label("improved_prospects")] == "222"
+    assert shown[card_label("placement_rate")] == "24,5 %"
     # every card carries its definition as hover help
     assert all(m.help for m in at.metric)
     quote = at.code[0].value
     assert quote.startswith("Seit Januar 2023 hat BIWAQ Duisburg 827 Menschen unterstützt")
-    assert "171" in quote and "Datenstand: 30.09.2026" in quote
+    assert "171" in quote and quote.endswith(f"Quelle: BIWAQ Duisburg, Wirkungsdashboard ({T.SAMPLE_SOURCE}), "
+                                             "Datenstand 30.09.2026.")
 
 
 def test_marxloh_filter_from_url(dataset):
@@ -92,9 +94,12 @@ def test_marxloh_filter_from_url(dataset):
     shown = cards(at)
     assert expected["participants"] < 827
     for key in ("participants", "employment", "vocational_training", "improved_prospects"):
-        assert shown[T.METRIC_LABELS[key]] == format_int(expected[key])
-    assert shown[T.METRIC_LABELS["placement_rate"]] == format_pct(expected["placement_rate"])
+        assert shown[card_label(key)] == format_int(expected[key])
+    assert shown[card_label("placement_rate")] == format_pct(expected["placement_rate"])
     assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the page says which filters are active
+    # the quotable paragraph starts with the selection, not with the whole programme
+    assert at.code[0].value.startswith(f"In Marxloh hat BIWAQ Duisburg seit Januar 2023 "
+                                       f"{format_int(expected['participants'])} Menschen unterstützt.")
 
 
 @pytest.mark.parametrize("path", [p.path for p in PAGES if p.title_key != "data"])  # Daten ignores filters
@@ -111,7 +116,12 @@ def test_impact_funnel_and_sankey_match_metrics(dataset):
     sankey = next(f["data"][0] for f in (figure(at, i) for i in range(len(at.get("plotly_chart"))))
                   if f["data"][0]["type"] == "sankey")
     assert sum(sankey["link"]["value"]) == 827
-    assert "noch in Betreuung" in sankey["node"]["label"] and "ohne Ergebnis" in sankey["node"]["label"]
+    labels = sankey["node"]["label"]
+    h = b.metrics.headline(dataset)
+    # each node names its persons; in publication mode the published totals
+    assert f"{T.CATEGORY_LABELS['best_outcome']['employment']}: {format_int(h['employment'])}" in labels
+    assert any(label.startswith("noch in Betreuung: ") for label in labels)
+    assert any(label.startswith("ohne Ergebnis: ") for label in labels)
 
 
 def test_breakdown_bars_add_up_with_publication_mode_off(dataset):

@@ -13,6 +13,7 @@ from ui import publication
 # Widget key = URL query parameter name.
 KEYS = ("zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
 STATE_KEY = "biwaq_filters"
+SAVED_KEY = "biwaq_filters_saved"
 
 
 def _defaults(dataset: Dataset) -> dict:
@@ -26,35 +27,52 @@ def _reset(defaults: dict) -> None:
         st.session_state[key] = value
 
 
+def keep_for_later() -> None:
+    """On a page the filters do not apply to (Daten): no filters in the sidebar, but their values are kept
+    (Streamlit forgets the state of widgets not drawn in a run), so the next page shows the same selection."""
+    saved = {k: st.session_state[k] for k in KEYS if k in st.session_state}
+    if saved:
+        st.session_state[SAVED_KEY] = saved
+    st.session_state[STATE_KEY] = Filters()
+    with st.sidebar:
+        st.caption(T.FILTERS_NOT_HERE)
+
+
 def render_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return them; also kept in session state for the pages."""
+    for key, value in st.session_state.pop(SAVED_KEY, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
     p = dataset.participants
     L, C = T.FILTER_LABELS, T.CATEGORY_LABELS
     defaults = _defaults(dataset)
     first, last = defaults["zeitraum"]
     ref = metrics.ortsteil_options(dataset)  # same rows as drop_duplicates over all participants, ~10x faster
-    ortsteil_label = {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})" for r in ref.itertuples()}
+    # Ortsteile listed by name (the reference table is ordered by their number)
+    ortsteil_label = {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})"
+                      for r in ref.sort_values("ortsteil", key=lambda s: s.str.casefold()).itertuples()}
     bound = {"bind": "query-params"}
+    many = {"select_all": False, "placeholder": T.FILTER_ALL}  # no English "Select all" (Enter chose everything)
     with st.sidebar:
         st.header(T.FILTER_HEADER)
         period = st.date_input(L["period"], value=defaults["zeitraum"], min_value=first, max_value=last,
                                format="DD.MM.YYYY", key="zeitraum", **bound)
         providers = st.multiselect(L["providers"], sorted(p["provider"].cat.categories), key="traeger",
-                                   placeholder="alle", **bound)
+                                   **many, **bound)
         bezirke = st.multiselect(L["bezirke"], list(ref["bezirk"].drop_duplicates()), key="bezirk",
-                                 placeholder="alle", **bound)
+                                 **many, **bound)
         ortsteil_options = [nr for nr, label in ortsteil_label.items()
                             if not bezirke or ref.set_index("ortsteil_nr").loc[nr, "bezirk"] in bezirke]
         ortsteile = st.multiselect(L["ortsteile"], ortsteil_options, format_func=ortsteil_label.get, key="ortsteil",
-                                   placeholder="alle", **bound)
+                                   **many, **bound)
         employment = st.multiselect(L["employment"], list(EMPLOYMENT_FILTER_VALUES), key="status",
-                                    format_func=C["employment_filter"].get, placeholder="alle", **bound)
+                                    format_func=C["employment_filter"].get, **many, **bound)
         migration = st.segmented_control(L["migration_background"], list(T.MIGRATION_CHOICES), key="migration",
                                          format_func=T.MIGRATION_CHOICES.get, default="all", **bound)
         genders = st.multiselect(L["genders"], list(PARTICIPANT_CATEGORIES["gender"]), key="geschlecht",
-                                 format_func=C["gender"].get, placeholder="alle", **bound)
+                                 format_func=C["gender"].get, **many, **bound)
         ages = st.multiselect(L["age_groups"], list(AGE_GROUPS), key="alter", format_func=C["age_group"].get,
-                              placeholder="alle", **bound)
+                              **many, **bound)
         publication.render_toggle()
         st.button(T.FILTER_RESET, on_click=_reset, args=(defaults,), icon=":material/restart_alt:",
                   width="stretch")
