@@ -1,8 +1,11 @@
-"""German number and date formatting (1.234; 24,5 %; 31.12.2025) for screens and exports."""
+"""German text in and out: number and date formatting (1.234; 24,5 %; 31.12.2025) for screens and exports, and the
+key normalisation that matches German headers, values and place names (umlauts folded)."""
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -36,3 +39,11 @@ def format_date(value) -> str:
     if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     return pd.Timestamp(value).strftime("%d.%m.%Y")
+
+
+def normalise_key(text: object) -> str:
+    """Lower-case, ASCII-folded, alphanumeric-only key used to match headers and values."""
+    s = str(text).strip().lower()
+    s = s.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", s)

@@ -415,7 +415,7 @@ AUTH_OFF_REAL_DATA = ("Anmeldung ist nicht eingerichtet, es werden aber nicht di
                       "Daten nur mit Anmeldung bereitstellen (docs/access.md).")
 
 # =============================================================================
-# --- Quartiere: map and neighbourhood view (issue 5: geo.py, ui/maps.py, pages/quartiere.py) ---
+# --- Quartiere: map and neighbourhood view (issue 5: places.geometry, figures.areas, ui/maps.py, pages/quartiere.py) ---
 # =============================================================================
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"

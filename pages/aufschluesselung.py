@@ -9,7 +9,7 @@ import streamlit as st
 
 from biwaq_data import metrics, places, publication
 from biwaq_data import texts_de as T
-from biwaq_data.filters import narrow
+from biwaq_data.figures.filters import narrow
 from ui import charts
 from ui.components import chart_card, filter_line, metric_cards, open_page
 from ui.auth import require_page

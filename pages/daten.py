@@ -1,7 +1,7 @@
 """Daten (data managers): the active data and its problems, importing new exports, the stored versions.
 
-Nothing here computes figures: `biwaq_data.importing.check_upload` checks an upload and returns the report,
-`biwaq_data.snapshots.SnapshotStore` stores and activates versions. The page keeps the report of the last
+Nothing here computes figures: `biwaq_data.store.importing.check_upload` checks an upload and returns the report,
+`biwaq_data.store.snapshots.SnapshotStore` stores and activates versions. The page keeps the report of the last
 "Prüfen" in session state until the user accepts or discards it; after saving or activating it reruns, so the
 entry file loads the new active data (ui/data.py caches by snapshot id) and every page shows it.
 """
@@ -17,9 +17,9 @@ from biwaq_data import Filters
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
 from biwaq_data.formatting import format_date, format_int
-from biwaq_data.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload, issues_to_excel
-from biwaq_data.reading import TABLE_NAMES
-from biwaq_data.snapshots import SnapshotInfo, SnapshotStore
+from biwaq_data.store.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload, issues_to_excel
+from biwaq_data.ingest.reading import TABLE_NAMES
+from biwaq_data.store.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
 from ui.components import page_header
 from ui.data import SAMPLE_DIR, active_source, current_dataset, snapshot_store

@@ -1,14 +1,14 @@
 """ESF-Plus-Indikatoren: output indicators at entry and result indicators over leavers, by gender.
 
-Layout only: every figure comes from biwaq_data.indicators (publication mode via biwaq_data.publication).
+Layout only: every figure comes from biwaq_data.figures.indicators (publication mode via biwaq_data.publish.publication).
 """
 
 import streamlit as st
 
 from biwaq_data import metrics
 from biwaq_data import texts_de as T
-from biwaq_data.indicators import COLUMNS, indicator_report_excel, indicator_tables
-from biwaq_data.privacy import FOOTNOTE_DE
+from biwaq_data.publish.indicator_report import COLUMNS, indicator_report_excel, indicator_tables
+from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui.components import page_header, stop_if_empty
 from ui.auth import require_page
 from ui.data import current_dataset

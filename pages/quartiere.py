@@ -1,13 +1,16 @@
 """Quartiere: map of Duisburg (Stadtbezirke, Ortsteile as bubbles), the selected neighbourhoods, residents and a
-side-by-side comparison. Layout only: figures come from biwaq_data (metrics, publication, geo) via ui.maps."""
+side-by-side comparison. Layout only: figures come from biwaq_data (metrics, publication, places, areas) via ui.maps."""
 
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import geo, metrics, publication
+from biwaq_data import metrics, publication
+from biwaq_data.figures import areas
+from biwaq_data.places import geometry
+from biwaq_data.places import keys as place_keys
 from biwaq_data import texts_de as T
 from biwaq_data.formatting import format_int, format_number
-from biwaq_data.privacy import SUPPRESSION_SYMBOL as SUPPRESSED
+from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL as SUPPRESSED
 from ui import charts, maps
 from ui.auth import require_page
 from ui.components import chart_card, metric_cards, page_header, stop_if_empty
@@ -58,7 +61,7 @@ def _select_from_map() -> None:
     event = st.session_state.get(MAP_KEY)
     clicked = maps.keys_from_points(event.selection.points if event is not None else [])
     if clicked:
-        st.session_state[SELECT_KEY] = geo.toggle_keys(st.session_state.get(SELECT_KEY) or [], clicked)
+        st.session_state[SELECT_KEY] = place_keys.toggle_keys(st.session_state.get(SELECT_KEY) or [], clicked)
 
 
 dataset, filters = current_dataset(), current_filters()
@@ -66,11 +69,11 @@ meta = page_header(T.PAGE_TITLES["neighbourhoods"], dataset, filters, intro=N["i
 headline = publication.selection(dataset, filters)  # reads like metrics.headline(); protects all its tables
 stop_if_empty(headline)
 
-boundaries = geo.ortsteil_boundaries()
+boundaries = geometry.ortsteil_boundaries()
 data = maps.map_data(dataset, filters, headline, boundaries)
-# Each Stadtbezirk, then its Ortsteile by name (geo lists them by number)
+# Each Stadtbezirk, then its Ortsteile by name (place_options lists them by number)
 options, group = {}, []
-for key, label in list(geo.place_options().items()) + [("b", "")]:
+for key, label in list(place_keys.place_options().items()) + [("b", "")]:
     if key.startswith("b"):
         options.update(sorted(group, key=lambda item: item[1].casefold()))
         group = []
@@ -84,11 +87,11 @@ with side_col:
     picked = st.multiselect(N["selection_label"], list(options), format_func=options.get, key=SELECT_KEY,
                             placeholder=N["selection_placeholder"], help=N["selection_help"],
                             bind="query-params", select_all=False)
-    picked = geo.normalise_keys(picked)
-    selected_filters = geo.selection_filters(filters, picked)
+    picked = place_keys.normalise_keys(picked)
+    selected_filters = areas.selection_filters(filters, picked)
     selected = publication.selection(dataset, selected_filters) if picked else headline
     if picked:
-        st.subheader(N["selection_heading"].format(names=", ".join(geo.selection_names(picked))))
+        st.subheader(N["selection_heading"].format(names=", ".join(place_keys.selection_names(picked))))
     elif filters.is_active():  # the sidebar filters already narrow the figures: say so, not "ganz Duisburg"
         st.subheader(N["selection_filtered"])
         st.caption(f"{T.ACTIVE_FILTERS}: {meta[T.ACTIVE_FILTERS]}")
@@ -98,33 +101,33 @@ with side_col:
                             "employment", "vocational_training", "improved_prospects", "long_term_unemployed"],
                  columns=2, key="quartier_auswahl")
     if picked:
-        area = geo.compare({"": (geo.ortsteile_of(picked), published_figures(selected))}).iloc[0]
+        area = areas.compare({"": (place_keys.ortsteile_of(picked), published_figures(selected))}).iloc[0]
         if pd.notna(area["einwohner"]):
             value = SUPPRESSED if pd.isna(area["per_1000"]) else format_number(area["per_1000"])
             st.metric(N["selection_density"], value, border=True,
                       help=N["selection_density_help"].format(einwohner=format_int(area["einwohner"]),
                                                               stichtag=area["stichtag"], sources=area["quelle"]))
         else:
-            st.caption(N["selection_density_unknown"].format(names=", ".join(geo.selection_names(picked))))
+            st.caption(N["selection_density_unknown"].format(names=", ".join(place_keys.selection_names(picked))))
 
 with map_col:
     st.subheader(N["map_heading"])
     if boundaries.problem:
-        st.warning(N["official_problem"].format(env=geo.ENV_PATH, reason=boundaries.problem),
+        st.warning(N["official_problem"].format(env=geometry.ENV_PATH, reason=boundaries.problem),
                    icon=":material/map:")
     chart_card(maps.neighbourhood_map(data.frame, data.bezirke, boundaries, picked), data.table, MAP_COLUMNS,
                description=N["map_description_official" if boundaries.official else "map_description"],
                filename="biwaq_quartiere_karte", key=MAP_KEY, meta=meta,
                on_select=_select_from_map)
     if boundaries.official:
-        st.caption(N["map_source_official"].format(path=boundaries.setting.path.name, env=geo.ENV_PATH,
+        st.caption(N["map_source_official"].format(path=boundaries.setting.path.name, env=geometry.ENV_PATH,
                                                    prop=boundaries.setting.property, n=len(boundaries.numbers),
                                                    attribution=T.OSM_ATTRIBUTION))
         for note in boundaries.notes:
             st.caption(N["official_partial"].format(details=note))
     else:
         st.caption(N["map_source"].format(attribution=T.OSM_ATTRIBUTION, n_osm=len(boundaries.numbers)))
-    missing = geo.unplaced(data.frame)
+    missing = areas.unplaced(data.frame)
     st.caption(N["unplaced"].format(items="; ".join(
         N["unplaced_item"].format(ortsteil=r.ortsteil, bezirk=r.bezirk, participants=maps.count_text(r.participants))
         for r in missing.itertuples())) if len(missing) else N["unplaced_none"])

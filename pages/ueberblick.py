@@ -5,7 +5,7 @@ import streamlit as st
 
 from biwaq_data import metrics, presskit, publication
 from biwaq_data import texts_de as T
-from biwaq_data.describe import quote, source_label
+from biwaq_data.publish.describe import quote, source_label
 from ui.components import card_label, download_buttons, export_values, metric_cards, page_header, stop_if_empty
 from ui.cards import outcome_card
 from ui.auth import require_page

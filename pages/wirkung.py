@@ -3,7 +3,7 @@
 import streamlit as st
 
 from biwaq_data import metrics, publication
-from biwaq_data.presskit import sankey_totals
+from biwaq_data.publish.presskit import sankey_totals
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, metric_cards, open_page

@@ -17,7 +17,7 @@ import biwaq_data  # noqa: E402
 
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
-    """The committed sample data folder (written by `python -m biwaq_data.sample`)."""
+    """The committed sample data folder (written by `python -m biwaq_data.tools.sample`)."""
     return ROOT / "sample_data"
 
 

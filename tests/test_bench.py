@@ -1,4 +1,4 @@
-"""The benchmark (python -m biwaq_data.bench) at small sizes: it runs, prints its one table, writes the JSON with
+"""The benchmark (python -m biwaq_data.tools.bench) at small sizes: it runs, prints its one table, writes the JSON with
 every section, and every figure equals DuckDB's. No timing assertions: times depend on the machine."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from biwaq_data import bench
-from biwaq_data.bench import FILTER_NAMES, METRICS, TARGETS
+from biwaq_data.tools import bench
+from biwaq_data.tools.bench import FILTER_NAMES, METRICS, TARGETS
 from ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ SIZES = (1_000, 10_000)
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "biwaq_data.bench", "--sizes", ",".join(map(str, SIZES)), "--import-rows", "2000",
+        [sys.executable, "-m", "biwaq_data.tools.bench", "--sizes", ",".join(map(str, SIZES)), "--import-rows", "2000",
          "--repeat", "1", "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=1200)
     print(proc.stdout)  # the table, visible with pytest -s

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from biwaq_data import sample
+from biwaq_data.tools import sample
 from biwaq_data import texts_de as T
-from biwaq_data.snapshots import SnapshotStore
+from biwaq_data.store.snapshots import SnapshotStore
 from tests.browser import ARTIFACTS, browser_page, require_chromium, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq_data import metrics, sample
+from biwaq_data import metrics
+from biwaq_data.tools import sample
 from biwaq_data import texts_de as T
 from biwaq_data.formatting import format_date, format_int
-from biwaq_data.importing import MAX_UPLOAD_MB, check_upload
-from biwaq_data.snapshots import SnapshotStore
+from biwaq_data.store.importing import MAX_UPLOAD_MB, check_upload
+from biwaq_data.store.snapshots import SnapshotStore
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGE = "pages/daten.py"

@@ -10,7 +10,7 @@ import pytest
 
 from biwaq_data import load_dataset
 from biwaq_data import texts_de as T
-from biwaq_data.export import (export_meta, meta_items, neutralise_formulas, safe_cell, to_csv_bytes,
+from biwaq_data.publish.export import (export_meta, meta_items, neutralise_formulas, safe_cell, to_csv_bytes,
                                to_excel_bytes)
 
 HYPERLINK = '=HYPERLINK("http://evil.example","klick")'

@@ -18,7 +18,7 @@ import xlsxwriter
 
 from biwaq_data import metrics
 from biwaq_data import texts_de as T
-from biwaq_data.importing import MAX_UPLOAD_MB, ImportReport, check_upload, issues_to_excel
+from biwaq_data.store.importing import MAX_UPLOAD_MB, ImportReport, check_upload, issues_to_excel
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"

@@ -1,4 +1,4 @@
-"""ESF Plus indicators (biwaq_data.indicators) and the page pages/indikatoren.py."""
+"""ESF Plus indicators (biwaq_data.figures.indicators) and the page pages/indikatoren.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from biwaq_data import Filters, indicators, load_dataset, metrics, publication
+from biwaq_data import Filters, indicator_report, indicators, load_dataset, metrics, publication
 from biwaq_data import texts_de as T
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,11 +84,11 @@ def sample():
 
 def row(published, key):
     frame = published.frame.set_index("key")
-    return [None if pd.isna(v) else int(v) for v in frame.loc[key, list(indicators.COLUMNS)]]
+    return [None if pd.isna(v) else int(v) for v in frame.loc[key, list(indicator_report.COLUMNS)]]
 
 
 def test_hand_counted_output_indicators(tiny):
-    t = indicators.indicator_tables(tiny, protect=False)
+    t = indicator_report.indicator_tables(tiny, protect=False)
     out = t.output
     #                                          female male non-binary unknown total
     assert row(out, "unemployed") == [1, 2, 1, 1, 5]
@@ -110,7 +110,7 @@ def test_hand_counted_output_indicators(tiny):
 
 
 def test_hand_counted_result_indicators_and_28_day_window(tiny):
-    t = indicators.indicator_tables(tiny, protect=False)
+    t = indicator_report.indicator_tables(tiny, protect=False)
     res = t.results
     assert row(res, "leavers") == [3, 2, 1, 1, 7]  # TN-04 still supported
     assert row(res, "education_28") == [0, 0, 1, 0, 1]  # TN-02 on day 29 is out, TN-05 on day 19 in
@@ -128,18 +128,18 @@ def test_hand_counted_result_indicators_and_28_day_window(tiny):
 
 
 def test_tiny_selection_is_protected(tiny):
-    t = indicators.indicator_tables(tiny)  # publication mode is the default
+    t = indicator_report.indicator_tables(tiny)  # publication mode is the default
     assert t.protected and t.suppressed_any
     for published in (t.output, t.results):
-        values = published.frame[list(indicators.COLUMNS)]
+        values = published.frame[list(indicator_report.COLUMNS)]
         shown = values.to_numpy(dtype=float, na_value=np.nan)
         assert not np.isin(shown, [1, 2]).any()
-        assert (values.isna() == published.suppressed[list(indicators.COLUMNS)]).all().all()
+        assert (values.isna() == published.suppressed[list(indicator_report.COLUMNS)]).all().all()
 
 
 def test_rows_add_up_and_match_the_metrics():
     ds = sample()
-    t = indicators.indicator_tables(ds, protect=False)
+    t = indicator_report.indicator_tables(ds, protect=False)
     for published in (t.output, t.results):
         f = published.frame
         assert (f[list(G)].sum(axis=1) == f["total"]).all()
@@ -153,14 +153,14 @@ def test_rows_add_up_and_match_the_metrics():
     ages = metrics.breakdown(ds, "age_group").set_index("key")["participants"]
     assert row(t.output, "18_29")[-1] == ages["18_29"]
     marxloh = Filters(ortsteile=(202,))
-    tm = indicators.indicator_tables(ds, marxloh, protect=False)
+    tm = indicator_report.indicator_tables(ds, marxloh, protect=False)
     assert row(tm.output, "total")[-1] == metrics.headline(ds, marxloh)["participants"]
 
 
 def test_published_totals_equal_the_published_breakdowns():
     ds = sample()
     sel = publication.selection(ds)
-    t = indicators.indicator_tables(ds)
+    t = indicator_report.indicator_tables(ds)
     gender = sel.breakdown("gender").frame.set_index("key")["participants"]
     total = t.output.frame.set_index("key").loc["total"]
     for g in G:  # same figure, same status (shown or withheld) on both pages
@@ -170,16 +170,16 @@ def test_published_totals_equal_the_published_breakdowns():
 
 def test_excel_report_opens_and_matches(tiny):
     for ds in (sample(), tiny):
-        data = indicators.indicator_report_excel(ds, None, {"Quelle": "Test"})
+        data = indicator_report.indicator_report_excel(ds, None, {"Quelle": "Test"})
         book = openpyxl.load_workbook(BytesIO(data))
         assert book.sheetnames == ["Output", "Ergebnis", "Hinweise"]
-        t = indicators.indicator_tables(ds)
+        t = indicator_report.indicator_tables(ds)
         for sheet, published, first_value_col in ((book["Output"], t.output, 3), (book["Ergebnis"], t.results, 4)):
             header = [c.value for c in sheet[3]]
             assert header[-5:] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
             for r, (i, prow) in enumerate(published.frame.iterrows(), start=4):
                 assert sheet.cell(r, 1).value == (prow["code"] or None)
-                for j, col in enumerate(indicators.COLUMNS):
+                for j, col in enumerate(indicator_report.COLUMNS):
                     cell = sheet.cell(r, first_value_col + j)
                     if published.suppressed.loc[i, col]:
                         assert cell.value == "*"
@@ -195,11 +195,11 @@ def test_excel_report_opens_and_matches(tiny):
 
 def test_excel_stays_protected_unless_allowed(tiny, monkeypatch):
     monkeypatch.delenv(publication.ALLOW_UNPROTECTED_ENV, raising=False)
-    data = indicators.indicator_report_excel(tiny, protect=False)
+    data = indicator_report.indicator_report_excel(tiny, protect=False)
     values = [c.value for r in openpyxl.load_workbook(BytesIO(data))["Output"].iter_rows() for c in r]
     assert "*" in values
     monkeypatch.setenv(publication.ALLOW_UNPROTECTED_ENV, "1")
-    data = indicators.indicator_report_excel(tiny, protect=False)
+    data = indicator_report.indicator_report_excel(tiny, protect=False)
     values = [c.value for r in openpyxl.load_workbook(BytesIO(data))["Output"].iter_rows() for c in r]
     assert "*" not in values
 

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 import biwaq_data
-from biwaq_data import DataError, Filters, metrics, places, sample, schema
+from biwaq_data import DataError, Filters, metrics, places, schema
+from biwaq_data.tools import sample
 from biwaq_data import texts_de as T
 
 N = 60

@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import biwaq_data
-from biwaq_data import Filters, metrics, places, sample, schema
-from biwaq_data.dataset import validate_tables
-from biwaq_data.filters import EMPLOYMENT_FILTER_VALUES, participant_mask
-from biwaq_data.reading import RawTable
+from biwaq_data import Filters, metrics, places, schema
+from biwaq_data.tools import sample
+from biwaq_data.ingest.dataset import validate_tables
+from biwaq_data.figures.filters import EMPLOYMENT_FILTER_VALUES, participant_mask
+from biwaq_data.ingest.reading import RawTable
 
 PARTICIPANTS = """\
 participant_id,provider,entry_date,exit_date,ortsteil,gender,birth_year,employment_status,long_term_unemployed,migration_background,third_country_national,education,referral_source

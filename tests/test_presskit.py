@@ -1,4 +1,4 @@
-"""Press kit (biwaq_data.presskit): the Excel workbook against biwaq_data.metrics, and the PDF."""
+"""Press kit (biwaq_data.publish.presskit): the Excel workbook against biwaq_data.figures.metrics, and the PDF."""
 
 from __future__ import annotations
 

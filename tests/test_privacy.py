@@ -1,4 +1,4 @@
-"""Tests for biwaq_data.privacy (statistical confidentiality, BA rules)."""
+"""Tests for biwaq_data.publish.privacy (statistical confidentiality, BA rules)."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Publication mode (biwaq_data.publication): consistent suppression and the differencing test.
+"""Publication mode (biwaq_data.publish.publication): consistent suppression and the differencing test.
 
 The differencing test plays the attacker: for random filter selections (sample data and small
 generated data sets, where small cells are everywhere) it takes every table the dashboard publishes
@@ -27,8 +27,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from biwaq_data import Filters, indicators, load_dataset, metrics, places, privacy, sample, schema
+from biwaq_data import Filters, indicator_report, indicators, load_dataset, metrics, places, privacy, schema
+from biwaq_data.tools import sample
 from biwaq_data import publication as P
+from biwaq_data.publish import disclosure, headline
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Examples per randomised differencing test; raise for a deep run, e.g. BIWAQ_DIFF_EXAMPLES=300.
@@ -76,7 +78,7 @@ def test_exports_protected_unless_explicitly_allowed(monkeypatch):
 
 def publish_headline(raw):
     """The headline hierarchy on its own (no other tables)."""
-    return P._figures(raw, P._headline_status(raw))
+    return headline._figures(raw, headline._headline_status(raw))
 
 
 def test_sample_headline_is_published_unchanged():
@@ -254,9 +256,9 @@ class Attack:
                 v[names[a]] += c
             return v
 
-        basis = P._basis(np.array([vec(f) for f in self.known]).reshape(-1, len(names)))
+        basis = disclosure._basis(np.array([vec(f) for f in self.known]).reshape(-1, len(names)))
         targets = self.secret + self.sensitive
-        found = P._in_span(basis, np.array([vec(f) for f, _ in targets]).reshape(-1, len(names)))
+        found = disclosure._in_span(basis, np.array([vec(f) for f, _ in targets]).reshape(-1, len(names)))
         return [label for (f, label), hit in zip(targets, found) if hit]
 
 
@@ -419,12 +421,12 @@ def build_attack(ds, filters) -> Attack:
 def add_indicators(a: Attack, ds, filters, F, gender_rows, mig, leav, stay) -> None:
     """ESF Plus indicator tables: category x gender blocks tied to the breakdowns and the headline."""
     counts = indicators.indicator_counts(ds, filters)
-    tables = indicators.indicator_tables(ds, filters)
+    tables = indicator_report.indicator_tables(ds, filters)
     genders = indicators.GENDERS
     shown = {}
     for published in (tables.output, tables.results):
         for i, key in enumerate(published.frame["key"]):
-            shown[key] = ~published.suppressed.loc[i, list(indicators.COLUMNS)].to_numpy(dtype=bool)
+            shown[key] = ~published.suppressed.loc[i, list(indicator_report.COLUMNS)].to_numpy(dtype=bool)
     blocks = {**indicators.OUTPUT_BLOCKS, **indicators.RESULT_BLOCKS}
     cell = {}
     for block, rows in blocks.items():
@@ -476,7 +478,7 @@ def add_indicators(a: Attack, ds, filters, F, gender_rows, mig, leav, stay) -> N
             df = cell[(den, g)] if g else row(den)
             nv = counts.row(num)[j] if g else counts.row(num).sum()
             dv = counts.row(den)[j] if g else counts.row(den).sum()
-            a.rate(nf, df, int(nv), int(dv), tables.rates.frame.loc[i, indicators.COLUMNS[j]], f"rate {num} {g}")
+            a.rate(nf, df, int(nv), int(dv), tables.rates.frame.loc[i, indicator_report.COLUMNS[j]], f"rate {num} {g}")
 
 
 def per_table_audits(ds, filters) -> list:

@@ -1,4 +1,4 @@
-"""Quartiere: biwaq_data/geo.py (pure), ui/maps.py (figures), the page in AppTest, and the map in Chromium.
+"""Quartiere: biwaq_data.places.geometry, .places.keys, .figures.areas, .publish.areas (pure), ui/maps.py (figures), the page in AppTest, and the map in Chromium.
 
 The browser test blocks every request that does not go to the local app, so it proves the map needs no
 internet; it saves test-artifacts/quartiere.png (look at it).
@@ -16,7 +16,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from biwaq_data import Filters, geo, metrics, places, publication
+from biwaq_data import Filters, metrics, places, publication
+from biwaq_data.figures import areas
+from biwaq_data.places import geometry
+from biwaq_data.places import keys as place_keys
+from biwaq_data.publish import areas as published_areas
 from biwaq_data import texts_de as T
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +32,8 @@ N = T.NEIGHBOURHOOD_TEXTS
 @pytest.fixture(autouse=True)
 def _no_official_boundaries(monkeypatch):
     """Tests start from the default (OSM) map unless they set the variables themselves."""
-    monkeypatch.delenv(geo.ENV_PATH, raising=False)
-    monkeypatch.delenv(geo.ENV_PROPERTY, raising=False)
+    monkeypatch.delenv(geometry.ENV_PATH, raising=False)
+    monkeypatch.delenv(geometry.ENV_PROPERTY, raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +43,13 @@ def ortsteil_table(sample_dataset):
 
 @pytest.fixture(scope="module")
 def frame(ortsteil_table):
-    return geo.ortsteil_frame(ortsteil_table, geo.ortsteil_boundaries({}))
+    return areas.ortsteil_frame(ortsteil_table, geometry.ortsteil_boundaries({}))
 
 
 def hand_population() -> dict[int, tuple[str, int]]:
-    """Latest Stichtag per Ortsteil, read with the csv module (independent of geo.py)."""
+    """Latest Stichtag per Ortsteil, read with the csv module (independent of places.geometry)."""
     latest: dict[int, tuple[str, int]] = {}
-    with open(geo.POPULATION_FILE, encoding="utf-8") as fh:
+    with open(geometry.POPULATION_FILE, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             nr = int(row["ortsteil_nr"])
             if nr not in latest or row["stichtag"] > latest[nr][0]:
@@ -62,7 +66,7 @@ def ring_area(ring) -> float:
 # --- reference data ------------------------------------------------------------------------------------
 
 def test_reference_boundaries_are_keyed_and_wound_for_plotly():
-    bezirke, osm = geo.bezirke_geojson(), geo.osm_ortsteile_geojson()
+    bezirke, osm = geometry.bezirke_geojson(), geometry.osm_ortsteile_geojson()
     assert [f["id"] for f in bezirke["features"]] == [f"b{n}" for n in range(100, 800, 100)]
     assert len(osm["features"]) == 27
     with_polygon = places.ortsteile().query("has_polygon")["ortsteil_nr"]
@@ -75,13 +79,13 @@ def test_reference_boundaries_are_keyed_and_wound_for_plotly():
 
 
 def test_points_cover_46_ortsteile_and_three_are_unknown():
-    points = geo.ortsteil_points()
+    points = geometry.ortsteil_points()
     assert len(points) == 46
     assert points.loc[points["lat"].isna(), "ortsteil_nr"].tolist() == [103, 106, 205]
 
 
 def test_latest_population_per_ortsteil_matches_the_csv():
-    pop = geo.latest_population().set_index("ortsteil_nr")
+    pop = geometry.latest_population().set_index("ortsteil_nr")
     expected = hand_population()
     assert set(pop.index) == set(expected) == {0, 202, 203, 508}
     for nr, (stichtag, einwohner) in expected.items():
@@ -97,7 +101,7 @@ def test_ortsteil_frame_has_all_46_and_the_breakdown_counts(frame, ortsteil_tabl
     assert len(frame) == 46
     counts = ortsteil_table.set_index(ortsteil_table["ortsteil_nr"].astype(int))
     indexed = frame.set_index("ortsteil_nr")
-    for column in geo.COUNT_COLUMNS:
+    for column in areas.COUNT_COLUMNS:
         assert (indexed.loc[counts.index, column] == counts[column]).all(), column
     assert indexed.drop(counts.index)["participants"].eq(0).all()
     assert frame["participants"].sum() == metrics.headline(sample_dataset)["participants"]
@@ -112,58 +116,58 @@ def test_participants_per_1000_residents_by_hand(frame, sample_dataset):
     assert indexed.loc[202, "per_1000"] == pytest.approx(303 / 22010 * 1000)  # 13,77 on the sample data
     assert indexed.loc[508, "per_1000"] == pytest.approx(279 / 18144 * 1000)  # 15,38
     assert indexed["per_1000"].notna().sum() == 3
-    density = geo.density_frame(frame, metrics.headline(sample_dataset)["participants"]).set_index("ortsteil_nr")
+    density = areas.density_frame(frame, metrics.headline(sample_dataset)["participants"]).set_index("ortsteil_nr")
     assert density.loc[0, "per_1000"] == pytest.approx(827 / 508652 * 1000)
     assert density.loc[508, "label"] == "Hochfeld (Einwohner Stand 31.12.2021)"
 
 
 def test_bezirke_sum_their_ortsteile_and_count_those_without_a_point(frame, sample_dataset):
-    bezirke = geo.bezirk_frame(frame).set_index("bezirk")
+    bezirke = areas.bezirk_frame(frame).set_index("bezirk")
     reference = metrics.breakdown(sample_dataset, "bezirk").set_index("key")
-    for column in geo.COUNT_COLUMNS:
+    for column in areas.COUNT_COLUMNS:
         assert (bezirke.loc[reference.index, column] == reference[column]).all(), column
     alt_hamborn = int(frame.set_index("ortsteil_nr").loc[205, "participants"])
     assert alt_hamborn > 0
     assert bezirke.loc["Hamborn", "unplaced"] == alt_hamborn
     assert bezirke.loc["Hamborn", "unplaced_names"] == "Alt-Hamborn"
-    assert geo.unplaced(frame)["ortsteil_nr"].tolist() == [103, 106, 205]
+    assert areas.unplaced(frame)["ortsteil_nr"].tolist() == [103, 106, 205]
 
 
 def test_bezirk_names_sit_outside_the_city_with_a_leader_into_their_bezirk():
-    callouts = geo.bezirk_callouts()
-    lons = [v for v in geo.outline_coordinates(geo.bezirke_geojson())[0] if v is not None]
+    callouts = geometry.bezirk_callouts()
+    lons = [v for v in geometry.outline_coordinates(geometry.bezirke_geojson())[0] if v is not None]
     for row in callouts.itertuples():
         assert (row.label_lon < min(lons)) if row.side == "west" else (row.label_lon > max(lons))
-        feature = next(f for f in geo.bezirke_geojson()["features"] if f["id"] == f"b{row.bezirk_nr}")
+        feature = next(f for f in geometry.bezirke_geojson()["features"] if f["id"] == f"b{row.bezirk_nr}")
         ring = max((p[0] for p in feature["geometry"]["coordinates"]), key=lambda r: abs(ring_area(r)))
-        assert geo._inside(np.array([row.anchor_lon]), np.array([row.anchor_lat]), ring)[0]
+        assert geometry._inside(np.array([row.anchor_lon]), np.array([row.anchor_lat]), ring)[0]
     for side in ("west", "east"):
         lats = np.sort(callouts.loc[callouts["side"] == side, "label_lat"].to_numpy())
-        assert (np.diff(lats) >= geo.CALLOUT_GAP - 1e-9).all()
+        assert (np.diff(lats) >= geometry.CALLOUT_GAP - 1e-9).all()
 
 
 # --- selection ---------------------------------------------------------------------------------------------
 
 def test_selection_keys():
-    options = geo.place_options()
+    options = place_keys.place_options()
     assert len(options) == 7 + 46 and list(options)[:2] == ["b100", "o101"]
     assert options["o202"] == "Marxloh (202, Hamborn)" and options["b200"] == "Stadtbezirk Hamborn"
-    assert geo.ortsteile_of(["b200", "o508", "x1", "o999"]) == (201, 202, 203, 204, 205, 508)
-    assert geo.normalise_keys(["o508", "o202", "b200", "bogus"]) == ["b200", "o508"]
-    assert geo.toggle_keys([], ["o202"]) == ["o202"]
-    assert geo.toggle_keys(["o202", "o508"], ["o202"]) == ["o508"]           # second click removes
-    assert geo.toggle_keys(["b200"], ["o202"]) == ["o202"]                   # drill down into the Bezirk
-    assert geo.toggle_keys(["o202", "o203"], ["b200"]) == ["b200"]           # the Bezirk covers its Ortsteile
-    assert geo.selection_filters(None, ["b200"]) == Filters(ortsteile=(201, 202, 203, 204, 205))
-    assert geo.selection_filters(Filters(genders=("female",)), []) == Filters(genders=("female",))
+    assert place_keys.ortsteile_of(["b200", "o508", "x1", "o999"]) == (201, 202, 203, 204, 205, 508)
+    assert place_keys.normalise_keys(["o508", "o202", "b200", "bogus"]) == ["b200", "o508"]
+    assert place_keys.toggle_keys([], ["o202"]) == ["o202"]
+    assert place_keys.toggle_keys(["o202", "o508"], ["o202"]) == ["o508"]           # second click removes
+    assert place_keys.toggle_keys(["b200"], ["o202"]) == ["o202"]                   # drill down into the Bezirk
+    assert place_keys.toggle_keys(["o202", "o203"], ["b200"]) == ["b200"]           # the Bezirk covers its Ortsteile
+    assert areas.selection_filters(None, ["b200"]) == Filters(ortsteile=(201, 202, 203, 204, 205))
+    assert areas.selection_filters(Filters(genders=("female",)), []) == Filters(genders=("female",))
 
 
 def test_compare_equals_headline_of_each_side(sample_dataset):
     groups = {name: ([nr], metrics.headline(sample_dataset, Filters(ortsteile=(nr,))))
               for name, nr in (("Marxloh", 202), ("Hochfeld", 508))}
-    table = geo.compare(groups).set_index("area")
+    table = areas.compare(groups).set_index("area")
     for name, (numbers, h) in groups.items():
-        for key in (*geo.COUNT_COLUMNS, "placement_rate", "outcome_rate"):
+        for key in (*areas.COUNT_COLUMNS, "placement_rate", "outcome_rate"):
             assert table.loc[name, key] == pytest.approx(h[key]), key
     assert table.loc["Hochfeld", "stichtag"] == "31.12.2021"
     assert table.loc["Marxloh", "per_1000"] == pytest.approx(303 / 22010 * 1000)
@@ -173,7 +177,7 @@ def test_compare_equals_headline_of_each_side(sample_dataset):
 def test_withheld_figures_stay_missing_and_are_marked(sample_dataset, ortsteil_table):
     sel = publication.selection(sample_dataset)
     protected = sel.breakdown("ortsteil")
-    frame = geo.ortsteil_frame(protected.frame)
+    frame = areas.ortsteil_frame(protected.frame)
     indexed = frame.set_index("ortsteil_nr")
     withheld = protected.suppressed.set_index(protected.frame["ortsteil_nr"].astype(int).to_numpy())
     assert withheld["employment"].any()  # the sample has small cells
@@ -181,27 +185,27 @@ def test_withheld_figures_stay_missing_and_are_marked(sample_dataset, ortsteil_t
         for column in ("employment", "placement_rate"):
             assert pd.isna(indexed.loc[nr, column]) == bool(row[column])
     assert indexed.drop(withheld.index)["participants"].eq(0).all()  # no participants is a published 0
-    table = geo.published(frame, geo.withheld_by_ortsteil(frame, protected))
+    table = published_areas.published(frame, published_areas.withheld_by_ortsteil(frame, protected))
     text = table.text().set_index(frame["ortsteil_nr"])
     first = withheld.index[withheld["employment"]][0]
     assert text.loc[first, "employment"] == "*"
     assert text.loc[101, "placement_rate"] == "x"  # nobody in Vierlinden: undefined, not withheld
     figures = publication.publish_headline(publication.selection(sample_dataset, Filters(ortsteile=(201,))))
-    row = geo.compare({"Röttgersbach": ([201], figures)}).iloc[0]
+    row = areas.compare({"Röttgersbach": ([201], figures)}).iloc[0]
     assert set(row["withheld"]) == set(figures.suppressed)
 
 
 # --- official boundaries setting -----------------------------------------------------------------------------
 
 def test_setting_is_read_from_the_environment():
-    assert geo.boundary_setting({}) == geo.BoundarySetting(None, "ortsteil_nr")
-    assert geo.boundary_setting({geo.ENV_PATH: "  ", geo.ENV_PROPERTY: ""}) == geo.BoundarySetting(None, "ortsteil_nr")
-    setting = geo.boundary_setting({geo.ENV_PATH: str(FIXTURE), geo.ENV_PROPERTY: "OT_NR"})
-    assert setting == geo.BoundarySetting(FIXTURE, "OT_NR")
+    assert geometry.boundary_setting({}) == geometry.BoundarySetting(None, "ortsteil_nr")
+    assert geometry.boundary_setting({geometry.ENV_PATH: "  ", geometry.ENV_PROPERTY: ""}) == geometry.BoundarySetting(None, "ortsteil_nr")
+    setting = geometry.boundary_setting({geometry.ENV_PATH: str(FIXTURE), geometry.ENV_PROPERTY: "OT_NR"})
+    assert setting == geometry.BoundarySetting(FIXTURE, "OT_NR")
 
 
 def test_official_fixture_is_normalised():
-    boundaries = geo.ortsteil_boundaries({geo.ENV_PATH: str(FIXTURE), geo.ENV_PROPERTY: "OT_NR"})
+    boundaries = geometry.ortsteil_boundaries({geometry.ENV_PATH: str(FIXTURE), geometry.ENV_PROPERTY: "OT_NR"})
     assert boundaries.official and boundaries.problem is None
     assert boundaries.numbers == FIXTURE_NUMBERS
     features = {f["id"]: f for f in boundaries.geojson["features"]}
@@ -215,19 +219,19 @@ def test_official_fixture_is_normalised():
 
 
 def test_official_polygons_give_missing_points_a_centre(ortsteil_table):
-    boundaries = geo.ortsteil_boundaries({geo.ENV_PATH: str(FIXTURE), geo.ENV_PROPERTY: "OT_NR"})
-    frame = geo.ortsteil_frame(ortsteil_table, boundaries).set_index("ortsteil_nr")
+    boundaries = geometry.ortsteil_boundaries({geometry.ENV_PATH: str(FIXTURE), geometry.ENV_PROPERTY: "OT_NR"})
+    frame = areas.ortsteil_frame(ortsteil_table, boundaries).set_index("ortsteil_nr")
     assert frame.loc[205, "has_point"] and frame.loc[103, "has_point"] and not frame.loc[106, "has_point"]
     assert frame.loc[205, "lon"] == pytest.approx(6.776) and frame.loc[205, "lat"] == pytest.approx(51.492)
-    assert geo.unplaced(frame.reset_index())["ortsteil_nr"].tolist() == [106]  # Alt-Hamborn now has a bubble
+    assert areas.unplaced(frame.reset_index())["ortsteil_nr"].tolist() == [106]  # Alt-Hamborn now has a bubble
 
 
 @pytest.mark.parametrize("env, fragment", [
-    ({geo.ENV_PATH: "/nonexistent/ortsteile.geojson"}, "gibt es nicht"),
-    ({geo.ENV_PATH: str(FIXTURE), geo.ENV_PROPERTY: "STT_NR"}, "„STT_NR“"),
+    ({geometry.ENV_PATH: "/nonexistent/ortsteile.geojson"}, "gibt es nicht"),
+    ({geometry.ENV_PATH: str(FIXTURE), geometry.ENV_PROPERTY: "STT_NR"}, "„STT_NR“"),
 ])
 def test_unusable_official_file_falls_back_to_osm_with_a_reason(env, fragment):
-    boundaries = geo.ortsteil_boundaries(env)
+    boundaries = geometry.ortsteil_boundaries(env)
     assert not boundaries.official and len(boundaries.numbers) == 27
     assert fragment in boundaries.problem
 
@@ -235,8 +239,8 @@ def test_unusable_official_file_falls_back_to_osm_with_a_reason(env, fragment):
 def test_not_json_and_outside_duisburg_are_refused(tmp_path):
     broken = tmp_path / "kaputt.geojson"
     broken.write_text("{ kein json", encoding="utf-8")
-    with pytest.raises(geo.BoundaryError, match="keine lesbare GeoJSON"):
-        geo.normalise_official(broken)
+    with pytest.raises(geometry.BoundaryError, match="keine lesbare GeoJSON"):
+        geometry.normalise_official(broken)
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     for feature in data["features"]:
         for polygon in ([feature["geometry"]["coordinates"]] if feature["geometry"]["type"] == "Polygon"
@@ -246,16 +250,16 @@ def test_not_json_and_outside_duisburg_are_refused(tmp_path):
                     point[0] += 3  # somewhere else
     elsewhere = tmp_path / "anderswo.geojson"
     elsewhere.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(geo.BoundaryError, match="nicht in Duisburg"):
-        geo.normalise_official(elsewhere, "OT_NR")
+    with pytest.raises(geometry.BoundaryError, match="nicht in Duisburg"):
+        geometry.normalise_official(elsewhere, "OT_NR")
     data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31466"}}
     elsewhere.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(geo.BoundaryError, match="31466"):
-        geo.normalise_official(elsewhere, "OT_NR")
+    with pytest.raises(geometry.BoundaryError, match="31466"):
+        geometry.normalise_official(elsewhere, "OT_NR")
 
 
 def utm32_forward(lon: float, lat: float) -> tuple[float, float]:
-    """WGS84/ETRS89 -> UTM 32N, Krüger series (Karney 2011), written independently of geo.py's inverse."""
+    """WGS84/ETRS89 -> UTM 32N, Krüger series (Karney 2011), written independently of places.geometry's inverse."""
     a, f, k0 = 6378137.0, 1 / 298.257222101, 0.9996
     n = f / (2 - f)
     big_a = a / (1 + n) * (1 + n ** 2 / 4 + n ** 4 / 64)
@@ -274,13 +278,13 @@ def test_utm32_coordinates_are_converted(tmp_path):
     east, north = utm32_forward(6.7627, 51.4352)
     assert 343_000 < east < 346_000 and 5_699_000 < north < 5_702_000
     for lon, lat in ((6.7627, 51.4352), (6.66, 51.33), (6.83, 51.56)):
-        back = geo._utm32_to_lonlat(*utm32_forward(lon, lat))
+        back = geometry._utm32_to_lonlat(*utm32_forward(lon, lat))
         assert back == pytest.approx([lon, lat], abs=1e-7)  # well under a metre
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
     original = json.loads(FIXTURE.read_text(encoding="utf-8"))
     for feature in data["features"]:
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        geom = feature["geometry"]
+        polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
         for polygon in polygons:
             for ring in polygon:
                 for point in ring:
@@ -288,15 +292,15 @@ def test_utm32_coordinates_are_converted(tmp_path):
     data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25832"}}
     utm = tmp_path / "utm.geojson"
     utm.write_text(json.dumps(data), encoding="utf-8")
-    converted, numbers, notes = geo.normalise_official(utm, "OT_NR")
-    reference, _, _ = geo.normalise_official(FIXTURE, "OT_NR")
+    converted, numbers, notes = geometry.normalise_official(utm, "OT_NR")
+    reference, _, _ = geometry.normalise_official(FIXTURE, "OT_NR")
     assert numbers == FIXTURE_NUMBERS and any("UTM" in note for note in notes)
     for got, want in zip(converted["features"], reference["features"]):
         assert np.allclose(np.array(got["geometry"]["coordinates"][0][0]),
                            np.array(want["geometry"]["coordinates"][0][0]), atol=1e-6)
     del data["crs"]  # no crs member: recognised from the size of the numbers
     utm.write_text(json.dumps(data), encoding="utf-8")
-    assert geo.normalise_official(utm, "OT_NR")[1] == FIXTURE_NUMBERS
+    assert geometry.normalise_official(utm, "OT_NR")[1] == FIXTURE_NUMBERS
     assert original["features"][0]["geometry"]["coordinates"][0][0][0] < 7  # fixture untouched
 
 
@@ -305,7 +309,7 @@ def test_utm32_coordinates_are_converted(tmp_path):
 def map_figure(frame, boundaries, selected=()):
     from ui import maps
 
-    return json.loads(maps.neighbourhood_map(frame, geo.bezirk_frame(frame), boundaries, selected).to_json())
+    return json.loads(maps.neighbourhood_map(frame, areas.bezirk_frame(frame), boundaries, selected).to_json())
 
 
 def traces(figure: dict, meta: str) -> list[dict]:
@@ -313,7 +317,7 @@ def traces(figure: dict, meta: str) -> list[dict]:
 
 
 def test_map_is_offline_and_attributed(frame):
-    figure = map_figure(frame, geo.ortsteil_boundaries({}))
+    figure = map_figure(frame, geometry.ortsteil_boundaries({}))
     first = figure["data"][0]
     assert first["type"] == "scattergeo" and "locations" not in first  # no topojson download (see ui/maps.py)
     assert all(t.get("locationmode") in (None, "geojson-id") for t in figure["data"])
@@ -328,7 +332,7 @@ def test_map_is_offline_and_attributed(frame):
 def test_selection_is_highlighted_and_clicks_are_read(frame):
     from ui import maps
 
-    figure = map_figure(frame, geo.ortsteil_boundaries({}), ["o202", "b500"])
+    figure = map_figure(frame, geometry.ortsteil_boundaries({}), ["o202", "b500"])
     bubbles = traces(figure, "bubbles")[0]
     keys = [row[0] for row in bubbles["customdata"]]
     chosen = {f"o{n}" for n in (202, *range(501, 510))}
@@ -393,14 +397,14 @@ def test_page_map_counts_equal_metrics(ortsteil_table):
     at = run_page(publication_mode=False)
     figure = find_figure(at, "bubbles")
     expected = ortsteil_table.assign(nr=ortsteil_table["ortsteil_nr"].astype(int)).set_index("nr")
-    placed = set(geo.ortsteil_points().dropna(subset=["lat"])["ortsteil_nr"])
+    placed = set(geometry.ortsteil_points().dropna(subset=["lat"])["ortsteil_nr"])
     rows = bubble_rows(figure)
     assert set(rows) == {nr for nr in expected.index if nr in placed}
     for nr, (size, row) in rows.items():
         _, _, participants, employment, training, improved, with_outcome, placement_rate, outcome_rate, _ = row
         assert size == participants
         assert (participants, employment, training, improved, with_outcome) == \
-            tuple(int(expected.loc[nr, c]) for c in geo.COUNT_COLUMNS)
+            tuple(int(expected.loc[nr, c]) for c in areas.COUNT_COLUMNS)
         assert placement_rate == pytest.approx(expected.loc[nr, "placement_rate"])
         assert outcome_rate == pytest.approx(expected.loc[nr, "outcome_rate"])
     assert not traces(figure, "bubbles_grey") and not traces(figure, "bubbles_withheld")
@@ -475,8 +479,8 @@ def test_page_density_and_comparison(sample_dataset):
 
 
 def test_page_with_official_boundaries(monkeypatch):
-    monkeypatch.setenv(geo.ENV_PATH, str(FIXTURE))
-    monkeypatch.setenv(geo.ENV_PROPERTY, "OT_NR")
+    monkeypatch.setenv(geometry.ENV_PATH, str(FIXTURE))
+    monkeypatch.setenv(geometry.ENV_PROPERTY, "OT_NR")
     at = run_page()
     figure = find_figure(at, "bubbles")
     polygons = [t for role in ("ortsteil_polygons", "ortsteil_polygons_grey", "ortsteil_polygons_empty")
@@ -494,7 +498,7 @@ def test_page_with_official_boundaries(monkeypatch):
 
 
 def test_page_with_a_broken_setting_still_shows_the_osm_map(monkeypatch):
-    monkeypatch.setenv(geo.ENV_PATH, "/nonexistent/ortsteile.geojson")
+    monkeypatch.setenv(geometry.ENV_PATH, "/nonexistent/ortsteile.geojson")
     at = run_page()
     assert any("BIWAQ_ORTSTEILE_GEOJSON" in w.value and "gibt es nicht" in w.value for w in at.warning)
     assert traces(find_figure(at, "bubbles"), "ortsteil_outlines")

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 import biwaq_data
-from biwaq_data import metrics, sample
-from biwaq_data.filters import Filters
+from biwaq_data import metrics
+from biwaq_data.tools import sample
+from biwaq_data.figures.filters import Filters
 
 # Published by the programme (shared/reference/biwaq-duisburg.md): entries since January 2023.
 PUBLISHED = {"participants": 827, "unemployed": 670, "long_term_unemployed": 417, "migration_background": 735,

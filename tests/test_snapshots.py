@@ -16,8 +16,8 @@ import pytest
 
 from biwaq_data import load_dataset, metrics
 from biwaq_data.errors import DataError
-from biwaq_data.importing import check_upload
-from biwaq_data.snapshots import ENV_VAR, PAUSE_ENV_VAR, SnapshotStore, default_data_dir
+from biwaq_data.store.importing import check_upload
+from biwaq_data.store.snapshots import ENV_VAR, PAUSE_ENV_VAR, SnapshotStore, default_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -157,8 +157,8 @@ SAVE_SCRIPT = textwrap.dedent("""
     import json, os, sys, time
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
-    from biwaq_data.importing import check_upload
-    from biwaq_data.snapshots import SnapshotStore
+    from biwaq_data.store.importing import check_upload
+    from biwaq_data.store.snapshots import SnapshotStore
     root, datenstand, files = Path(sys.argv[2]), sys.argv[3], sys.argv[4:]
     report = check_upload([(Path(f).name, Path(f).read_bytes()) for f in files], today="2026-10-01",
                           datenstand=datenstand)
@@ -251,7 +251,7 @@ def test_same_files_saved_twice_at_once_give_one_snapshot(tmp_path, report):
     """The second of two simultaneous saves of identical files finds the folder taken at rename time."""
     store = SnapshotStore(tmp_path)
     ds, sources, issues, rows_read = store._parts(report, None)
-    from biwaq_data.snapshots import canonical_frames, _parquet_bytes
+    from biwaq_data.store.snapshots import canonical_frames, _parquet_bytes
     frames = {t: _parquet_bytes(f) for t, f in canonical_frames(ds).items()}
     first = store._write(report.snapshot_id, ds, ds.datenstand, frames, sources, issues, rows_read, True)
     second = store._write(report.snapshot_id, ds, ds.datenstand, frames, sources, issues, rows_read, True)

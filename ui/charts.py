@@ -8,7 +8,7 @@ from plotly.subplots import make_subplots
 
 from biwaq_data import texts_de as T
 from biwaq_data.formatting import format_int
-from biwaq_data.schema import BEST_OUTCOMES, OUTCOMES
+from biwaq_data.ingest.schema import BEST_OUTCOMES, OUTCOMES
 
 # Okabe–Ito palette: distinguishable with colour-vision deficiencies.
 COLOURS = {

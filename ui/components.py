@@ -9,7 +9,7 @@ import streamlit as st
 
 from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
-from biwaq_data.describe import context
+from biwaq_data.publish.describe import context
 from biwaq_data.formatting import format_date, format_int, format_number, format_pct
 from ui import charts, publication
 from ui.publication import Shown

@@ -1,7 +1,7 @@
 """The active dataset, loaded once per data version and shared read-only by all sessions.
 
 Which data: $BIWAQ_DATA_SOURCE (a folder, for benchmarks and tests) if set; else the active snapshot of the
-snapshot store (biwaq_data.snapshots, data folder from $BIWAQ_DATA_DIR or secrets); else the bundled sample.
+snapshot store (biwaq_data.store.snapshots, data folder from $BIWAQ_DATA_DIR or secrets); else the bundled sample.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from biwaq_data import Dataset, load_dataset
-from biwaq_data.snapshots import SnapshotStore, default_data_dir
+from biwaq_data.store.snapshots import SnapshotStore, default_data_dir
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_DIR / "sample_data"

@@ -16,11 +16,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from biwaq_data import geo, metrics, publication
+from biwaq_data import metrics, publication
+from biwaq_data.figures import areas
+from biwaq_data.places import geometry
+from biwaq_data.places import keys as place_keys
+from biwaq_data.publish import areas as published_areas
 from biwaq_data import texts_de as T
-from biwaq_data.filters import narrow
+from biwaq_data.figures.filters import narrow
 from biwaq_data.formatting import format_date, format_int, format_number, format_pct
-from biwaq_data.privacy import SUPPRESSION_SYMBOL as SUPPRESSED
+from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL as SUPPRESSED
 from ui import publication as ui_publication
 from ui.charts import COLOURS, _layout
 from ui.publication import Shown, show
@@ -124,17 +128,17 @@ def _label_to_the_left(bubbles: pd.DataFrame) -> np.ndarray:
     return pull > 0
 
 
-def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: geo.OrtsteilBoundaries,
+def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: geometry.OrtsteilBoundaries,
                       selected: Iterable[str] = (), *, height: int = 630) -> go.Figure:
     """The Duisburg map.
 
-    frame: geo.ortsteil_frame(); bezirke: geo.bezirk_frame(); selected: selection keys (geo.normalise_keys).
+    frame: areas.ortsteil_frame(); bezirke: areas.bezirk_frame(); selected: selection keys (place_keys.normalise_keys).
     Stadtbezirke are clickable polygons; Ortsteile are bubbles (area ∝ participants, colour = placement rate)
     at their reference point. With official boundaries the Ortsteil polygons carry the colour instead and
     the bubbles are neutral.
     """
     selected = set(selected)
-    chosen_ortsteile = {geo.ortsteil_key(n) for n in geo.ortsteile_of(selected)}
+    chosen_ortsteile = {place_keys.ortsteil_key(n) for n in place_keys.ortsteile_of(selected)}
     chosen_bezirke = {k for k in selected if k.startswith("b")}  # Ortsteile of a selected Bezirk count as chosen
     cmax = _rate_axis_max(frame.loc[frame["participants"].fillna(0) > 0, "placement_rate"])
     fig = go.Figure()
@@ -143,19 +147,19 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     # choropleth has a locationmode and would trigger it; offline the whole map then stays blank). So the first
     # trace is always a plain Scattergeo line trace.
     if not boundaries.official:
-        lons, lats = geo.outline_coordinates(boundaries.geojson)
+        lons, lats = geometry.outline_coordinates(boundaries.geojson)
         fig.add_trace(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", line=dict(color=ORTSTEIL_LINE, width=0.8), hoverinfo="skip",
             name=N["legend_osm_outlines"].format(n=len(boundaries.numbers)), meta="ortsteil_outlines"))
-    lons, lats = geo.outline_coordinates(geo.bezirke_geojson())
+    lons, lats = geometry.outline_coordinates(geometry.bezirke_geojson())
     fig.add_trace(go.Scattergeo(
         lon=lons, lat=lats, mode="lines", line=dict(color=BEZIRK_LINE, width=1.6), hoverinfo="skip",
         name=N["legend_bezirke"], meta="bezirk_outlines"))
 
     # Stadtbezirke: light polygons, clickable.
-    bezirk_keys = [geo.bezirk_key(n) for n in bezirke["bezirk_nr"]]
+    bezirk_keys = [place_keys.bezirk_key(n) for n in bezirke["bezirk_nr"]]
     fig.add_trace(go.Choropleth(
-        geojson=geo.bezirke_geojson(), featureidkey="id", locations=bezirk_keys, z=[1] * len(bezirk_keys),
+        geojson=geometry.bezirke_geojson(), featureidkey="id", locations=bezirk_keys, z=[1] * len(bezirk_keys),
         colorscale=[[0, BEZIRK_FILL], [1, BEZIRK_FILL]], showscale=False, zmin=0, zmax=1,
         marker=dict(line=dict(width=0)),
         customdata=[[k, int(n), _json_number(p)] for k, n, p in zip(bezirk_keys, bezirke["bezirk_nr"],
@@ -168,7 +172,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     bubbles_coloured = not boundaries.official
     if boundaries.official:
         features = {f["id"]: f for f in boundaries.geojson["features"]}
-        shown = frame[frame["ortsteil_nr"].map(geo.ortsteil_key).isin(features)]
+        shown = frame[frame["ortsteil_nr"].map(place_keys.ortsteil_key).isin(features)]
         active = shown["participants"].fillna(1) > 0
         fills = {"ortsteil_polygons_grey": WITHHELD_GREY, "ortsteil_polygons_empty": "#FFFFFF"}
         for role, part in (("ortsteil_polygons", shown[active & shown["placement_rate"].notna()]),
@@ -176,7 +180,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
                            ("ortsteil_polygons_empty", shown[~active])):
             if part.empty:
                 continue
-            keys = [geo.ortsteil_key(n) for n in part["ortsteil_nr"]]
+            keys = [place_keys.ortsteil_key(n) for n in part["ortsteil_nr"]]
             coloured = role == "ortsteil_polygons"
             fig.add_trace(go.Choropleth(
                 geojson=boundaries.geojson, featureidkey="id", locations=keys,
@@ -195,7 +199,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     placed = frame[frame["has_point"]]
     empty = placed[placed["participants"] == 0]
     if not empty.empty:
-        keys = [geo.ortsteil_key(n) for n in empty["ortsteil_nr"]]
+        keys = [place_keys.ortsteil_key(n) for n in empty["ortsteil_nr"]]
         fig.add_trace(go.Scattergeo(
             lon=empty["lon"], lat=empty["lat"], mode="markers",
             marker=dict(size=7, color="rgba(255,255,255,0.9)", opacity=_opacity(keys, chosen_ortsteile, 0.5),
@@ -220,7 +224,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     for role, part in parts:
         if part.empty:
             continue
-        keys = [geo.ortsteil_key(n) for n in part["ortsteil_nr"]]
+        keys = [place_keys.ortsteil_key(n) for n in part["ortsteil_nr"]]
         picked = [k in chosen_ortsteile for k in keys]
         customdata = [[k, *[_json_number(v) for v in row]]
                       for k, row in zip(keys, part[BUBBLE_DATA].itertuples(index=False))]
@@ -255,11 +259,11 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
         ))
 
     # Selected Stadtbezirke (and, with official boundaries, Ortsteile): a bold outline on top.
-    outlined = [f for f in geo.bezirke_geojson()["features"] if f["id"] in chosen_bezirke]
+    outlined = [f for f in geometry.bezirke_geojson()["features"] if f["id"] in chosen_bezirke]
     if boundaries.official:
         outlined += [f for f in boundaries.geojson["features"] if f["id"] in chosen_ortsteile]
     if outlined:
-        lons, lats = geo.outline_coordinates({"type": "FeatureCollection", "features": outlined})
+        lons, lats = geometry.outline_coordinates({"type": "FeatureCollection", "features": outlined})
         fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(color="#000000", width=2.6),
                                     hoverinfo="skip", showlegend=False, meta="selected_outline"))
 
@@ -319,10 +323,10 @@ def keys_from_points(points: Iterable[dict]) -> list[str]:
 
 
 def density_bars(frame: pd.DataFrame) -> go.Figure:
-    """Participants per 1.000 residents (geo.density_frame), the Stichtag in each label; the city total grey.
+    """Participants per 1.000 residents (areas.density_frame), the Stichtag in each label; the city total grey.
     Withheld values (publication mode) have no bar and the label *."""
     frame = frame.iloc[::-1]
-    colours = [COLOURS["no_outcome"] if nr == geo.CITY_NR else COLOURS["participants"] for nr in frame["ortsteil_nr"]]
+    colours = [COLOURS["no_outcome"] if nr == geometry.CITY_NR else COLOURS["participants"] for nr in frame["ortsteil_nr"]]
     # the Stichtag on its own line, so the names leave room for the bars on a phone
     labels = [label.replace(" (", "<br>(", 1) for label in frame["label"]]
     fig = go.Figure(go.Bar(
@@ -346,7 +350,7 @@ COMPARE_RATES = ("placement_rate", "outcome_rate")
 
 
 def comparison_bars(frame: pd.DataFrame) -> go.Figure:
-    """Grouped horizontal bars, one colour per area (geo.compare): persons on top, rates in percent below.
+    """Grouped horizontal bars, one colour per area (areas.compare): persons on top, rates in percent below.
     Horizontal, so the labels stay readable on a phone. Withheld figures (publication mode) have no bar and the
     label *."""
     fig = make_subplots(rows=2, cols=1, row_heights=[0.66, 0.34], vertical_spacing=0.16,
@@ -384,36 +388,36 @@ def comparison_bars(frame: pd.DataFrame) -> go.Figure:
 class MapData:
     """Everything the map and the per-1.000 section show for one filter selection."""
 
-    frame: pd.DataFrame      # geo.ortsteil_frame() as shown on screen (NaN where withheld)
-    bezirke: pd.DataFrame    # geo.bezirk_frame() as shown
+    frame: pd.DataFrame      # areas.ortsteil_frame() as shown on screen (NaN where withheld)
+    bezirke: pd.DataFrame    # areas.bezirk_frame() as shown
     table: Shown             # the 46 Ortsteile behind the map
     density: Shown           # participants per 1.000 residents
 
 
-def map_data(dataset, filters, headline: publication.Selection, boundaries: geo.OrtsteilBoundaries) -> MapData:
-    """The Ortsteil and Bezirk figures of the selection (protected together by biwaq_data.publication)."""
+def map_data(dataset, filters, headline: publication.Selection, boundaries: geometry.OrtsteilBoundaries) -> MapData:
+    """The Ortsteil and Bezirk figures of the selection (protected together by biwaq_data.publish.publication)."""
     ortsteile = show(metrics.breakdown(dataset, "ortsteil", filters), publication.publish_breakdown, headline,
                      "ortsteil")
     bezirke = show(metrics.breakdown(dataset, "bezirk", filters), publication.publish_breakdown, headline, "bezirk")
     protected_figures = publication.publish_headline(headline)
-    raw = geo.ortsteil_frame(ortsteile.raw, boundaries)
-    protected = geo.ortsteil_frame(ortsteile.published.frame, boundaries)
+    raw = areas.ortsteil_frame(ortsteile.raw, boundaries)
+    protected = areas.ortsteil_frame(ortsteile.published.frame, boundaries)
     on = ortsteile.on_screen_protected
-    table = Shown(map_table(raw), geo.published(map_table(protected),
-                                                geo.withheld_by_ortsteil(protected, ortsteile.published)), on)
-    raw_density = geo.density_frame(raw, headline["participants"])
-    protected_density = geo.density_frame(protected, protected_figures["participants"])
-    density = Shown(raw_density, geo.published(protected_density, geo.withheld_in_density(
+    table = Shown(map_table(raw), published_areas.published(map_table(protected),
+                                                published_areas.withheld_by_ortsteil(protected, ortsteile.published)), on)
+    raw_density = areas.density_frame(raw, headline["participants"])
+    protected_density = areas.density_frame(protected, protected_figures["participants"])
+    density = Shown(raw_density, published_areas.published(protected_density, published_areas.withheld_in_density(
         protected_density, ortsteile.published, "participants" in protected_figures.suppressed)), on)
     frame = protected if on else raw
-    return MapData(frame, geo.bezirk_frame(frame, bezirke.frame), table, density)
+    return MapData(frame, areas.bezirk_frame(frame, bezirke.frame), table, density)
 
 
 def comparison(dataset, filters, groups: dict[str, tuple[int, ...]]) -> Shown:
-    """geo.compare() of named groups of Ortsteile, each group's figures protected as its own selection."""
+    """areas.compare() of named groups of Ortsteile, each group's figures protected as its own selection."""
     selections = {name: publication.selection(dataset, narrow(filters, "ortsteil_nr", numbers))
                   for name, numbers in groups.items()}
-    raw = geo.compare({name: (groups[name], sel) for name, sel in selections.items()})
-    protected = geo.compare({name: (groups[name], publication.publish_headline(sel))
+    raw = areas.compare({name: (groups[name], sel) for name, sel in selections.items()})
+    protected = areas.compare({name: (groups[name], publication.publish_headline(sel))
                              for name, sel in selections.items()})
-    return Shown(raw, geo.published(protected, geo.withheld_in_compare(protected)), ui_publication.is_on())
+    return Shown(raw, published_areas.published(protected, published_areas.withheld_in_compare(protected)), ui_publication.is_on())

@@ -1,6 +1,6 @@
 """Publication mode on screen: the sidebar switch, and metric frames paired with their protected version.
 
-Publication mode (statistical confidentiality, `biwaq_data.publication`) is on by default. It is always on
+Publication mode (statistical confidentiality, `biwaq_data.publish.publication`) is on by default. It is always on
 for the Überblick page, the press kit and every export (unless the operator sets
 BIWAQ_ALLOW_UNPROTECTED_EXPORTS); analysts may switch it off on screen.
 """
@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from biwaq_data import publication
 from biwaq_data import texts_de as T
-from biwaq_data.privacy import FOOTNOTE_DE
+from biwaq_data.publish.privacy import FOOTNOTE_DE
 
 TOGGLE_KEY = "schutz"
 FORCED_KEY = "biwaq_publication_forced"

@@ -6,8 +6,8 @@ import streamlit as st
 
 from biwaq_data import Dataset, Filters, metrics
 from biwaq_data import texts_de as T
-from biwaq_data.filters import EMPLOYMENT_FILTER_VALUES
-from biwaq_data.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
+from biwaq_data.figures.filters import EMPLOYMENT_FILTER_VALUES
+from biwaq_data.ingest.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
 from ui import publication
 
 # Widget key = URL query parameter name.

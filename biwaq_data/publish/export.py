@@ -34,7 +34,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from . import texts_de as T
+from .. import texts_de as T
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 INT_FORMAT = "#,##0"

@@ -66,16 +66,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from . import texts_de as T
-from .dataset import Dataset, load_dataset
-from .errors import DataError
+from ..ingest import schema
+from .. import texts_de as T
+from ..ingest.dataset import Dataset, load_dataset
+from ..errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from .reading import TABLE_NAMES
+from ..ingest.reading import TABLE_NAMES
 
 ENV_VAR = "BIWAQ_DATA_DIR"
 PAUSE_ENV_VAR = "BIWAQ_SNAPSHOT_TEST_PAUSE"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data" / "snapshots"
 ACTIVE_FILE = "ACTIVE"
 LOCK_FILE = ".lock"

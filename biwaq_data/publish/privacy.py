@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .formatting import format_int, format_pct
+from ..formatting import format_int, format_pct
 
 SUPPRESSION_SYMBOL = "*"
 #: Shown for a rate whose denominator is 0 (German official-statistics symbol "x":

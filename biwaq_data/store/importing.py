@@ -28,13 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from . import texts_de as T
-from .dataset import Dataset, validate_tables
-from .errors import DataError
-from .reading import (SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets, read_csv_bytes, read_parquet_bytes,
+from ..ingest import schema
+from .. import texts_de as T
+from ..ingest.dataset import Dataset, validate_tables
+from ..errors import DataError
+from ..ingest.reading import (SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets, read_csv_bytes, read_parquet_bytes,
                       read_workbook_sheets, reading_issues, workbook_sheet_names)
-from .validation import ISSUE_COLUMNS
+from ..ingest.validation import ISSUE_COLUMNS
 
 MAX_UPLOAD_MB = 50
 """Largest accepted file in MB (1 MB = 1024 × 1024 bytes); keep equal to server.maxUploadSize."""
@@ -294,7 +294,7 @@ def check_upload(files: list[tuple[str, bytes]] | list, *, today=None, datenstan
 def issues_to_excel(report: ImportReport) -> bytes:
     """The validation report as .xlsx: sheet "Prüfbericht" (Datei, Zeile, Spalte, Wert, Meldung, Schwere),
     sheet "Übersicht" (rows per table) and "Hinweise" (files with SHA-256, Datenstand, snapshot id)."""
-    from .export import to_excel_bytes
+    from ..publish.export import to_excel_bytes
 
     meta: dict = {}
     if report.dataset is not None:

@@ -23,9 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import places, schema
-from . import texts_de as T
-from .errors import DataError
+from .. import places
+from . import schema
+from .. import texts_de as T
+from ..errors import DataError
 from .reading import TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
 from .validation import IssueLog, _parse_dates, check_dates, parse_table
 

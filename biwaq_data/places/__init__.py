@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import normalise_key
+from ..formatting import normalise_key
 
 REFERENCE_DIR = Path(__file__).with_name("reference")
 

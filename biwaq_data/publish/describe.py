@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import metrics, places
-from . import texts_de as T
-from .filters import Filters
-from .formatting import format_date, format_int, format_pct
+from ..figures import metrics
+from .. import places
+from .. import texts_de as T
+from ..figures.filters import Filters
+from ..formatting import format_date, format_int, format_pct
 
 
 def describe_filters(filters: Filters | None) -> list[str]:

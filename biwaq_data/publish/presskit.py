@@ -15,7 +15,7 @@ media, and needs nothing but a Debian package (no Kaleido download of its own br
 Alternatives: Kaleido (plotly's static export) downloads or needs a Chrome too; a pure-Python PDF
 library (reportlab, fpdf2) would need every chart redrawn by hand.
 
-Both functions withhold small values exactly like the dashboard (:mod:`biwaq_data.publication`).
+Both functions withhold small values exactly like the dashboard (:mod:`biwaq_data.publish.publication`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import metrics, publication
-from . import texts_de as T
+from ..figures import metrics
+from . import publication
+from .. import texts_de as T
 from .describe import context, quote, source_label
 from .export import safe_cell
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL

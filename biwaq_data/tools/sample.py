@@ -1,7 +1,7 @@
 """Deterministic synthetic data in the programme offices' export format.
 
-    python -m biwaq_data.sample                      # writes sample_data/ (827 participants)
-    python -m biwaq_data.sample --participants 1000000 --format parquet --out /tmp/bench
+    python -m biwaq_data.tools.sample                      # writes sample_data/ (827 participants)
+    python -m biwaq_data.tools.sample --participants 1000000 --format parquet --out /tmp/bench
 
 At the default size the data reproduce the published figures exactly (827 participants, 670 unemployed,
 417 long-term unemployed, 735 with migration background; best outcomes 171 employment, 32 vocational
@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import schema
-from . import texts_de as T
+from ..ingest import schema
+from .. import texts_de as T
 
 SEED = 20230101
 DATENSTAND = pd.Timestamp("2026-09-30")
@@ -181,7 +181,7 @@ def to_export_format(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
             elif pd.api.types.is_bool_dtype(values):
                 text = np.where(values, "ja", "nein")
             elif col == "ortsteil":
-                from .places import ortsteile
+                from ..places import ortsteile
                 names = dict(zip(ortsteile()["ortsteil_nr"], ortsteile()["ortsteil"]))
                 text = values.map(names)
             elif col == "hours":
@@ -209,7 +209,7 @@ def write(out: Path, n: int = 827, fmt: str = "csv", seed: int = SEED) -> dict[s
     else:
         raise ValueError(f"unknown format {fmt}")
     meta = {"datenstand": DATENSTAND.strftime("%Y-%m-%d"),
-            "source": "Beispieldaten (synthetisch, erzeugt mit python -m biwaq_data.sample)",
+            "source": "Beispieldaten (synthetisch, erzeugt mit python -m biwaq_data.tools.sample)",
             "participants": n, "seed": seed}
     (out / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return paths
@@ -218,7 +218,7 @@ def write(out: Path, n: int = 827, fmt: str = "csv", seed: int = SEED) -> dict[s
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--participants", type=int, default=827)
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "sample_data")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "sample_data")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)

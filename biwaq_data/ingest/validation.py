@@ -15,9 +15,10 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from . import places, schema
-from . import texts_de as T
-from .errors import DataError
+from .. import places
+from . import schema
+from .. import texts_de as T
+from ..errors import DataError
 from .reading import RawTable
 
 ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]

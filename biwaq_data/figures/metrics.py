@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import schema
-from . import texts_de as T
-from .dataset import Dataset
+from ..ingest import schema
+from .. import texts_de as T
+from ..ingest.dataset import Dataset
 from .filters import Filters, participant_mask
 
 _N_BEST = len(schema.BEST_OUTCOMES)

@@ -1,6 +1,6 @@
-"""Geography for the Quartiere page: boundaries, Ortsteil points, population, and figure-ready frames.
+"""Duisburg geometry for maps: boundaries, Ortsteil points, population excerpt, label placement.
 
-Pure (no Streamlit). Reference files are in `reference/` (see its README for sources and licences:
+Pure (no Streamlit). Reference files are in `places/reference/` (see its README for sources and licences:
 boundaries © OpenStreetMap contributors, ODbL 1.0; population excerpt from Wikipedia infoboxes).
 
 Official boundaries: a city that has polygons for all 46 Ortsteile points the app at its GeoJSON with
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,11 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import metrics, places
-from . import texts_de as T
-from .filters import Filters, narrow
-from .formatting import format_date
-from .publication import Published
+from .. import places
+from .. import texts_de as T
+from .keys import bezirk_key, ortsteil_key
 
 REFERENCE_DIR = places.REFERENCE_DIR
 BEZIRKE_FILE = REFERENCE_DIR / "duisburg_stadtbezirke_osm.geojson"
@@ -41,8 +39,6 @@ CITY_NR = 0  # the city total row of the population excerpt ("000")
 # Rough bounding box of Duisburg (lon/lat) with a margin, to catch files in another CRS or place.
 _LON_RANGE, _LAT_RANGE = (6.5, 7.0), (51.25, 51.65)
 _UTM32_CRS = ("25832", "32632", "3044")
-
-COUNT_COLUMNS = ("participants", "employment", "vocational_training", "improved_prospects", "with_outcome")
 
 
 # --- reading ----------------------------------------------------------------
@@ -432,283 +428,3 @@ def outline_coordinates(geojson: dict) -> tuple[list, list]:
                 lons.extend([float(p[0]) for p in ring] + [None])
                 lats.extend([float(p[1]) for p in ring] + [None])
     return lons, lats
-
-
-# --- figure-ready frames ---------------------------------------------------------
-
-def _count_values(series: pd.Series) -> np.ndarray:
-    """Counts as floats: NaN where a figure is withheld (publication mode)."""
-    return pd.Series(series).astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-
-
-def ortsteil_frame(table: pd.DataFrame, boundaries: OrtsteilBoundaries | None = None) -> pd.DataFrame:
-    """All 46 Ortsteile with counts, map point and population.
-
-    table: metrics.breakdown(ds, "ortsteil", filters), or its published version (counts NaN/NA where withheld).
-    Columns: ortsteil_nr, ortsteil, bezirk_nr, bezirk, lat, lon, has_point, has_polygon, participants,
-    employment, vocational_training, improved_prospects, with_outcome (floats; NaN = withheld), placement_rate,
-    outcome_rate (from the table), einwohner, stichtag, quelle, per_1000. Ortsteile not in the table have no
-    participants (0, rates NaN). Without a point in the reference CSV, the centre of an (official) polygon is
-    used when there is one.
-    """
-    points = ortsteil_points()
-    counts = table.assign(ortsteil_nr=table["ortsteil_nr"].astype(int)).set_index("ortsteil_nr")
-    out = points[["ortsteil_nr", "ortsteil", "bezirk_nr", "bezirk", "lat", "lon"]].copy()
-    polygons = {}
-    if boundaries is not None:
-        polygons = {int(f["properties"]["ortsteil_nr"]): f["geometry"] for f in boundaries.geojson["features"]}
-    for i, nr in enumerate(out["ortsteil_nr"]):
-        if pd.isna(out.at[i, "lat"]) and nr in polygons:
-            out.at[i, "lon"], out.at[i, "lat"] = label_point(polygons[nr])
-    out["has_point"] = out["lat"].notna() & out["lon"].notna()
-    out["has_polygon"] = out["ortsteil_nr"].isin(list(polygons))
-    present = out["ortsteil_nr"].isin(counts.index).to_numpy()
-    rows = counts.reindex(out["ortsteil_nr"])
-    for column in COUNT_COLUMNS:
-        out[column] = np.where(present, _count_values(rows[column]), 0.0)
-    for column in ("placement_rate", "outcome_rate"):
-        out[column] = _count_values(rows[column])
-    pop = latest_population().set_index("ortsteil_nr")
-    out["einwohner"] = out["ortsteil_nr"].map(pop["einwohner"]).astype("Int64")
-    out["stichtag"] = out["ortsteil_nr"].map(pop["stichtag"])
-    out["quelle"] = out["ortsteil_nr"].map(pop["quelle"])
-    out["per_1000"] = per_1000(out["participants"], out["einwohner"])
-    return out
-
-
-def per_1000(participants, einwohner) -> np.ndarray:
-    """Participants per 1.000 residents (NaN where the population is not known or participants withheld)."""
-    pop = pd.Series(einwohner, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
-    return metrics._rate(_count_values(pd.Series(participants)) * 1000, pop)
-
-
-def bezirk_frame(frame: pd.DataFrame, bezirk_table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per Stadtbezirk: bezirk_nr, bezirk, counts and rates, unplaced (participants in Ortsteile without a map
-    point, NaN if withheld), unplaced_names, and where its name goes (bezirk_callouts()).
-
-    bezirk_table: metrics.breakdown(ds, "bezirk", filters) or its published version; without it the Ortsteile
-    are summed (only correct when nothing is withheld).
-    """
-    out = frame.groupby(["bezirk_nr", "bezirk"], sort=True)[list(COUNT_COLUMNS)].sum(min_count=1).reset_index()
-    if bezirk_table is not None:
-        table = bezirk_table.set_index(bezirk_table["key"].astype(str))
-        for column in (*COUNT_COLUMNS, "placement_rate", "outcome_rate"):
-            out[column] = _count_values(table[column].reindex(out["bezirk"]))
-    else:
-        out[list(COUNT_COLUMNS)] = out[list(COUNT_COLUMNS)].fillna(0)
-        out["placement_rate"] = metrics._rate(out["employment"] + out["vocational_training"], out["participants"])
-        out["outcome_rate"] = metrics._rate(out["with_outcome"], out["participants"])
-    missing = frame[~frame["has_point"]]
-    out["unplaced"] = out["bezirk_nr"].map(missing.groupby("bezirk_nr")["participants"].sum(min_count=1)).fillna(0)
-    names = missing[missing["participants"].fillna(1) > 0].groupby("bezirk_nr")["ortsteil"].agg(", ".join)
-    out["unplaced_names"] = [names.get(nr, "") for nr in out["bezirk_nr"]]
-    callouts = bezirk_callouts().set_index("bezirk_nr")
-    for column in ("side", "label_lon", "label_lat", "anchor_lon", "anchor_lat"):
-        out[column] = out["bezirk_nr"].map(callouts[column])
-    return out
-
-
-def unplaced(frame: pd.DataFrame) -> pd.DataFrame:
-    """Ortsteile without a map point (with or without participants): they count under their Bezirk."""
-    return frame[~frame["has_point"]].reset_index(drop=True)
-
-
-def density_frame(frame: pd.DataFrame, city_participants) -> pd.DataFrame:
-    """Participants per 1.000 residents where the population is known, plus the city as a whole.
-
-    Columns: ortsteil_nr (0 = city), name, participants (NaN = withheld), einwohner, stichtag, quelle, per_1000,
-    label (name with the Stichtag).
-    """
-    known = frame[frame["einwohner"].notna()]
-    rows = known[["ortsteil_nr", "ortsteil", "participants", "einwohner", "stichtag", "quelle"]].rename(
-        columns={"ortsteil": "name"})
-    city = latest_population().set_index("ortsteil_nr")
-    if CITY_NR in city.index:
-        c = city.loc[CITY_NR]
-        total = np.nan if city_participants is None or pd.isna(city_participants) else float(city_participants)
-        rows = pd.concat([rows, pd.DataFrame([{
-            "ortsteil_nr": CITY_NR, "name": T.NEIGHBOURHOOD_TEXTS["city_total"], "participants": total,
-            "einwohner": int(c["einwohner"]), "stichtag": c["stichtag"], "quelle": c["quelle"]}])], ignore_index=True)
-    rows["einwohner"] = rows["einwohner"].astype(int)
-    rows["participants"] = _count_values(rows["participants"])
-    rows["per_1000"] = per_1000(rows["participants"], rows["einwohner"])
-    rows["label"] = [T.NEIGHBOURHOOD_TEXTS["density_label"].format(name=n, stichtag=format_date(s))
-                     for n, s in zip(rows["name"], rows["stichtag"])]
-    return rows.reset_index(drop=True)
-
-
-# --- selection -----------------------------------------------------------------
-
-def bezirk_key(bezirk_nr: int) -> str:
-    """Selection key of a Stadtbezirk ("b200")."""
-    return f"b{int(bezirk_nr)}"
-
-
-def ortsteil_key(ortsteil_nr: int) -> str:
-    """Selection key of an Ortsteil ("o202")."""
-    return f"o{int(ortsteil_nr)}"
-
-
-def place_options() -> dict[str, str]:
-    """Selection keys -> German labels: each Stadtbezirk followed by its Ortsteile, in number order."""
-    N = T.NEIGHBOURHOOD_TEXTS
-    options = {}
-    for row in places.ortsteile().itertuples():
-        if bezirk_key(row.bezirk_nr) not in options:
-            options[bezirk_key(row.bezirk_nr)] = N["option_bezirk"].format(name=row.bezirk)
-        options[ortsteil_key(row.ortsteil_nr)] = N["option_ortsteil"].format(name=row.ortsteil, nr=row.ortsteil_nr,
-                                                                             bezirk=row.bezirk)
-    return options
-
-
-def ortsteile_of(keys: Iterable[str]) -> tuple[int, ...]:
-    """Ortsteil numbers covered by selection keys (a Bezirk key stands for all its Ortsteile), sorted."""
-    table = places.ortsteile()
-    chosen: set[int] = set()
-    for key in keys:
-        kind, number = str(key)[:1], str(key)[1:]
-        if not number.isdigit():
-            continue
-        if kind == "b":
-            chosen.update(int(n) for n in table.loc[table["bezirk_nr"] == int(number), "ortsteil_nr"])
-        elif kind == "o" and int(number) in set(table["ortsteil_nr"]):
-            chosen.add(int(number))
-    return tuple(sorted(chosen))
-
-
-def normalise_keys(keys: Iterable[str]) -> list[str]:
-    """Known selection keys, each once, in option order; Ortsteile inside a selected Bezirk are dropped."""
-    keys = set(map(str, keys))
-    table = places.ortsteile().set_index("ortsteil_nr")
-    out = []
-    for key in place_options():
-        if key not in keys:
-            continue
-        if key.startswith("o") and bezirk_key(table.loc[int(key[1:]), "bezirk_nr"]) in keys:
-            continue
-        out.append(key)
-    return out
-
-
-def toggle_keys(current: Iterable[str], clicked: Iterable[str]) -> list[str]:
-    """The selection after clicks on the map: each clicked place is added, or removed when already selected.
-
-    Clicking an Ortsteil inside a selected Stadtbezirk narrows the selection to that Ortsteil (drill-down).
-    """
-    keys = normalise_keys(current)
-    table = places.ortsteile().set_index("ortsteil_nr")
-    for key in clicked:
-        if key in keys:
-            keys.remove(key)
-            continue
-        if key.startswith("o") and key[1:].isdigit() and int(key[1:]) in table.index:
-            keys = [k for k in keys if k != bezirk_key(table.loc[int(key[1:]), "bezirk_nr"])]
-        keys.append(key)
-    return normalise_keys(keys)
-
-
-def selection_names(keys: Iterable[str]) -> list[str]:
-    """Short German names of selection keys ("Hamborn (Stadtbezirk)" / "Marxloh")."""
-    table = places.ortsteile()
-    bezirke = dict(zip(table["bezirk_nr"].map(bezirk_key), table["bezirk"]))
-    ortsteile = dict(zip(table["ortsteil_nr"].map(ortsteil_key), table["ortsteil"]))
-    return [T.NEIGHBOURHOOD_TEXTS["option_bezirk"].format(name=bezirke[k]) if k in bezirke else ortsteile[k]
-            for k in keys if k in bezirke or k in ortsteile]
-
-
-def selection_filters(filters: Filters | None, keys: Iterable[str]) -> Filters:
-    """The page filters narrowed to the selected places (no keys: unchanged)."""
-    numbers = ortsteile_of(keys)
-    return narrow(filters, "ortsteil_nr", numbers) if numbers else (filters or Filters())
-
-
-def compare(groups: Mapping[str, tuple[Iterable[int], Mapping]]) -> pd.DataFrame:
-    """Side by side: one row per named group of Ortsteile.
-
-    groups: name -> (Ortsteil numbers, headline figures of that group) - figures as metrics.headline() gives
-    them, or their published version (NA where withheld). Columns: area, ortsteile (tuple), participants,
-    employment, vocational_training, improved_prospects, with_outcome (floats, NaN = withheld),
-    placement_rate, outcome_rate, einwohner (sum, only if known for every Ortsteil), stichtag (dates of
-    those figures), quelle, per_1000, withheld (names of the withheld figures).
-    """
-    pop = latest_population().set_index("ortsteil_nr")
-    rows = []
-    for name, (numbers, figures) in groups.items():
-        numbers = tuple(int(n) for n in numbers)
-        values = {k: figures.get(k, np.nan) if figures else np.nan for k in (*COUNT_COLUMNS, "placement_rate",
-                                                                             "outcome_rate")}
-        values = {k: np.nan if v is None or v is pd.NA else float(v) for k, v in values.items()}
-        known = bool(numbers) and all(n in pop.index for n in numbers)
-        rows.append({
-            "area": name, "ortsteile": numbers, **values,
-            "einwohner": int(pop.loc[list(numbers), "einwohner"].sum()) if known else pd.NA,
-            "stichtag": ", ".join(sorted({format_date(pop.loc[n, "stichtag"]) for n in numbers})) if known else "",
-            "quelle": "; ".join(dict.fromkeys(pop.loc[n, "quelle"] for n in numbers)) if known else "",
-            "withheld": tuple(sorted(getattr(figures, "suppressed", ()) or ())),
-        })
-    out = pd.DataFrame(rows)
-    out["einwohner"] = out["einwohner"].astype("Int64")
-    out["per_1000"] = per_1000(out["participants"], out["einwohner"])
-    return out
-
-
-# --- publication mode ------------------------------------------------------------------------------------
-
-TABLE_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",
-               "improved_prospects": "count", "with_outcome": "count", "placement_rate": "rate",
-               "outcome_rate": "rate", "share": "rate", "einwohner": "count", "per_1000": "number"}
-
-
-def published(frame: pd.DataFrame, withheld: Mapping[str, Iterable[bool]]) -> Published:
-    """A frame of this module as a publication.Published, so tables and downloads show ``*`` where a figure is
-    withheld (``withheld``: column -> row mask) and ``x`` where a rate or ratio is undefined (NaN otherwise)."""
-    frame = frame.reset_index(drop=True)
-    n = len(frame)
-    kinds = {c: TABLE_KINDS.get(c, "text") for c in frame.columns}
-    data, sup, und = {}, {}, {}
-    for col in frame.columns:
-        mask = np.asarray(list(withheld.get(col, [False] * n)), dtype=bool).reshape(n)
-        if kinds[col] == "text":
-            data[col] = frame[col].array
-            sup[col] = und[col] = np.zeros(n, dtype=bool)
-            continue
-        values = _count_values(frame[col])
-        missing = np.isnan(values)
-        sup[col], und[col] = mask, missing & ~mask
-        if kinds[col] == "count":
-            data[col] = pd.arrays.IntegerArray(np.nan_to_num(values).round().astype(np.int64), missing | mask)
-        else:
-            data[col] = pd.arrays.FloatingArray(np.nan_to_num(values), missing | mask)
-    suppressed = pd.DataFrame(sup, index=frame.index)
-    out = pd.DataFrame(data, index=frame.index)
-    out.attrs["suppressed_any"] = bool(suppressed.to_numpy().any())
-    return Published(out, suppressed, pd.DataFrame(und, index=frame.index), kinds)
-
-
-def withheld_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> dict[str, np.ndarray]:
-    """Row masks for ortsteil_frame()/density_frame() columns from the published Ortsteil breakdown."""
-    n = len(frame)
-    if ortsteile is None:
-        return {}
-    sup = ortsteile.suppressed.set_index(ortsteile.frame["ortsteil_nr"].astype(int).to_numpy())
-    numbers = frame["ortsteil_nr"].astype(int)
-    masks = {col: numbers.map(sup[col]).fillna(False).to_numpy(dtype=bool)
-             for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate") if col in sup}
-    masks["per_1000"] = masks.get("participants", np.zeros(n, dtype=bool))
-    return masks
-
-
-def withheld_in_density(density: pd.DataFrame, ortsteile: Published | None, city_withheld: bool) -> dict:
-    masks = withheld_by_ortsteil(density.rename(columns={"name": "ortsteil"}), ortsteile)
-    if masks:
-        city = (density["ortsteil_nr"] == CITY_NR).to_numpy()
-        for col in ("participants", "per_1000"):
-            masks[col] = np.where(city, city_withheld, masks[col])
-    return {k: v for k, v in masks.items() if k in density.columns}
-
-
-def withheld_in_compare(table: pd.DataFrame) -> dict[str, np.ndarray]:
-    masks = {col: np.array([col in w for w in table["withheld"]], dtype=bool)
-             for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate")}
-    masks["per_1000"] = masks["participants"]
-    return masks

@@ -6,9 +6,9 @@ keeps the two in step.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from ..formatting import normalise_key  # noqa: F401 (schema.normalise_key is used by callers)
 
 PROGRAMME_START = "2023-01-01"
 
@@ -50,12 +50,6 @@ class Column:
     default: object = None  # used when an optional column is absent
 
 
-def normalise_key(text: object) -> str:
-    """Lower-case, ASCII-folded, alphanumeric-only key used to match headers and values."""
-    s = str(text).strip().lower()
-    s = s.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", s)
 
 
 _GENDER = {

@@ -34,8 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import texts_de as T
-from .errors import DataError
+from .. import texts_de as T
+from ..errors import DataError
 
 TABLE_NAMES = ("participants", "outcomes", "services")
 SUFFIXES = (".csv", ".xlsx", ".parquet")

@@ -1,0 +1,156 @@
+"""Result types of publication mode: a protected table (`Published`) and protected headline figures
+(`PublishedFigures`), each with masks telling withheld (`*`) from undefined (`x`) values."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .privacy import (FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de, format_rate_de, suppress_rate)
+
+OUTCOME_COLUMNS = ("employment", "vocational_training", "improved_prospects")
+
+
+@dataclass(frozen=True, eq=False)
+class Published:
+    """A metric frame after suppression.
+
+    ``frame``: the metric frame's columns; counts ``Int64``, rates/hours ``Float64``, ``pd.NA`` where
+    withheld *or* undefined. ``suppressed``: bool frame (same labels), True where withheld for
+    confidentiality (show ``*``). ``undefined``: True where a rate has denominator 0 (show ``x``).
+    ``kinds``: column -> "count" | "rate" | "number" | "text" (for :meth:`text`).
+    ``frame.attrs["suppressed_any"]`` mirrors :attr:`suppressed_any`.
+    """
+
+    frame: pd.DataFrame
+    suppressed: pd.DataFrame
+    undefined: pd.DataFrame
+    kinds: dict = field(default_factory=dict)
+
+    @property
+    def suppressed_any(self) -> bool:
+        """True if anything is withheld, i.e. :data:`privacy.FOOTNOTE_DE` must be shown."""
+        return bool(self.suppressed.to_numpy().any())
+
+    @property
+    def footnote(self) -> str | None:
+        return FOOTNOTE_DE if self.suppressed_any else None
+
+    def text(self) -> pd.DataFrame:
+        """German display strings: ``1.234``, ``24,5 %``, ``*`` (withheld), ``x`` (undefined)."""
+        out = {}
+        for col in self.frame.columns:
+            kind = self.kinds.get(col, "text")
+            values = self.frame[col].astype(object)
+            if kind == "count":
+                shown = values.map(format_count_de)
+            elif kind == "rate":
+                shown = values.map(lambda v: format_rate_de(float(v)) if not _missing(v) else "")
+            elif kind == "number":
+                shown = values.map(lambda v: _format_number(v) if not _missing(v) else "")
+            else:
+                out[col] = self.frame[col]
+                continue
+            shown = shown.mask(self.undefined[col], UNDEFINED_SYMBOL).mask(self.suppressed[col], SUPPRESSION_SYMBOL)
+            out[col] = shown.astype(object)
+        return pd.DataFrame(out, index=self.frame.index)
+
+
+class PublishedFigures(dict):
+    """The headline dict after suppression: same keys, ``pd.NA`` where withheld.
+
+    ``suppressed`` / ``undefined``: frozensets of keys; ``suppressed_any``; ``footnote``;
+    ``text(key)`` gives the German display string (``*`` / ``x`` / ``1.234`` / ``24,5 %``).
+    """
+
+    def __init__(self, values: dict, suppressed=frozenset(), undefined=frozenset()):
+        super().__init__(values)
+        self.suppressed = frozenset(suppressed)
+        self.undefined = frozenset(undefined)
+
+    @property
+    def suppressed_any(self) -> bool:
+        return bool(self.suppressed)
+
+    @property
+    def footnote(self) -> str | None:
+        return FOOTNOTE_DE if self.suppressed else None
+
+    def text(self, key: str) -> str:
+        if key in self.suppressed:
+            return SUPPRESSION_SYMBOL
+        if key in self.undefined:
+            return UNDEFINED_SYMBOL
+        value = self[key]
+        return format_rate_de(float(value)) if key.endswith("_rate") else format_count_de(value)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _format_number(value, decimals: int = 1) -> str:
+    text = f"{float(value):,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,"))
+
+def _rate_value(numerator, denominator, numerator_known: bool, denominator_known: bool):
+    """Published rate: float, NaN (undefined, denominator 0) or pd.NA (withheld)."""
+    if int(denominator) == 0:
+        return math.nan
+    if not (numerator_known and denominator_known):
+        return pd.NA
+    return suppress_rate(int(numerator), int(denominator))
+
+
+def _rates(numerators, denominators, num_known, den_known):
+    """Vectorised :func:`_rate_value`: (values as float array, suppressed mask, undefined mask)."""
+    vals, sup, und = [], [], []
+    for n, d, nk, dk in zip(numerators, denominators, num_known, den_known):
+        r = _rate_value(n, d, bool(nk), bool(dk))
+        if r is pd.NA:
+            vals.append(np.nan), sup.append(True), und.append(False)
+        elif isinstance(r, float) and math.isnan(r):
+            vals.append(np.nan), sup.append(False), und.append(True)
+        else:
+            vals.append(float(r)), sup.append(False), und.append(False)
+    return np.array(vals, dtype=float), np.array(sup, dtype=bool), np.array(und, dtype=bool)
+
+
+def _masked(values, mask, dtype: str):
+    """Nullable array (Int64 / Float64) with NA where ``mask``."""
+    mask = np.asarray(mask, dtype=bool)
+    if dtype == "Float64":
+        return pd.arrays.FloatingArray(np.nan_to_num(np.asarray(values, dtype=float)), mask.copy())
+    data = np.asarray(pd.Series(values).fillna(0), dtype=np.int64)
+    return pd.arrays.IntegerArray(data, mask.copy())
+
+
+def _result(frame: pd.DataFrame, columns: dict, kinds: dict) -> Published:
+    """Assemble a Published from the original frame and {column: (values, suppressed, undefined)}."""
+    frame = frame.reset_index(drop=True)
+    n = len(frame)
+    data, sup, und = {}, {}, {}
+    for col in frame.columns:
+        if col in columns:
+            values, suppressed, undefined = columns[col]
+            suppressed = np.asarray(suppressed, dtype=bool).reshape(n)
+            undefined = np.asarray(undefined, dtype=bool).reshape(n)
+            dtype = "Float64" if kinds.get(col) in ("rate", "number") else "Int64"
+            data[col] = _masked(values, suppressed | undefined, dtype)
+            sup[col], und[col] = suppressed, undefined
+        else:
+            data[col] = frame[col].array
+            sup[col] = und[col] = np.zeros(n, dtype=bool)
+    out = pd.DataFrame(data, index=frame.index)
+    suppressed_frame = pd.DataFrame(sup, index=frame.index)
+    out.attrs["suppressed_any"] = bool(suppressed_frame.to_numpy().any())
+    return Published(out, suppressed_frame, pd.DataFrame(und, index=frame.index),
+                     {c: kinds.get(c, "text") for c in out.columns})
+
+
+_BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",
+                    "improved_prospects": "count", "with_outcome": "count", "share": "rate",
+                    "placement_rate": "rate", "outcome_rate": "rate"}

@@ -1,0 +1,1 @@
+"""Versions of the data: checks of an upload (importing) and the immutable snapshot store (snapshots)."""
