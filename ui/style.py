@@ -34,6 +34,10 @@ CSS = """
 /* Datenversion: plain text like the other context items, not green monospace */
 .st-key-biwaq_context code { font-family: inherit; color: inherit; background: none; padding: 0; font-size: inherit; }
 
+/* Streamlit's menu (viewer mode) holds only the English "Print" and "Record screen": the browser's own print
+   uses the print rules below (docs/interface.md) */
+[data-testid="stMainMenu"] { display: none !important; }
+
 /* phone: eight cards in two columns instead of one per row (Streamlit stacks columns below 640 px) */
 @media (max-width: 640px) {
   [class*="st-key-biwaq_cards"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: .5rem !important; }
