@@ -30,9 +30,11 @@ FUNNEL_COLOURS = ["#3A3A3A", "#6B6B6B", "#2F6F9F", COLOURS["employment"]]
 
 # Chart text colours per Streamlit theme (>= 4.5:1 against the chart background; Streamlit's plotly template
 # writes ticks and axis titles in #808495, 3.7:1 on white).
+# Backgrounds are transparent (the page's own background shows); `halo` is a solid colour close to it, for text
+# halos and legend/colour-bar boxes.
 THEMES = {
-    "light": dict(text="#31333F", grid="#E6E6E6", background="#FFFFFF", line="#8A8A8A"),
-    "dark": dict(text="#E6E6EA", grid="#33363F", background="#0E1117", line="#6B6E78"),
+    "light": dict(text="#31333F", grid="#E6E6E6", background="rgba(0,0,0,0)", halo="#FFFFFF", line="#8A8A8A"),
+    "dark": dict(text="#E6E6EA", grid="#3A3A3A", background="rgba(0,0,0,0)", halo="#1A1A1A", line="#6B6E78"),
 }
 
 
@@ -53,9 +55,11 @@ def apply_theme(fig: go.Figure, theme: str = "light") -> go.Figure:
     for annotation in fig.layout.annotations or ():
         if annotation.font is None or annotation.font.color in (None, "#444444"):
             annotation.font.color = c["text"]
+        if annotation.bgcolor:
+            annotation.bgcolor = c["halo"]
     if fig.layout.coloraxis and fig.layout.coloraxis.colorbar:
         fig.update_layout(coloraxis_colorbar=dict(tickfont_color=c["text"], title_font_color=c["text"],
-                                                  bgcolor=c["background"]))
+                                                  bgcolor=c["halo"]))
     if fig.layout.geo:
         fig.update_geos(bgcolor=c["background"])
     for trace in fig.data:
@@ -65,10 +69,7 @@ def apply_theme(fig: go.Figure, theme: str = "light") -> go.Figure:
             trace.textfont = dict(color=c["text"], size=13, shadow="none")
         if trace.type == "scattergeo" and trace.meta == "bezirk_labels":
             trace.textfont.color = c["text"]
-        if trace.type == "scattergeo" and trace.meta in ("bubbles", "bubbles_grey", "bubbles_withheld"):
-            halo = c["background"]
-            trace.textfont.color = c["text"]
-            trace.textfont.shadow = f"1px 1px 2px {halo}, -1px -1px 2px {halo}, 1px -1px 2px {halo}, -1px 1px 2px {halo}"
+        # (Ortsteil names on the map keep dark text with a white halo: they sit on the light map in both themes)
     return fig
 
 
