@@ -63,7 +63,7 @@ CSS = """
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important;
     zoom: var(--biwaq-print-zoom, .7); }
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stTable"], .st-key-biwaq_quote,
-  [data-testid="stHorizontalBlock"] { break-inside: avoid; page-break-inside: avoid; }
+  [class*="st-key-biwaq_cards"] [data-testid="stHorizontalBlock"] { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #333 !important; }
 }
