@@ -495,8 +495,8 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "compare_a": "Quartier A",
     "compare_b": "Quartier B",
     "compare_help": "Ein oder mehrere Ortsteile; mehrere werden zusammengezählt.",
-    "compare_description": "Gruppierte Balken: links Personen (Teilnehmende und beste Ergebnisse), rechts Quoten in "
-                           "Prozent, je Quartier eine Farbe.",
+    "compare_description": "Gruppierte liegende Balken: oben Personen (Teilnehmende und beste Ergebnisse), unten "
+                           "Quoten in Prozent, je Quartier eine Farbe (Quartier A jeweils oben).",
     "compare_persons": "Personen",
     "compare_rates": "Quoten",
     "compare_none": "Für den Vergleich in Quartier A und/oder B mindestens einen Ortsteil wählen.",

@@ -358,7 +358,8 @@ def comparison_bars(frame: pd.DataFrame) -> go.Figure:
     count_labels = [M[k][:1].upper() + M[k][1:] for k in COMPARE_COUNTS][::-1]  # first on top
     rate_labels = [M[k] for k in COMPARE_RATES][::-1]
     counts_top = rates_top = 0.0
-    for i, row in enumerate(frame.itertuples()):
+    rows = list(enumerate(frame.itertuples()))
+    for i, row in rows[::-1]:  # plotly draws a group's first trace at the bottom: Quartier A on top
         colour = AREA_COLOURS[i % len(AREA_COLOURS)]
         counts = [getattr(row, k) for k in COMPARE_COUNTS][::-1]
         rates = [getattr(row, k) for k in COMPARE_RATES][::-1]
@@ -372,7 +373,7 @@ def comparison_bars(frame: pd.DataFrame) -> go.Figure:
                     marker_color=colour, orientation="h", legendgroup=row.area, showlegend=False,
                     text=[_rate(v, row.participants) for v in rates], textposition="outside", cliponaxis=False,
                     hovertemplate="<b>" + row.area + "</b><br>%{y}: %{text}<extra></extra>", row=2, col=1)
-    fig.update_layout(barmode="group", legend_traceorder="normal")
+    fig.update_layout(barmode="group", legend_traceorder="reversed")
     fig.update_xaxes(rangemode="tozero", range=[0, counts_top * 1.18 or 1], row=1, col=1)
     fig.update_xaxes(ticksuffix=" %", rangemode="tozero", range=[0, rates_top * 1.25 or 10], row=2, col=1)
     _layout(fig, height=560)
