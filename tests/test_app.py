@@ -162,3 +162,37 @@ def test_services_show_every_service(dataset):
     bars = figure(at, 0)["data"][0]
     summary = b.metrics.services_summary(dataset)
     assert dict(zip(bars["y"], bars["x"])) == dict(zip(summary["label"], summary["persons"]))
+
+
+def test_breakdown_drill_down_from_the_url_is_named_and_shown(dataset):
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht", "auswahl": "Frauen", "schutz": "false"})
+    assert any(f"{T.DRILL_LABEL}: Geschlecht: Frauen" in i.value for i in at.info)  # the "Aktive Filter" line
+    assert at.multiselect(key="auswahl").value == ["Frauen"]  # the keyboard path: a list, bound to the URL
+    women = b.metrics.headline(dataset, b.Filters(genders=("female",)))
+    assert "Auswahl: Frauen" in [s.value for s in at.subheader]
+    assert cards(at)[card_label("participants")] == format_int(women["participants"])
+
+
+def test_breakdown_does_not_offer_a_dimension_the_filters_fix():
+    at = run_page("pages/aufschluesselung.py", {"ortsteil": "Marxloh (Hamborn)"})
+    control = next(c for c in at.get("button_group") if "Geschlecht" in str(c.proto))
+    labels = [o.content for o in control.proto.options]
+    assert "Ortsteil" not in labels and "Stadtbezirk" not in labels  # one bar each under a Marxloh filter
+    assert "Geschlecht" in labels
+
+
+def test_exports_write_counts_as_integers_and_rates_as_on_screen(dataset):
+    from biwaq_data.publish.export import to_csv_bytes
+    from ui.components import export_table
+    from ui.publication import Shown
+
+    table = b.metrics.breakdown(dataset, "bezirk")
+    text = to_csv_bytes(export_table(Shown.plain(table), {"label": ("Gruppe", "text"),
+                                                          "participants": ("Teilnehmende", "int"),
+                                                          "placement_rate": ("Vermittlungsquote", "pct")}))
+    body = text.decode("utf-8-sig").splitlines()
+    assert body[0] == "Gruppe;Teilnehmende;Vermittlungsquote (%)"
+    first = table[table["participants"] > 0].iloc[0]
+    row = next(line for line in body if line.startswith(f"{first['label']};"))
+    assert row == f"{first['label']};{int(first['participants'])};{format_pct(first['placement_rate']).removesuffix(' %')}"
+    assert ",0;" not in text.decode("utf-8-sig")
