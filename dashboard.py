@@ -29,6 +29,7 @@ page = st.navigation(list(st_pages.values()))
 spec = next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path)
 auth.require_page(spec)
 st.set_page_config(page_title=f"{spec.title} · {T.APP_TITLE}")  # each page its own browser-tab title
+style.apply_script()  # lang="de" and the print zoom
 auth.render_account(access, sample_data=active_source().resolve() == SAMPLE_DIR.resolve())
 dataset = current_dataset()
 if spec.uses_filters:

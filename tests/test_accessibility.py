@@ -115,6 +115,12 @@ def test_german_page_named_charts_and_own_tab_titles(page, server):
         for english in ("Select all", "Choose an option", "Deploy", "Fullscreen"):
             assert english not in body, (spec.path, english)
         assert page.locator(".modebar-container .modebar-btn").count() == 0  # plotly's English toolbar
+        sidebar = page.locator('[data-testid="stSidebarUserContent"]')
+        if not spec.uses_filters:  # Daten: the figure filters do not apply, the sidebar says so
+            assert sidebar.locator('[data-testid="stMultiSelect"]').count() == 0
+            assert T.FILTERS_NOT_HERE in sidebar.inner_text()
+        else:
+            assert sidebar.locator('[data-testid="stMultiSelect"]').count() >= 5
     assert len(titles) == len(PAGES)
 
 

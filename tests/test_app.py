@@ -196,3 +196,11 @@ def test_exports_write_counts_as_integers_and_rates_as_on_screen(dataset):
     row = next(line for line in body if line.startswith(f"{first['label']};"))
     assert row == f"{first['label']};{int(first['participants'])};{format_pct(first['placement_rate']).removesuffix(' %')}"
     assert ",0;" not in text.decode("utf-8-sig")
+
+
+def test_daten_shows_no_figure_filters_and_keeps_them_for_the_other_pages():
+    at = run_page("pages/ueberblick.py", {"ortsteil": "Marxloh (Hamborn)"})
+    at.switch_page("pages/daten.py").run()
+    assert not at.exception  # (what the sidebar shows on Daten is checked in Chromium: tests/test_accessibility.py)
+    at.switch_page("pages/ueberblick.py").run()
+    assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the selection is back

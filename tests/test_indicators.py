@@ -213,8 +213,8 @@ def test_indicator_page_renders():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == T.PAGE_TITLES["indicators"]
-    assert len(at.dataframe) == 3
-    output = at.dataframe[0].value
+    assert len(at.table) == 3  # report tables: every row and column at once (st.table, no inner scrolling)
+    output = at.table[0].value
     assert list(output.columns)[-5:] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
     assert output.iloc[-1]["Insgesamt"] == "827"
     captions = " ".join(c.value for c in at.caption)
@@ -227,7 +227,7 @@ def test_indicator_page_renders():
     raw.run()
     raw.switch_page("pages/indikatoren.py").run()
     assert not raw.exception
-    assert "*" not in raw.dataframe[0].value.to_numpy()
+    assert "*" not in " ".join(map(str, raw.table[0].value.to_numpy().ravel()))
     assert raw.warning
 
 
@@ -241,5 +241,5 @@ def test_indicator_page_follows_the_sidebar_filters():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Marxloh" in at.info[0].value
-    total = at.dataframe[0].value.iloc[-1]
+    total = at.table[0].value.iloc[-1]
     assert total["Insgesamt"] == str(metrics.headline(sample(), Filters(ortsteile=(202,)))["participants"]) == "303"

@@ -99,7 +99,12 @@ SCRIPT = """
 
 
 def apply() -> None:
-    """Add the app's stylesheet and the lang/print script to this run's page."""
+    """Add the app's stylesheet to this run's page (also the sign-in gate: it only goes to the event container)."""
     st.html(CSS)
-    with st.sidebar:  # the sidebar is not printed and the element takes no room there
+
+
+def apply_script() -> None:
+    """The lang/print script, in the sidebar (not printed, takes no room); only on pages behind the sign-in gate,
+    whose sidebar stays empty."""
+    with st.sidebar:
         st.html(SCRIPT, unsafe_allow_javascript=True)
