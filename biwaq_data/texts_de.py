@@ -560,6 +560,144 @@ PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sich
                         "Downloads bleiben geschützt.")
 
 # =============================================================================
+# --- Steuerung: Soll-Ist, Kohorten, Zeitraumvergleich (issue 16: ingest.targets, figures.targets,
+# --- figures.cohorts, figures.periods, pages/soll_ist.py, pages/kohorten.py, docs/steering.md) ---
+# =============================================================================
+
+COLUMN_LABELS.update({"measure": "Kennzahl", "due_date": "Fällig am", "target": "Zielwert"})
+TABLE_LABELS["targets"] = "Zielwerte"
+PAGE_TITLES.update({"targets": "Soll-Ist", "cohorts": "Kohorten"})
+RULE_MESSAGES.update({
+    "target_negative": "Der Zielwert darf nicht negativ sein.",
+    "target_rate_range": "Eine Quote als Zielwert muss zwischen 0 und 100 (Prozent) liegen.",
+    "due_before_start": "Das Fälligkeitsdatum liegt nicht nach dem Beginn des Zielzeitraums.",
+    "duplicate_target": "Dieses Ziel (Träger, Kennzahl, Fälligkeit) steht schon in Zeile {first_row}; nur die erste Zeile zählt.",
+    "target_unknown_provider": "Diesen Träger gibt es in den Teilnehmenden nicht; der Ist-Wert ist 0.",
+})
+TARGET_MEASURE_LABELS = {
+    "participants": "Teilnehmende (Eintritte)",
+    "employment": "in Beschäftigung",
+    "vocational_training": "in Ausbildung",
+    "improved_prospects": "verbesserte Perspektive",
+    "work_or_training": "in Arbeit oder Ausbildung",
+    "placement_rate": "Vermittlungsquote",
+}
+TARGET_ALL_PROVIDERS = "Programm gesamt"
+TARGET_STATUS_LABELS = {"met": "erreicht", "on_track": "im Plan", "at_risk": "gefährdet", "behind": "im Rückstand",
+                        "missed": "verfehlt"}
+TARGET_STATUS_ICONS = {"met": "✔", "on_track": "●", "at_risk": "▲", "behind": "▼", "missed": "✖"}
+TARGET_STATUS_BADGE_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "behind": "red",
+                               "missed": "violet"}
+TARGET_SUMMARY_LABEL = "Ziele nach Status"
+TARGET_COLUMNS_DE = {
+    "provider": "Träger", "measure": "Kennzahl", "due_date": "Fällig am", "status": "Status", "actual": "Ist",
+    "target": "Soll", "share_reached": "erreicht", "share_time": "Zeit verstrichen", "forecast": "Prognose",
+    "forecast_low": "Prognose von", "forecast_high": "Prognose bis", "months_used": "Monate für Prognose",
+    "monthly_rate": "Zuwachs je Monat", "note": "Hinweis",
+}
+TARGET_NO_FORECAST = {
+    "due": "Frist abgelaufen: keine Prognose, der Ist-Wert ist das Ergebnis.",
+    "short": "Weniger als drei volle Monate Verlauf: keine Prognose.",
+    "withheld": "Prognose aus Gründen der Geheimhaltung nicht ausgewiesen.",
+}
+TARGET_PAGE_INTRO = ("Zielwerte aus dem Zuwendungsbescheid (Tabelle „Zielwerte“) gegen den Ist-Stand zum Datenstand, je "
+                     "Träger und Kennzahl. Die Filter der Seitenleiste gelten hier nicht (Ziele gelten für den ganzen "
+                     "Träger und die ganze Laufzeit); nur die Träger-Auswahl grenzt die Zeilen ein.")
+TARGET_NONE = ("Es sind keine Zielwerte geladen. Eine Tabelle „Zielwerte“ (Datei zielwerte.csv/targets.csv oder "
+               "Tabellenblatt „Zielwerte“) mit den Spalten Träger, Kennzahl, Fällig am, Zielwert ergänzt diese Seite.")
+TARGET_TABLE_HEADING = "Ziele und Stand"
+TARGET_CHART_HEADING = "Zielerreichung und Prognose"
+TARGET_CHART = ("Balken: Anteil des Ziels, der zum Datenstand erreicht ist (100 % = Ziel); Raute: Prognose zum "
+                "Fälligkeitstermin mit Spanne; senkrechter Strich: Anteil der verstrichenen Zeit. Farbe = Status.")
+TARGET_RULES = (
+    "**Ist**: dieselbe Zählung wie auf den anderen Seiten, für den ganzen Träger (bzw. das Programm) zum Datenstand "
+    "(Personen mit Eintritt bis zum Datenstand; Ergebnisse je Person einmal unter dem besten Ergebnis). "
+    "**erreicht** = Ist ÷ Soll. **Zeit verstrichen** = (Datenstand − Beginn) ÷ (Fälligkeit − Beginn); Beginn ohne "
+    "Angabe: 01.01.2023.\n\n"
+    "**Prognose** (Fortschreibung der jüngsten Laufrate): mittlerer monatlicher Zuwachs der letzten bis zu sechs "
+    "vollen Kalendermonate vor dem Datenstand, fortgeschrieben bis zur Fälligkeit: Ist + Zuwachs je Monat × "
+    "verbleibende Monate. **Spanne**: dasselbe mit dem kleinsten und dem größten Monatszuwachs dieser Monate. Mit "
+    "weniger als drei vollen Monaten Verlauf wird nicht hochgerechnet. Quoten: Zähler und Nenner werden getrennt "
+    "fortgeschrieben.\n\n"
+    "**Status**: *erreicht* – Ist ≥ Soll (bei Quoten erst nach Fristablauf); *verfehlt* – Frist abgelaufen und Ist < Soll; "
+    "sonst *im Plan* – Prognose ≥ Soll; *gefährdet* – Prognose < Soll, aber obere Spanne ≥ Soll; *im Rückstand* – "
+    "auch die obere Spanne < Soll. Ohne Prognose: *im Plan*, wenn der erreichte Anteil mindestens dem Zeitanteil "
+    "entspricht, *gefährdet* bis 10 Prozentpunkte darunter, sonst *im Rückstand* (Quoten: Ist ≥ Soll, ≥ 90 % des Solls, "
+    "darunter).")
+TARGET_PUBLICATION_NOTE = ("Veröffentlichungsmodus: Ist-Werte kommen aus den geschützten Kennzahlen des jeweiligen Trägers "
+                           "(1 und 2 und daraus errechenbare Werte = *). Ist ein Ist-Wert geschützt, entfallen auch "
+                           "Anteil und Prognose; die Spanne entfällt, wenn ein Monatszuwachs 1 oder 2 beträgt.")
+TARGET_EXPORT_NOTE = "Zielwerte gehören nicht zu den Veröffentlichungen: Pressemappe und Kennzahlen-Downloads enthalten sie nicht."
+
+COHORT_PAGE_INTRO = ("Teilnehmende nach Eintrittsquartal (Kohorte). Anteile nur für Kohorten, deren Zeitfenster zum "
+                     "Datenstand für alle Mitglieder abgelaufen ist; sonst „offen“. Die Filter der Seitenleiste gelten.")
+COHORT_TABLE_HEADING = "In Arbeit oder Ausbildung innerhalb von 3, 6 und 12 Monaten nach Eintritt"
+COHORT_CHART = ("Linien: Anteil der Kohorte mit Beschäftigung oder Ausbildung innerhalb von 3, 6 bzw. 12 Monaten "
+                "nach Eintritt, je Eintrittsquartal. Offene Zeitfenster fehlen (kein niedriger Wert, sondern noch "
+                "nicht messbar), ebenso geheim gehaltene Werte (* in der Tabelle).")
+COHORT_OPEN = "offen"
+COHORT_COLUMNS_DE = {"cohort": "Eintrittsquartal", "persons": "Teilnehmende", "reached_3": "bis 3 Monate",
+                     "share_3": "Anteil 3 Monate", "reached_6": "bis 6 Monate", "share_6": "Anteil 6 Monate",
+                     "reached_12": "bis 12 Monate", "share_12": "Anteil 12 Monate"}
+COHORT_DEFINITION = (
+    "**Kohorte**: Eintritt im Kalenderquartal. **Innerhalb von n Monaten**: ein Ergebnis Beschäftigung oder "
+    "Ausbildung mit Datum bis Eintrittsdatum + n Kalendermonate. Nenner: alle Teilnehmenden der Kohorte, auch "
+    "Ausgetretene ohne Ergebnis. **Offen**: das Fenster des spätesten möglichen Eintritts im Quartal "
+    "(Quartalsende + n Monate) endet nach dem Datenstand.")
+SURVIVAL_HEADING = "Zeit bis zum ersten Ergebnis"
+SURVIVAL_GROUP = "Kurven je"
+SURVIVAL_GROUPS = {"provider": "Träger", "entry_year": "Eintrittsjahr", "all": "alle zusammen"}
+SURVIVAL_EVENT = "Ergebnis"
+SURVIVAL_EVENTS = {"any": "irgendein Ergebnis", "work_or_training": "Arbeit oder Ausbildung"}
+SURVIVAL_CHART = ("Stufenlinien: geschätzter Anteil, der ein erstes Ergebnis erreicht hat, nach Tagen seit Eintritt "
+                  "(Kaplan-Meier-Schätzer, 1 − Überlebensfunktion).")
+SURVIVAL_DEFINITION = (
+    "**Kaplan-Meier-Schätzer**: Anteil mit Ergebnis nach t Tagen = 1 − Π (1 − Ereignisse ÷ unter Beobachtung) über "
+    "alle Ergebnistage bis t. **Zensiert** (zählen nicht als Misserfolg, sondern nur bis zu diesem Tag): noch in "
+    "Betreuung am Datenstand; ausgetreten ohne Ergebnis am Austritt + 28 Tage (so lange werden Ergebnisse nach "
+    "Austritt noch erfasst, wie bei den ESF-Plus-Ergebnisindikatoren), höchstens bis zum Datenstand. "
+    "**Median** = erster Tag, an dem der geschätzte Anteil 50 % erreicht; „nicht erreicht“, wenn die Kurve darunter "
+    "bleibt.")
+SURVIVAL_MEDIAN = "Median Tage bis zum ersten Ergebnis"
+SURVIVAL_NOT_REACHED = "nicht erreicht"
+SURVIVAL_COLUMNS_DE = {"group": "Gruppe", "days": "Tage seit Eintritt", "at_risk": "unter Beobachtung",
+                       "events": "Ergebnisse", "censored": "zensiert", "reached": "Anteil mit Ergebnis",
+                       "persons": "Personen", "median_days": "Median (Tage)"}
+SURVIVAL_PUBLICATION_NOTE = ("Veröffentlichungsmodus: Kurve nur an festen Tagen (alle 30 Tage) und erst ab drei "
+                             "Ergebnissen; Werte, hinter denen 1 oder 2 Personen unter Beobachtung stehen, entfallen.")
+
+QUARTERLY_TITLE = "BIWAQ Duisburg – Quartalsbericht"
+QUARTERLY_HEADING = "Quartalsbericht"
+QUARTERLY_HELP = ("Für die Steuerung: Kennzahlen des gewählten Zeitraums mit Veränderung zum Vorzeitraum, Soll-Ist, "
+                  "Kohorten und ESF-Plus-Indikatoren, mit Datenstand, Zeitraum und Datenversion. Immer im "
+                  "Veröffentlichungsmodus. Tipp: in der Seitenleiste „Quartal“ wählen.")
+QUARTERLY_XLSX = "Quartalsbericht (Excel)"
+QUARTERLY_PDF = "Quartalsbericht (PDF)"
+QUARTERLY_SHEETS = {"figures": "Kennzahlen", "targets": "Soll-Ist", "cohorts": "Kohorten",
+                    "output": "ESF-Plus Output", "results": "ESF-Plus Ergebnis"}
+QUARTERLY_FIGURE_COLUMNS = ("Kennzahl", "Wert", "Vorzeitraum", "Veränderung", "Einheit", "Definition")
+QUARTERLY_NO_PREVIOUS = "kein Vorzeitraum (gesamter Zeitraum oder vor Programmbeginn)"
+QUARTERLY_COHORT_NOTE = ("Kohorten: alle Eintrittsquartale der Auswahl (ohne Zeitraumfilter), damit abgeschlossene "
+                         "Zeitfenster sichtbar sind; „offen“ = Fenster noch nicht abgelaufen.")
+QUARTERLY_TARGET_NOTE = "Soll-Ist: Ziele für den ganzen Träger bzw. das Programm zum Datenstand (Seitenleisten-Filter gelten nicht)."
+QUARTERLY_PREVIOUS_LABEL = "Vergleichszeitraum"
+
+PERIOD_PRESET_LABEL = "Zeitraum-Vorauswahl"
+PERIOD_PRESETS = {"all": "gesamt", "year": "Jahr", "half": "Halbjahr", "quarter": "Quartal", "custom": "eigener"}
+PERIOD_PRESET_HELP = ("Quartal, Halbjahr, Jahr: das letzte abgeschlossene Kalenderquartal, -halbjahr bzw. -jahr bis zum "
+                      "Datenstand; verglichen wird mit dem Zeitraum gleicher Länge davor. „eigener“: Zeitraum frei "
+                      "wählen, Vergleich mit gleich vielen Tagen direkt davor.")
+PERIOD_PREVIOUS = {"year": "Vorjahr", "half": "Vorhalbjahr", "quarter": "Vorquartal", "custom": "Vorzeitraum"}
+PERIOD_CHOSEN = "Zeitraum (Eintrittsdatum): {start} – {end}"
+PERIOD_COMPARISON = "Vergleich: {label} {start} – {end}"
+PERIOD_DELTA = "{delta} gegenüber {label}"
+PERIOD_DELTA_PP = "{delta} Prozentpunkte gegenüber {label}"
+PERIOD_NO_PREVIOUS = "kein Vergleich (Vorzeitraum liegt vor Programmbeginn)"
+PERIOD_COMPARISON_NOTE = ("Veränderung gegenüber {label} ({start} – {end}): Eintritte des jeweiligen Zeitraums. "
+                          "Ergebnisse zählen bis zum Datenstand, ein jüngerer Zeitraum hatte also weniger Zeit für "
+                          "Ergebnisse – für faire Vergleiche siehe Seite „Kohorten“.")
+
+# =============================================================================
 # --- Daten page: active data, import, versions (issue 6: pages/daten.py) ---
 # =============================================================================
 

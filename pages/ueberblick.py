@@ -3,15 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import metrics, presskit, publication
+from biwaq_data import presskit, publication
 from biwaq_data import texts_de as T
-from biwaq_data.publish.describe import quote, source_label
 from ui.components import card_label, download_buttons, export_values, metric_cards, page_header, stop_if_empty
 from ui.cards import outcome_card
 from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import figures as published_figures
 from ui.publication import force_on
+from ui.periods import comparison_cards
 from ui.sidebar import current_filters
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
@@ -25,14 +25,17 @@ meta = page_header(T.PAGE_TITLES["overview"], dataset, filters)
 headline = publication.selection(dataset, filters)
 stop_if_empty(headline)
 
-metric_cards(headline, CARDS)
+if not comparison_cards(dataset, filters, headline, CARDS):  # with a period preset: change vs. previous period
+    metric_cards(headline, CARDS)
 
 st.subheader(T.QUOTE_HEADING)
-start, end = metrics.period(dataset, filters)
-with st.container(key="biwaq_quote"):  # st.code for its one-click copy button, styled as text (ui/style.py)
-    st.code(quote(headline, start, end, dataset.datenstand, filters, source=source_label(dataset)),
-            language=None, wrap_lines=True)
-st.caption(T.QUOTE_HELP)
+press_text = presskit.press_quote(dataset, filters)  # None when one of its figures is withheld (as the press kit)
+if press_text:
+    with st.container(key="biwaq_quote"):  # st.code for its one-click copy button, styled as text (ui/style.py)
+        st.code(press_text, language=None, wrap_lines=True)
+    st.caption(T.QUOTE_HELP)
+else:
+    st.caption(T.PRESSKIT_NO_QUOTE)
 
 left, right = st.columns([3, 2])
 with left:

@@ -102,7 +102,7 @@ def test_marxloh_filter_from_url(dataset):
                                        f"{format_int(expected['participants'])} Menschen unterstützt.")
 
 
-@pytest.mark.parametrize("path", [p.path for p in PAGES if p.title_key != "data"])  # Daten ignores filters
+@pytest.mark.parametrize("path", [p.path for p in PAGES if p.title_key not in ("data", "targets")])  # these ignore filters
 def test_empty_selection_is_friendly(path):
     at = run_page(path, {"ortsteil": "Marxloh (Hamborn)", "traeger": "GfB Hochfeld"})
     assert any(T.EMPTY_SELECTION in w.value for w in at.warning)

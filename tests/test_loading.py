@@ -438,8 +438,8 @@ def test_no_valid_participant_at_all(tmp_path, exported, today):
 def test_sample_data_loads_without_any_issue(sample_dataset, sample_dir):
     assert sample_dataset.issues.empty, sample_dataset.issues.head().to_string()
     assert sample_dataset.rows_rejected == {t: 0 for t in TABLES}
-    assert sample_dataset.files == {t: f"{t}.csv" for t in TABLES}
-    for table in TABLES:  # nothing dropped: every record of every file is in the typed frame
+    assert sample_dataset.files == {t: f"{t}.csv" for t in TABLES + ("targets",)}  # targets: optional Zielwerte
+    for table in TABLES + ("targets",):  # nothing dropped: every record of every file is in the typed frame
         lines = (sample_dir / f"{table}.csv").read_text(encoding="utf-8-sig").strip().split("\n")
         assert sample_dataset.rows_read[table] == len(lines) - 1 == len(getattr(sample_dataset, table))
     assert sample_dataset.datenstand == pd.Timestamp(sample.DATENSTAND)

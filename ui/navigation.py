@@ -32,6 +32,8 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/wirkung.py", "impact", ":material/filter_alt:"),
     PageSpec("pages/aufschluesselung.py", "breakdown", ":material/bar_chart:", ("analyst", "data_manager")),
     PageSpec("pages/zeitverlauf.py", "trends", ":material/timeline:", ("analyst", "data_manager")),
+    PageSpec("pages/soll_ist.py", "targets", ":material/flag:", ("analyst", "data_manager")),
+    PageSpec("pages/kohorten.py", "cohorts", ":material/groups:", ("analyst", "data_manager")),
     PageSpec("pages/leistungen.py", "services", ":material/handshake:", ("analyst", "data_manager")),
     PageSpec("pages/indikatoren.py", "indicators", ":material/assignment:", ("analyst", "data_manager")),
     PageSpec("pages/quartiere.py", "neighbourhoods", ":material/map:", ("analyst", "data_manager")),

@@ -8,17 +8,17 @@ from biwaq_data import Dataset, Filters, metrics
 from biwaq_data import texts_de as T
 from biwaq_data.figures.filters import EMPLOYMENT_FILTER_VALUES
 from biwaq_data.ingest.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
-from ui import publication
+from ui import periods, publication
 
 # Widget key = URL query parameter name.
-KEYS = ("zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
+KEYS = ("periode", "zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
 STATE_KEY = "biwaq_filters"
 SAVED_KEY = "biwaq_filters_saved"
 
 
 def _defaults(dataset: Dataset) -> dict:
     p = dataset.participants
-    return {"zeitraum": (p["entry_date"].min().date(), dataset.datenstand.date()), "traeger": [], "bezirk": [],
+    return {"periode": "all", "zeitraum": (p["entry_date"].min().date(), dataset.datenstand.date()), "traeger": [], "bezirk": [],
             "ortsteil": [], "status": [], "migration": "all", "geschlecht": [], "alter": []}
 
 
@@ -55,8 +55,8 @@ def render_filters(dataset: Dataset) -> Filters:
     many = {"select_all": False, "placeholder": T.FILTER_ALL}  # no English "Select all" (Enter chose everything)
     with st.sidebar:
         st.header(T.FILTER_HEADER)
-        period = st.date_input(L["period"], value=defaults["zeitraum"], min_value=first, max_value=last,
-                               format="DD.MM.YYYY", key="zeitraum", **bound)
+        period = periods.period_input(dataset, defaults["zeitraum"], dict(  # presets (issue 16), else date range
+            label=L["period"], min_value=first, max_value=last, format="DD.MM.YYYY"))
         providers = st.multiselect(L["providers"], sorted(p["provider"].cat.categories), key="traeger",
                                    **many, **bound)
         bezirke = st.multiselect(L["bezirke"], list(ref["bezirk"].drop_duplicates()), key="bezirk",

@@ -12,6 +12,8 @@ Typed frames:
   person (int index into participants).
 - services: participant_id, service (category), start_date, hours (float, NaN when not given), source_row,
   person.
+- targets (optional file/sheet `targets` or `Zielwerte`; empty frame when absent): provider (str or None =
+  whole programme), measure, due_date, target, start_date, source_row (see `ingest.targets`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from .. import places
 from . import schema
 from .. import texts_de as T
 from ..errors import DataError
-from .reading import TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
+from .reading import OPTIONAL_TABLE_NAMES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
+from .targets import empty_targets, parse_targets
 from .validation import IssueLog, _parse_dates, check_dates, parse_table
 
 METADATA_FILES = ("manifest.json", "metadata.json")
@@ -46,6 +49,7 @@ class Dataset:
     snapshot_id: str | None = None
     files: dict[str, str] = field(default_factory=dict)
     rows_read: dict[str, int] = field(default_factory=dict)
+    targets: pd.DataFrame = field(default_factory=empty_targets)  # optional Zielwerte (ingest.targets)
 
     @property
     def rows_rejected(self) -> dict[str, int]:
@@ -89,7 +93,7 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
 
 
 def _workbook_sources(path: Path, meta: dict):
-    raws = read_workbook_bytes(path, path.name)
+    raws = read_workbook_bytes(path, path.name, TABLE_NAMES + OPTIONAL_TABLE_NAMES)
     for table in TABLE_NAMES:
         if table not in raws:
             raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path.name))
@@ -129,13 +133,16 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     for frame in (outcomes, services):
         frame["person"] = accepted_rank[ids.first_rows[frame.pop("_first").to_numpy()]].astype(np.int32)
     frames = _finish(valid_participants, outcomes, services)
+    targets = (parse_targets(raws["targets"], log, frames[0]["provider"].cat.categories)
+               if "targets" in raws else empty_targets())
     latest = max(pd.Timestamp(x) for x in (
         frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
         frames[2]["start_date"].max()) if pd.notna(x))
     stand = _parse_datenstand(datenstand) if datenstand else latest
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
     return Dataset(participants_f, outcomes_f, services_f, _issues(raws, log), stand,
-                   files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()})
+                   files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()},
+                   targets=targets)
 
 
 class _Ids:
@@ -182,7 +189,7 @@ def _arrow_strings(values: pd.Series):
 
 def _issues(raws: dict[str, RawTable], log: IssueLog) -> pd.DataFrame:
     """Problems found while reading (formula cells, …) and while validating, in one frame."""
-    parts = [reading_issues(raws[t]) for t in TABLE_NAMES if t in raws]
+    parts = [reading_issues(raws[t]) for t in TABLE_NAMES + OPTIONAL_TABLE_NAMES if t in raws]
     parts = [p for p in parts if len(p)] + [log.frame()]
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     out["row"] = out["row"].astype("Int64")

@@ -38,12 +38,14 @@ from .. import texts_de as T
 from ..errors import DataError
 
 TABLE_NAMES = ("participants", "outcomes", "services")
+OPTIONAL_TABLE_NAMES = ("targets",)  # read when present (Zielwerte, see docs/steering.md)
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 # German and English file/sheet names users give their exports.
 TABLE_FILE_ALIASES = {
     "participants": ("participants", "teilnehmende", "teilnehmer", "teilnehmerinnen"),
     "outcomes": ("outcomes", "ergebnisse", "verbleib"),
     "services": ("services", "leistungen", "angebote"),
+    "targets": ("targets", "zielwerte", "ziele", "sollwerte", "planwerte"),
 }
 READING_ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
 HEADER_SEARCH_ROWS = 30  # title lines above the header ("Export vom 31.03.2025") are skipped up to here

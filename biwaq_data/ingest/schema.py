@@ -132,10 +132,37 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     Column("hours", "float", required=False, aliases=("Stunden", "Umfang (Stunden)", "Std.")),
 )
 
+# --- targets (Zielwerte from the funding approval; optional table, see docs/steering.md) ---------------------
+TARGET_COUNT_MEASURES: tuple[str, ...] = ("participants", "employment", "vocational_training", "improved_prospects",
+                                          "work_or_training")
+TARGET_RATE_MEASURES: tuple[str, ...] = ("placement_rate",)
+TARGET_INDICATOR_MEASURES: tuple[str, ...] = (
+    "EECO01", "EECO02", "EECO03", "EECO04", "EECO05", "EECO06", "EECO07", "EECO08", "EECO09", "EECO10", "EECO11",
+    "EECO13", "EECO14", "EECR02", "EECR04")
+TARGET_MEASURES: tuple[str, ...] = TARGET_COUNT_MEASURES + TARGET_RATE_MEASURES + TARGET_INDICATOR_MEASURES
+_MEASURE = {
+    "teilnehmende": "participants", "eintritte": "participants", "teilnehmer": "participants",
+    "beschaeftigung": "employment", "arbeitsaufnahme": "employment", "ausbildung": "vocational_training",
+    "verbesserteperspektive": "improved_prospects", "verbesserteperspektiven": "improved_prospects",
+    "arbeitoderausbildung": "work_or_training", "integrationen": "work_or_training",
+    "integrationeninarbeitoderausbildung": "work_or_training",
+    "vermittlungsquote": "placement_rate", "integrationsquote": "placement_rate",
+}
+TARGET_COLUMNS: tuple[Column, ...] = (
+    Column("provider", "text", required=False, aliases=("Träger", "Traeger", "Projektträger")),
+    Column("measure", "category", aliases=("Kennzahl", "Zielgröße", "Indikator", "Messgröße"),
+           categories=TARGET_MEASURES, value_aliases=_MEASURE),
+    Column("due_date", "date", aliases=("Fällig am", "Stichtag", "Zieldatum", "Termin", "Meilenstein")),
+    Column("target", "float", aliases=("Zielwert", "Soll", "Planwert", "Ziel")),
+    Column("start_date", "date", required=False, aliases=("Beginn", "Förderbeginn", "Laufzeitbeginn"),
+           default="01.01.2023 (Programmbeginn)"),
+)
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "participants": PARTICIPANT_COLUMNS,
     "outcomes": OUTCOME_COLUMNS,
     "services": SERVICE_COLUMNS,
+    "targets": TARGET_COLUMNS,
 }
 
 TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "wahr", "1", "x"})

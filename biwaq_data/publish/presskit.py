@@ -386,10 +386,17 @@ def presskit_html(dataset, filters=None, meta: dict | None = None) -> str:
 def presskit_pdf(dataset, filters=None, meta: dict | None = None, *, timeout: float = 90.0) -> bytes:
     """The printable A4 report (PDF bytes). Raises :class:`PresskitUnavailable` (German message) if
     Chromium is missing or fails."""
+    pdf = html_to_pdf(presskit_html(dataset, filters, meta), timeout=timeout)
+    presskit_pdf.last_seconds = html_to_pdf.last_seconds
+    return pdf
+
+
+def html_to_pdf(document: str, *, timeout: float = 90.0) -> bytes:
+    """Print a self-contained HTML document to PDF with headless Chromium (also used by the Quartalsbericht).
+    Raises :class:`PresskitUnavailable` (German message) if Chromium is missing or fails."""
     binary = chromium_path()
     if binary is None:
         raise PresskitUnavailable(T.PRESSKIT_NO_CHROMIUM)
-    document = presskit_html(dataset, filters, meta)
     with tempfile.TemporaryDirectory(prefix="biwaq_presskit_") as tmp:
         folder = Path(tmp)
         page, out = folder / "bericht.html", folder / "bericht.pdf"
@@ -406,8 +413,9 @@ def presskit_pdf(dataset, filters=None, meta: dict | None = None, *, timeout: fl
         if not out.exists() or out.stat().st_size == 0 or not out.read_bytes().startswith(b"%PDF"):
             reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"Code {result.returncode}"]
             raise PresskitUnavailable(T.PRESSKIT_CHROMIUM_FAILED.format(reason=reason[0][:200]))
-        presskit_pdf.last_seconds = time.monotonic() - started
+        html_to_pdf.last_seconds = time.monotonic() - started
         return out.read_bytes()
 
 
 presskit_pdf.last_seconds = None
+html_to_pdf.last_seconds = None

@@ -32,7 +32,7 @@ from ..ingest import schema
 from .. import texts_de as T
 from ..ingest.dataset import Dataset, validate_tables
 from ..errors import DataError
-from ..ingest.reading import (SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets, read_csv_bytes, read_parquet_bytes,
+from ..ingest.reading import (OPTIONAL_TABLE_NAMES, SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets, read_csv_bytes, read_parquet_bytes,
                       read_workbook_sheets, reading_issues, workbook_sheet_names)
 from ..ingest.validation import ISSUE_COLUMNS
 
@@ -148,7 +148,7 @@ def _detect_table(frame: pd.DataFrame) -> str | None:
 
 def _read_upload(files: list[tuple[str, bytes]], sources: list[SourceFile]) -> dict[str, RawTable]:
     """Raw tables by table name; DataError for anything that cannot be read or assigned."""
-    found: dict[str, list[tuple[RawTable, SourceFile]]] = {t: [] for t in TABLE_NAMES}
+    found: dict[str, list[tuple[RawTable, SourceFile]]] = {t: [] for t in TABLE_NAMES + OPTIONAL_TABLE_NAMES}
     workbooks: list[tuple[str, list[str]]] = []
     for (name, data), source in zip(files, sources):
         suffix = Path(name).suffix.lower()
@@ -193,7 +193,7 @@ def _read_upload(files: list[tuple[str, bytes]], sources: list[SourceFile]) -> d
             raise DataError(T.ERR_SHEET_MISSING.format(file=book, table=labels, names=names,
                                                        sheets=", ".join(sheets) or T.EXPORT_EMPTY))
         raise DataError(T.ERR_TABLES_MISSING.format(tables=", ".join(T.TABLE_LABELS[t] for t in missing)))
-    return {t: found[t][0][0] for t in TABLE_NAMES}
+    return {t: entries[0][0] for t, entries in found.items() if entries}  # optional tables (targets) when given
 
 
 def _assign(raw: RawTable, name: str) -> RawTable:
@@ -229,7 +229,7 @@ def _all_issues(raws: dict[str, RawTable], validation_issues: pd.DataFrame | Non
 
 def _counts(raws: dict[str, RawTable], ds: Dataset | None) -> dict[str, dict]:
     counts = {}
-    for table in TABLE_NAMES:
+    for table in TABLE_NAMES + OPTIONAL_TABLE_NAMES:
         if table not in raws:
             continue
         read = len(raws[table].frame)

@@ -259,6 +259,7 @@ def _child_app(folder: Path, timeout: float) -> dict:
         st.cache_resource.clear()
         gc.collect()
         at = AppTest.from_file(app, default_timeout=timeout)
+        at.session_state["periode"] = "custom"  # period preset "eigener": the date range widget is drawn
         errors: list[str] = []
         start = time.perf_counter()
         at.run()

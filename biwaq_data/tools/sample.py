@@ -41,6 +41,23 @@ SERVICE_PLAN = {
     "application_training": (0.40, 2, 12), "digital_skills": (0.30, 8, 40), "internship": (0.20, 40, 160),
     "construction_project": (0.08, 40, 240), "further_training_referral": (0.15, 1, 4),
 }
+# Zielwerte (targets) as a funding approval might set them: some met, some behind plan at the Datenstand
+# (provider "" = whole programme; rates in percent). Written as targets.csv in the German export format.
+TARGETS = (
+    ("Werkkiste Marxloh", "Teilnehmende", "31.12.2025", "360"),
+    ("Werkkiste Marxloh", "Teilnehmende", "31.12.2026", "460"),
+    ("Werkkiste Marxloh", "Arbeit oder Ausbildung", "31.12.2026", "130"),
+    ("Werkkiste Marxloh", "Vermittlungsquote", "31.12.2026", "30"),
+    ("Werkkiste Marxloh", "verbesserte Perspektive", "31.12.2026", "120"),
+    ("GfB Hochfeld", "Teilnehmende", "31.12.2025", "380"),
+    ("GfB Hochfeld", "Teilnehmende", "31.12.2026", "400"),
+    ("GfB Hochfeld", "Arbeit oder Ausbildung", "31.12.2026", "110"),
+    ("GfB Hochfeld", "Ausbildung", "31.12.2026", "20"),
+    ("GfB Hochfeld", "EECO02", "31.12.2026", "320"),
+    ("", "Teilnehmende", "31.12.2026", "850"),
+    ("", "Arbeit oder Ausbildung", "31.12.2026", "240"),
+    ("", "Vermittlungsquote", "31.12.2026", "25"),
+)
 GERMAN_VALUES = {  # how an export writes the values (German labels the loader understands)
     "gender": {"female": "weiblich", "male": "männlich", "non_binary": "divers", "unknown": "keine Angabe"},
     "employment_status": {"unemployed": "arbeitslos", "inactive": "nicht erwerbstätig", "employed": "erwerbstätig"},
@@ -194,7 +211,8 @@ def to_export_format(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
 
 
 def write(out: Path, n: int = 827, fmt: str = "csv", seed: int = SEED) -> dict[str, Path]:
-    """Write the three tables to `out` (CSV in export format, or typed Parquet) plus metadata.json."""
+    """Write the three tables to `out` (CSV in export format, or typed Parquet) plus metadata.json, and at the
+    default size the Zielwerte (targets.csv)."""
     out.mkdir(parents=True, exist_ok=True)
     tables = generate(n, seed)
     paths = {}
@@ -208,6 +226,11 @@ def write(out: Path, n: int = 827, fmt: str = "csv", seed: int = SEED) -> dict[s
             frame.to_parquet(paths[name], index=False)
     else:
         raise ValueError(f"unknown format {fmt}")
+    if n == 827:  # targets fit the default sample only
+        paths["targets"] = out / "targets.csv"
+        labels = [T.COLUMN_LABELS[c] for c in ("provider", "measure", "due_date", "target", "start_date")]
+        pd.DataFrame([row + ("01.01.2023",) for row in TARGETS], columns=labels).to_csv(paths["targets"], sep=";", index=False,
+                                                             encoding="utf-8-sig", lineterminator="\n")
     meta = {"datenstand": DATENSTAND.strftime("%Y-%m-%d"),
             "source": "Beispieldaten (synthetisch, erzeugt mit python -m biwaq_data.tools.sample)",
             "participants": n, "seed": seed}

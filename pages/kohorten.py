@@ -1,0 +1,51 @@
+"""Kohorten: entry-quarter cohorts with fixed follow-up windows, and time to first outcome (Kaplan-Meier)."""
+
+import streamlit as st
+
+from biwaq_data import texts_de as T
+from biwaq_data.figures import cohorts
+from biwaq_data.formatting import format_int
+from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
+from biwaq_data.publish.privacy import FOOTNOTE_DE
+from ui import steering
+from ui.auth import require_page
+from ui.components import PLOTLY_CONFIG, open_page
+from ui.publication import is_on, show
+
+require_page(__file__)  # also when a deep link runs this file without dashboard.py
+
+dataset, filters, meta, headline = open_page(T.PAGE_TITLES["cohorts"], intro=T.COHORT_PAGE_INTRO)
+
+st.subheader(T.COHORT_TABLE_HEADING)
+table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
+st.plotly_chart(steering.cohort_chart(table.frame), width="stretch", key="cohort_chart", config=PLOTLY_CONFIG)
+st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
+st.dataframe(steering.cohort_display(table), hide_index=True, width="stretch")
+if table.footnote:
+    st.caption(f"\\* {table.footnote}")
+st.markdown(T.COHORT_DEFINITION)
+
+st.subheader(T.SURVIVAL_HEADING)
+left, right = st.columns(2)
+by = left.segmented_control(T.SURVIVAL_GROUP, list(T.SURVIVAL_GROUPS), format_func=T.SURVIVAL_GROUPS.get,
+                            default="provider", key="kurve", bind="query-params")
+event = right.segmented_control(T.SURVIVAL_EVENT, list(T.SURVIVAL_EVENTS), format_func=T.SURVIVAL_EVENTS.get,
+                                default="any", key="ereignis", bind="query-params")
+curves = cohorts.survival(dataset, filters, by=by or "provider", event=event or "any")
+if is_on():
+    grid, medians = publish_survival(curves)
+    shown_curves = grid.dropna(subset=["reached"])
+    st.plotly_chart(steering.survival_chart(shown_curves, stepped=False), width="stretch", key="survival_chart",
+                    config=PLOTLY_CONFIG)
+    st.caption(T.SURVIVAL_PUBLICATION_NOTE)
+    median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
+                             else f"bis Tag {format_int(r.median_days)}") for r in medians.itertuples()}
+else:
+    medians = cohorts.medians(curves)
+    st.plotly_chart(steering.survival_chart(curves), width="stretch", key="survival_chart", config=PLOTLY_CONFIG)
+    median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
+                             else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
+st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")
+for col, (group, text) in zip(st.columns(max(len(median_text), 1)), median_text.items()):
+    col.metric(f"{T.SURVIVAL_MEDIAN}: {group}", text, help=T.SURVIVAL_DEFINITION, border=True)
+st.markdown(T.SURVIVAL_DEFINITION)

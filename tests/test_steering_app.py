@@ -1,0 +1,81 @@
+"""AppTest of the steering pages (issue 16): Soll-Ist, Kohorten and the period presets set through the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import biwaq_data as b
+from biwaq_data import texts_de as T
+from biwaq_data.figures import targets as tg
+from biwaq_data.formatting import format_int
+from ui.navigation import PAGES, pages_for
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    return b.load_dataset(SAMPLE)
+
+
+def run_page(path: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if path != PAGES[0].path:
+        at.switch_page(path).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_soll_ist_registered_for_analysts_not_press():
+    paths = lambda role: {p.path for p in pages_for(role)}  # noqa: E731
+    assert "pages/soll_ist.py" in paths("analyst") and "pages/soll_ist.py" in paths("data_manager")
+    assert "pages/soll_ist.py" not in paths("press")
+
+
+def test_soll_ist_page_shows_every_target_with_its_status(dataset):
+    at = run_page("pages/soll_ist.py")
+    want = tg.progress(dataset)
+    table = at.dataframe[0].value
+    assert len(table) == len(want) == len(dataset.targets)
+    statuses = [s.split(" ", 1)[1] for s in table[T.TARGET_COLUMNS_DE["status"]]]
+    assert statuses == [T.TARGET_STATUS_LABELS[s] for s in want["status"]]
+    assert list(table[T.TARGET_COLUMNS_DE["actual"]])[:3] == [format_int(v) for v in want["actual"][:3]]
+    summary = next(md.value for md in at.markdown if md.value.startswith(f"**{T.TARGET_SUMMARY_LABEL}:**"))
+    for s in T.TARGET_STATUS_LABELS:  # one badge per status with its count
+        assert f"{T.TARGET_STATUS_ICONS[s]} {int((want['status'] == s).sum())} {T.TARGET_STATUS_LABELS[s]}]" in summary
+    assert any(T.TARGET_RULES[:40] in md.value for md in at.markdown)
+
+
+def test_soll_ist_follows_the_provider_filter(dataset):
+    at = run_page("pages/soll_ist.py", {"traeger": "GfB Hochfeld"})
+    providers = set(at.dataframe[0].value[T.TARGET_COLUMNS_DE["provider"]])
+    assert providers == {"GfB Hochfeld", T.TARGET_ALL_PROVIDERS}
+
+
+def test_kohorten_page_shows_open_windows_and_medians(dataset):
+    from biwaq_data.figures import cohorts
+
+    at = run_page("pages/kohorten.py")
+    want = cohorts.cohort_table(dataset)
+    table = at.dataframe[0].value
+    assert list(table[T.COHORT_COLUMNS_DE["cohort"]]) == list(want["cohort"])
+    col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
+    assert list(col12 == T.COHORT_OPEN) == list(want["open_12"])
+    cards = {m.label: m.value for m in at.metric}
+    assert set(cards) == {f"{T.SURVIVAL_MEDIAN}: {p}" for p in dataset.participants["provider"].cat.categories}
+    assert all(v.startswith("bis Tag ") for v in cards.values())  # publication mode: on the 30-day grid
+
+
+def test_kohorten_page_unprotected_shows_exact_medians(dataset):
+    from biwaq_data.figures import cohorts
+
+    at = run_page("pages/kohorten.py", {"schutz": "false", "kurve": T.SURVIVAL_GROUPS["all"]})
+    median = cohorts.medians(cohorts.survival(dataset, by="all"))["median_days"].iloc[0]
+    assert {m.label: m.value for m in at.metric} == {f"{T.SURVIVAL_MEDIAN}: alle": f"{format_int(median)} Tage"}

@@ -1,0 +1,219 @@
+"""Streamlit side of the steering views (issue 16): cached Soll-Ist rows, their table and chart.
+
+No figure is computed here: `biwaq_data.figures.targets` counts, `biwaq_data.publish.targets` protects.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from biwaq_data import Dataset
+from biwaq_data import texts_de as T
+from biwaq_data.figures import targets as tg
+from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from biwaq_data.ingest.schema import TARGET_RATE_MEASURES
+from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
+from biwaq_data.publish.targets import publish_progress
+
+STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00", "behind": "#D55E00",
+                  "missed": "#7F0000"}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _progress(_dataset: Dataset, version: str, providers: tuple[str, ...]):
+    raw = tg.progress(_dataset, providers)
+    return raw, publish_progress(raw, _dataset)
+
+
+def progress(dataset: Dataset, providers: tuple[str, ...], protected: bool) -> pd.DataFrame:
+    """Progress rows for display: the raw frame, or (publication mode) with withheld values as NA and the
+    column `withheld` listing which columns are withheld per row."""
+    raw, published = _progress(dataset, dataset.version, tuple(providers))
+    out = raw.copy()
+    out["withheld"] = [()] * len(out)
+    if protected and len(out):
+        for col in published.kinds:
+            if published.kinds[col] != "text":
+                out[col] = published.frame[col].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+        out["withheld"] = [tuple(c for c in published.suppressed.columns if published.suppressed.loc[i, c])
+                           for i in published.suppressed.index]
+    return out
+
+
+def measure_label(measure: str) -> str:
+    """German name of a target measure; ESF Plus codes with the indicator's name."""
+    if measure in T.TARGET_MEASURE_LABELS:
+        return T.TARGET_MEASURE_LABELS[measure]
+    key = tg.INDICATOR_KEYS.get(measure, "")
+    text = T.ESF_OUTPUT_LABELS.get(key) or T.ESF_RESULT_LABELS.get(key)
+    return f"{measure} – {text}" if text else measure
+
+
+def _value(row, col: str) -> str:
+    if col in row["withheld"]:
+        return SUPPRESSION_SYMBOL
+    value = row[col]
+    if row["measure"] in TARGET_RATE_MEASURES:
+        return format_number(value) + " %" if pd.notna(value) else "–"
+    return format_int(value) if col in ("actual", "target") else format_number(value)
+
+
+def row_label(row) -> str:
+    """Chart label on two lines: Träger, then measure (ESF Plus codes as code) and due date."""
+    provider = row["provider"] if isinstance(row["provider"], str) else T.TARGET_ALL_PROVIDERS
+    measure = T.TARGET_MEASURE_LABELS.get(row["measure"], row["measure"])
+    return f"{provider}<br>{measure} · {format_date(row['due_date'])}"
+
+
+def display_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """German screen table: one row per target with status first."""
+    C = T.TARGET_COLUMNS_DE
+    out = []
+    for _, r in rows.iterrows():
+        reason = r["no_forecast"] or ("withheld" if "forecast" in r["withheld"] else "")
+        forecast = T.TARGET_NO_FORECAST[reason] if reason else _value(r, "forecast")
+        span = ("–" if reason else SUPPRESSION_SYMBOL if "forecast_low" in r["withheld"]
+                else f"{_value(r, 'forecast_low')} – {_value(r, 'forecast_high')}")
+        out.append({
+            C["status"]: f"{T.TARGET_STATUS_ICONS[r['status']]} {T.TARGET_STATUS_LABELS[r['status']]}",
+            C["provider"]: r["provider"] if isinstance(r["provider"], str) else T.TARGET_ALL_PROVIDERS,
+            C["measure"]: measure_label(r["measure"]),
+            C["due_date"]: format_date(r["due_date"]),
+            C["actual"]: _value(r, "actual"), C["target"]: _value(r, "target"),
+            C["share_reached"]: SUPPRESSION_SYMBOL if "share_reached" in r["withheld"] else format_pct(r["share_reached"]),
+            C["share_time"]: format_pct(r["share_time"]),
+            C["forecast"]: forecast,
+            f"{C['forecast_low']} / {C['forecast_high'].split()[-1]}": span,
+            C["months_used"]: format_int(r["months_used"]) if r["months_used"] else "–",
+        })
+    return pd.DataFrame(out)
+
+
+STATUS_BACKGROUNDS = {"met": "#D5F0E6", "on_track": "#DCEFFA", "at_risk": "#FBEBCC", "behind": "#F7D9CC",
+                      "missed": "#EBC7C7"}
+
+
+def styled_table(rows: pd.DataFrame):
+    """`display_table` with the status cell coloured by status (text stays readable without colour)."""
+    table = display_table(rows)
+    colours = [f"background-color: {STATUS_BACKGROUNDS[s]}" for s in rows["status"]]
+    column = T.TARGET_COLUMNS_DE["status"]
+    return table.style.apply(lambda _col: colours, subset=[column])
+
+
+def progress_chart(rows: pd.DataFrame) -> go.Figure:
+    """Share of the target reached (bars), forecast share with range (diamond + error bar), time elapsed (tick)."""
+    labels = [row_label(r) for _, r in rows.iterrows()]
+    reached = rows["share_reached"] * 100
+    target = rows["target"].where(rows["target"] > 0)
+    forecast = rows["forecast"] / target * 100
+    low, high = rows["forecast_low"] / target * 100, rows["forecast_high"] / target * 100
+    colours = [STATUS_COLOURS[s] for s in rows["status"]]
+    status_text = [T.TARGET_STATUS_LABELS[s] for s in rows["status"]]
+    fig = go.Figure()
+    fig.add_bar(y=labels, x=reached, orientation="h", marker_color=colours, name=T.TARGET_COLUMNS_DE["share_reached"],
+                text=["*" if pd.isna(v) else format_number(v, 0) + " %" for v in reached], textposition="inside",
+                insidetextanchor="start",
+                customdata=status_text, hovertemplate="%{y}<br>erreicht: %{x:.1f} %<br>Status: %{customdata}<extra></extra>")
+    fig.add_scatter(y=labels, x=forecast, mode="markers", marker=dict(symbol="diamond", size=11, color="#3A3A3A"),
+                    error_x=dict(type="data", symmetric=False, array=(high - forecast).fillna(0),
+                                 arrayminus=(forecast - low).fillna(0), color="#3A3A3A", thickness=1.2),
+                    name=T.TARGET_COLUMNS_DE["forecast"],
+                    hovertemplate="%{y}<br>Prognose: %{x:.1f} % des Ziels<extra></extra>")
+    fig.add_scatter(y=labels, x=rows["share_time"] * 100, mode="markers", name=T.TARGET_COLUMNS_DE["share_time"],
+                    marker=dict(symbol="line-ns", size=22, line=dict(width=3, color="#CC79A7")),
+                    hovertemplate="%{y}<br>Zeit verstrichen: %{x:.0f} %<extra></extra>")
+    fig.add_vline(x=100, line_dash="dash", line_color="#3A3A3A")
+    fig.update_layout(separators=",.", height=max(280, 44 * len(rows) + 110), margin=dict(l=10, r=10, t=10, b=10),
+                      barmode="overlay", legend=dict(orientation="h", y=-0.12),
+                      xaxis=dict(title="% des Ziels", ticksuffix=" %", rangemode="tozero"),
+                      yaxis=dict(autorange="reversed", automargin=True))
+    return fig
+
+
+# --- cohorts and time to first outcome --------------------------------------------------------------
+
+WINDOW_COLOURS = {3: "#56B4E9", 6: "#0072B2", 12: "#3A3A3A"}
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
+
+
+def cohort_display(shown) -> pd.DataFrame:
+    """German cohort table: size, and per window 'reached (share)' or 'offen'; '*' where withheld."""
+    from biwaq_data.figures.cohorts import WINDOWS
+
+    frame = shown.frame
+    withheld = shown.published.suppressed if shown.on_screen_protected and shown.published is not None else None
+    C = T.COHORT_COLUMNS_DE
+    rows = []
+    for i, r in frame.reset_index(drop=True).iterrows():
+        raw = shown.raw.iloc[i]
+        row = {C["cohort"]: r["cohort"],
+               C["persons"]: SUPPRESSION_SYMBOL if withheld is not None and withheld.loc[i, "persons"]
+               else format_int(r["persons"])}
+        for w in WINDOWS:
+            if raw[f"open_{w}"]:
+                row[C[f"reached_{w}"]] = T.COHORT_OPEN
+            elif withheld is not None and withheld.loc[i, f"share_{w}"]:
+                row[C[f"reached_{w}"]] = SUPPRESSION_SYMBOL
+            else:
+                row[C[f"reached_{w}"]] = f"{format_int(r[f'reached_{w}'])} ({format_pct(r[f'share_{w}'])})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cohort_chart(frame: pd.DataFrame) -> go.Figure:
+    """Lines: share with work or training within 3, 6, 12 months per entry quarter (open/withheld = gap)."""
+    from biwaq_data.figures.cohorts import WINDOWS
+
+    fig = go.Figure()
+    for w in WINDOWS:
+        share = frame[f"share_{w}"].astype(float) * 100
+        fig.add_scatter(x=frame["cohort"], y=share, mode="lines+markers", name=f"bis {w} Monate",
+                        line=dict(color=WINDOW_COLOURS[w], width=2.5), connectgaps=False,
+                        hovertemplate=f"%{{x}}<br>bis {w} Monate: %{{y:.1f}} %<extra></extra>")
+    fig.update_layout(separators=",.", height=380, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), yaxis=dict(title="Anteil der Kohorte", ticksuffix=" %",
+                                                                       rangemode="tozero"),
+                      xaxis=dict(title="Eintrittsquartal", type="category"))
+    return fig
+
+
+def survival_chart(curves: pd.DataFrame, stepped: bool = True) -> go.Figure:
+    """Share reached over days since entry, one line per group (steps of the Kaplan-Meier estimate)."""
+    fig = go.Figure()
+    for i, (group, km) in enumerate(curves.groupby("group", sort=False)):
+        x = [0] + km["days"].tolist()
+        y = [0.0] + (km["reached"].astype(float) * 100).tolist()
+        fig.add_scatter(x=x, y=y, mode="lines", name=str(group), line_shape="hv" if stepped else "linear",
+                        line=dict(color=GROUP_COLOURS[i % len(GROUP_COLOURS)], width=2.5),
+                        hovertemplate=f"{group}<br>Tag %{{x}}: %{{y:.1f}} %<extra></extra>")
+    fig.add_hline(y=50, line_dash="dot", line_color="#6B6B6B")
+    fig.update_layout(separators=",.", height=380, margin=dict(l=10, r=10, t=10, b=10),
+                      legend=dict(orientation="h", y=-0.2),
+                      xaxis=dict(title="Tage seit Eintritt", rangemode="tozero"),
+                      yaxis=dict(title="Anteil mit Ergebnis", ticksuffix=" %", range=[0, 100]))
+    return fig
+
+
+def render_targets(rows: pd.DataFrame, protected: bool) -> None:
+    """The Soll-Ist section: status badges (rule as help), chart, coloured table, publication note, rules."""
+    from biwaq_data.publish.privacy import FOOTNOTE_DE
+
+    counts = rows["status"].value_counts()
+    st.markdown(f"**{T.TARGET_SUMMARY_LABEL}:** " + " ".join(
+        f":{T.TARGET_STATUS_BADGE_COLOURS[s]}-badge[{T.TARGET_STATUS_ICONS[s]} {int(counts.get(s, 0))} "
+        f"{T.TARGET_STATUS_LABELS[s]}]" for s in T.TARGET_STATUS_LABELS), help=T.TARGET_RULES)
+    st.subheader(T.TARGET_CHART_HEADING)
+    st.plotly_chart(progress_chart(rows), width="stretch", key="targets_chart", config={"displaylogo": False})
+    st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
+    st.subheader(T.TARGET_TABLE_HEADING)
+    st.dataframe(styled_table(rows), hide_index=True, width="stretch")
+    if protected:
+        st.caption(T.TARGET_PUBLICATION_NOTE)
+        if any(rows["withheld"].map(len)):
+            st.caption(f"\\* {FOOTNOTE_DE}")
+    with st.expander(T.DEFINITION + "en und Regeln", icon=":material/info:", expanded=True):
+        st.markdown(T.TARGET_RULES)
+        st.caption(T.TARGET_EXPORT_NOTE)
