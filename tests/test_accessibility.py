@@ -53,10 +53,13 @@ def open_full(page, url: str, width: int = 1440) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(url)
     wait_for_app(page)
-    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": width, "height": min(height + 60, 12000)})
-    page.wait_for_timeout(1000)
-    wait_for_app(page)
+    for _ in range(3):  # charts drawn at the new width can make the page longer: measure until it fits
+        height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        if page.viewport_size["height"] >= min(height, 12000):
+            break
+        page.set_viewport_size({"width": width, "height": min(height + 60, 12000)})
+        page.wait_for_timeout(1000)
+        wait_for_app(page)
 
 
 def axe_violations(page) -> list[dict]:

@@ -58,10 +58,13 @@ def open_at(page, url: str, width: int, height: int, full: bool = True) -> None:
     page.goto(url)
     wait_for_app(page)
     if full:  # Streamlit scrolls inside its main block: a viewport as tall as the page shows all of it
-        total = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-        page.set_viewport_size({"width": width, "height": min(total + 60, 12000)})
-        page.wait_for_timeout(1000)
-        wait_for_app(page)
+        for _ in range(3):  # charts drawn at the new width can make the page longer: measure until it fits
+            total = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            if page.viewport_size["height"] >= min(total, 12000):
+                break
+            page.set_viewport_size({"width": width, "height": min(total + 60, 12000)})
+            page.wait_for_timeout(1000)
+            wait_for_app(page)
 
 
 CARDS = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].map(m => {

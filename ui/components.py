@@ -171,6 +171,13 @@ def download_buttons(tables: dict[str, pd.DataFrame], meta: dict[str, str], file
                        key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
 
 
+def plot(fig, *, key: str, description: str, **kwargs):
+    """st.plotly_chart with the theme's text colours, the German plotly config and the description as the
+    chart's accessible name (for charts drawn outside chart_card)."""
+    charts.apply_theme(fig, theme_type())
+    return st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=description, **kwargs)
+
+
 def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, description: str, filename: str,
                key: str, meta: dict[str, str], on_select=None, selection_mode=("points",),
                on_select_args: tuple = ()):
