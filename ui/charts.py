@@ -199,7 +199,7 @@ def monthly_flows(frame: pd.DataFrame) -> go.Figure:
     """Two panels sharing the month axis: active participants at month end (top); entries, exits and
     persons with a first outcome per month (bottom), so the small monthly flows stay readable."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.4, 0.6])
-    template = "%{x|%m.%Y}<br>{label}: %{y:,}<extra></extra>"
+    template = "{label}: %{y:,}<extra></extra>"  # the month heads the unified hover (hoverformat below)
     fig.add_scatter(x=frame["month"], y=frame["active"], name=T.METRIC_LABELS["active"], mode="lines",
                     fill="tozeroy", line=dict(color=COLOURS["active"], width=2), row=1, col=1,
                     hovertemplate=template.replace("{label}", T.METRIC_LABELS["active"]))
@@ -210,7 +210,7 @@ def monthly_flows(frame: pd.DataFrame) -> go.Figure:
                     line=dict(color=COLOURS["outcomes"], width=2), marker=dict(size=4), row=2, col=1,
                     hovertemplate=template.replace("{label}", "Personen mit erstem Ergebnis"))
     fig.update_layout(barmode="group", hovermode="x unified")
-    fig.update_xaxes(tickformat="%m.%Y")
+    fig.update_xaxes(tickformat="%m.%Y", hoverformat="%m.%Y")  # the unified hover's title: "11.2024", not "Nov 1, 2024"
     fig.update_xaxes(title_text="Monat", row=2, col=1)
     fig.update_yaxes(title_text="aktiv", row=1, col=1)
     fig.update_yaxes(title_text="Personen je Monat", row=2, col=1)
@@ -223,7 +223,7 @@ def cumulative(frame: pd.DataFrame) -> go.Figure:
         x=frame["month"], y=frame["cumulative_participants"], mode="lines", fill="tozeroy",
         line=dict(color=COLOURS["participants"], width=2), name=T.METRIC_LABELS["cumulative_participants"],
         hovertemplate="%{x|%m.%Y}<br>Teilnehmende kumuliert: %{y:,}<extra></extra>"))
-    fig.update_xaxes(tickformat="%m.%Y", title_text="Monat")
+    fig.update_xaxes(tickformat="%m.%Y", hoverformat="%m.%Y", title_text="Monat")
     fig.update_yaxes(title_text="Teilnehmende")
     return _layout(fig, height=320)
 
