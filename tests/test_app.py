@@ -204,3 +204,12 @@ def test_daten_shows_no_figure_filters_and_keeps_them_for_the_other_pages():
     assert not at.exception  # (what the sidebar shows on Daten is checked in Chromium: tests/test_accessibility.py)
     at.switch_page("pages/ueberblick.py").run()
     assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the selection is back
+
+
+def test_quartiere_side_panel_names_the_filter_not_all_of_duisburg(dataset):
+    at = run_page("pages/quartiere.py", {"ortsteil": "Marxloh (Hamborn)", "schutz": "false"})
+    headings = [s.value for s in at.subheader]
+    assert T.NEIGHBOURHOOD_TEXTS["selection_filtered"] in headings
+    assert T.NEIGHBOURHOOD_TEXTS["selection_all"] not in headings  # was "Ganz Duisburg (keine Auswahl)" over 303
+    marxloh = b.metrics.headline(dataset, b.Filters(ortsteile=(202,)))
+    assert cards(at)[card_label("participants")] == format_int(marxloh["participants"])
