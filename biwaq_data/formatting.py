@@ -41,6 +41,28 @@ def format_date(value) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y")
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$&])|(:)(?=\S)")  # ":" only before text: ":red[", ":smile:"
+_BLOCK_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")  # "1. …", "- …" would start a list
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i):/|www\.|[^\s]@")
+
+
+def escape_markdown(text) -> str:
+    """Text from the data (a Träger, a file name, a cell value) made inert for st.markdown and friends.
+
+    Links, emphasis, code, HTML, Streamlit's ``:red[…]`` directives and ``:icon:`` shortcodes, LaTeX ``$`` and
+    list or heading markers are backslash-escaped, autolinks (``https://…``, ``www.…``, ``a@b``) are broken by an
+    invisible word joiner; line breaks become spaces. Plain words, dots, commas and "Datei: …" stay as they are.
+    For screens only: exports keep the raw text.
+    """
+    flat = " ".join(str(text).splitlines()) if text is not None else ""
+    # GFM autolinks are found in the parsed text, after escapes are gone: a WORD JOINER breaks their pattern.
+    flat = _AUTOLINK.sub(lambda m: m.group(0)[:-1] + WORD_JOINER + m.group(0)[-1], flat)
+    flat = _MARKDOWN_SPECIAL.sub(lambda m: "\\" + (m.group(1) or m.group(2)), flat)
+    return _BLOCK_START.sub(lambda m: (f"{m.group(1)}{m.group(2)}\\{m.group(3)}" if m.group(2)
+                                       else f"{m.group(4)}\\{m.group(5)}"), flat)
+
+
 def normalise_key(text: object) -> str:
     """Lower-case, ASCII-folded, alphanumeric-only key used to match headers and values."""
     s = str(text).strip().lower()

@@ -66,6 +66,15 @@ CATEGORY_LABELS: dict[str, dict[str, str]] = {
     },
     "migration_background": {True: "mit Migrationshintergrund", False: "ohne Migrationshintergrund"},
     "long_term_unemployed": {True: "langzeitarbeitslos", False: "nicht langzeitarbeitslos"},
+    "exit_status": {
+        "employed": "erwerbstätig (inkl. selbstständig)",
+        "education_training": "in schulischer oder beruflicher Bildung",
+        "job_seeking": "arbeitsuchend",
+        "inactive": "nicht erwerbstätig",
+        "unknown": "unbekannt",
+    },
+    "size_class": {"micro": "Kleinstunternehmen", "small": "kleines Unternehmen", "medium": "mittleres Unternehmen",
+                   "large": "Großunternehmen"},
     "employment_filter": {
         "unemployed": "arbeitslos (inkl. langzeitarbeitslos)",
         "long_term_unemployed": "langzeitarbeitslos",
@@ -86,6 +95,19 @@ COLUMN_LABELS: dict[str, str] = {
     "bezirk": "Stadtbezirk",
     "gender": "Geschlecht",
     "birth_year": "Geburtsjahr",
+    "birth_date": "Geburtsdatum",
+    "exit_status": "Status bei Austritt",
+    "qualification_gained": "Qualifikation erlangt",
+    "status_6m": "Status 6 Monate nach Austritt",
+    "improved_situation_6m": "Verbesserte Arbeitsmarktsituation nach 6 Monaten",
+    "disability": "Behinderung",
+    "minority": "Minderheit",
+    "homeless": "Obdachlos",
+    "enterprise_id": "Unternehmens-ID",
+    "size_class": "Größenklasse",
+    "support_start": "Beginn der Unterstützung",
+    "support_end": "Ende der Unterstützung",
+    "support_kind": "Art der Unterstützung",
     "employment_status": "Erwerbsstatus bei Eintritt",
     "long_term_unemployed": "Langzeitarbeitslos",
     "migration_background": "Migrationshintergrund",
@@ -103,7 +125,8 @@ COLUMN_LABELS: dict[str, str] = {
     "best_outcome": "Bestes Ergebnis",
 }
 
-TABLE_LABELS = {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}
+TABLE_LABELS = {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+                "enterprises": "Unternehmen"}
 
 # --- metric labels and definitions (shown next to every figure) ------------
 
@@ -116,7 +139,7 @@ METRIC_LABELS: dict[str, str] = {
     "vocational_training": "in Ausbildung",
     "improved_prospects": "verbesserte Perspektive",
     "with_outcome": "mit Ergebnis",
-    "placement_rate": "Vermittlungsquote",
+    "placement_rate": "Anteil der Unterstützten in Arbeit oder Ausbildung",
     "outcome_rate": "Ergebnisquote",
     "active": "aktiv in Betreuung",
     "leavers": "Ausgetretene",
@@ -146,7 +169,9 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "(BIWAQ-Ergebnisindikator).",
     "with_outcome": "Personen mit mindestens einem Ergebnis (Summe der drei Ergebnisse, ohne Doppelzählung).",
     "placement_rate": "(Beschäftigung + Ausbildung) ÷ alle Teilnehmenden im Zeitraum. "
-    "Nenner: alle Eintritte, nicht nur Ausgetretene.",
+    "Nenner: alle Unterstützten (Eintritte), auch noch Betreute und gerade Eingetretene – keine "
+    "„Vermittlungsquote“ über Ausgetretene. Die Übergangsquote über Ausgetretene steht auf der Seite "
+    "ESF-Plus-Indikatoren (BIWAQ-R2).",
     "outcome_rate": "Personen mit mindestens einem Ergebnis ÷ alle Teilnehmenden der Gruppe.",
     "active": "Personen, die am Monatsende eingetreten und noch nicht ausgetreten sind.",
     "leavers": "Teilnehmende mit Austrittsdatum.",
@@ -172,11 +197,21 @@ RULE_MESSAGES: dict[str, str] = {
     "before_entry": "Datum liegt vor dem Eintrittsdatum der Person ({entry}).",
     "exit_before_entry": "Austrittsdatum liegt vor dem Eintrittsdatum ({entry}).",
     "future_date": "Datum liegt in der Zukunft (nach {today}).",
+    "after_datenstand": ("Datum liegt nach dem Datenstand ({datenstand}); Daten mit diesem Stand können es noch "
+                         "nicht enthalten. Datenstand prüfen oder die Zeile korrigieren."),
     "before_programme": "Datum liegt vor Programmbeginn (01.01.2023).",
     "unknown_ortsteil": "Unbekannter Ortsteil.",
     "unknown_ortsteil_suggest": "Unbekannter Ortsteil. Meinten Sie „{suggestion}“?",
     "ltu_not_unemployed": "Langzeitarbeitslos ist „ja“, aber der Erwerbsstatus ist nicht „arbeitslos“.",
     "birth_year_implausible": "Geburtsjahr ist unplausibel (erwartet {low}–{high}).",
+    "birth_date_after_entry": "Geburtsdatum liegt nach dem Eintrittsdatum ({entry}).",
+    "age_over_100": "Alter bei Eintritt über 100 Jahre (Geburtsdatum bzw. Geburtsjahr prüfen).",
+    "birth_year_mismatch": "Geburtsjahr passt nicht zum Geburtsdatum ({year}); das Geburtsdatum wird verwendet.",
+    "exit_status_in_project": ("Status bei Austritt angegeben, aber die Person ist zum Datenstand {datenstand} noch "
+                               "im Projekt (kein Austritt); der Wert wird nicht gezählt."),
+    "end_before_start": "Ende der Unterstützung liegt vor dem Beginn ({start}).",
+    "status_6m_too_early": ("Status 6 Monate nach Austritt angegeben, aber der Austritt liegt weniger als sechs "
+                            "Monate vor dem Datenstand {datenstand}; der Wert wird nicht gezählt."),
     "negative_hours": "Stunden dürfen nicht negativ sein.",
     "optional_column_missing": "Spalte fehlt; alle Werte gelten als „{default}“.",
     "optional_default_filled": "Leere Zelle; der Wert gilt als „{default}“ (die Zeile wird gezählt).",
@@ -237,6 +272,11 @@ CHOOSE = "Bitte auswählen"  # placeholder of other empty selections
 FILTERS_NOT_HERE = ("Die Filter gelten nicht für diese Seite. Ihre Auswahl bleibt erhalten und gilt wieder auf den "
                     "anderen Seiten.")
 MIGRATION_CHOICES = {"all": "alle", "yes": "mit", "no": "ohne"}
+FILTER_LINK_IGNORED = "Aus dem Link nicht übernommen – {label}: {reason}."
+FILTER_REASON_UNKNOWN = "„{value}“ gibt es hier nicht"
+FILTER_REASON_BAD_DATE = "„{value}“ ist kein gültiges Datum (erwartet z. B. 2024-01-31)"
+FILTER_REASON_OUT_OF_RANGE = "„{value}“ liegt außerhalb der Daten ({first} – {last})"
+FILTER_REASON_REVERSED = "der Beginn {start} liegt nach dem Ende {end}; es gilt der ganze Zeitraum"
 NO_FILTERS = "keine (alle Teilnehmenden)"
 ACTIVE_FILTERS = "Aktive Filter"
 DRILL_LABEL = "Auswahl auf dieser Seite"
@@ -261,8 +301,9 @@ QUOTE_TEMPLATE = (
     "{lead} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "
     "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
-    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt die Vermittlungsquote in Arbeit "
-    "oder Ausbildung bei {placement_rate}. Quelle: {source}, Datenstand {datenstand}."
+    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt der Anteil der Unterstützten in "
+    "Arbeit oder Ausbildung bei {placement_rate} (Nenner: alle {participants} Unterstützten, auch noch "
+    "Betreute).{leaver_sentence} Quelle: {source}, Datenstand {datenstand}."
 )
 # lead of the quote: the selection first, then programme and period ("In Marxloh hat BIWAQ Duisburg seit …")
 QUOTE_LEAD = "{intro} hat {programme}"
@@ -276,6 +317,9 @@ QUOTE_SELECTION = "In der Auswahl „{filters}“"
 QUOTE_AND = " und "
 QUOTE_UNEMPLOYED = "{unemployed} waren bei Eintritt arbeitslos, {ltu} davon langzeitarbeitslos. "
 QUOTE_SOURCE = "{programme}, Wirkungsdashboard ({source})"
+QUOTE_LEAVERS = (" Von den {leavers} Ausgetretenen, deren Austritt mindestens 28 Tage zurückliegt, waren "
+                 "{integration_rate} innerhalb von 28 Tagen nach Austritt in Arbeit oder in schulischer oder "
+                 "beruflicher Bildung.")
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
 
@@ -322,6 +366,9 @@ FILE_KIND_HINTS: dict[str, str] = {
 HINT_EXPORT_AGAIN = "Bitte die Tabelle als CSV, Excel-Arbeitsmappe (.xlsx) oder Parquet exportieren und erneut hochladen."
 
 ERR_WRONG_TYPE = "{file}: Die Datei hat die Endung „{suffix}“, ist aber {kind}. {hint}"
+ERR_ENCODING_MIXED = ("{file}: Zeile {line} hat eine andere Zeichenkodierung als der Rest der Datei (Byte {byte} ist "
+                      "kein UTF-8, z. B. ein Umlaut aus Windows-1252). Bitte diese Zeile korrigieren oder die Datei "
+                      "einheitlich als „CSV UTF-8“ speichern.")
 ERR_ENCODING_AT = ("{file}: Zeichenkodierung nicht erkannt (erwartet UTF-8 oder Windows-1252); erstes unlesbares "
                    "Zeichen in Zeile {line} (Byte 0x{byte}). Bitte in Excel „Speichern unter → CSV UTF-8 (durch "
                    "Trennzeichen getrennt)“ wählen.")
@@ -331,6 +378,18 @@ ERR_CSV_BROKEN = ("{file}: Die CSV-Datei ist fehlerhaft aufgebaut und kann nicht
                   "geschlossenes Anführungszeichen).")
 ERR_XLSX_BROKEN = ("{file}: Die Excel-Datei ist beschädigt oder kennwortgeschützt und kann nicht gelesen werden. "
                    "Bitte in Excel ohne Kennwort als „Excel-Arbeitsmappe (.xlsx)“ speichern.")
+ERR_TOO_MANY_ROWS = "{file}: {rows} Zeilen sind mehr als erlaubt ({limit}). Bitte die Datei prüfen."
+ERR_TOO_MANY_COLUMNS = ("{file}: {n} Spalten sind mehr als erlaubt ({limit}); erwartet werden die Spalten der "
+                        "Datenbeschreibung. Bitte das richtige Trennzeichen und die richtige Tabelle wählen.")
+ERR_JUNK_EARLY = ("{file}: Keine der ersten {n} Zeilen ist gültig; die Datei wird nicht weiter gelesen. Passt sie "
+                  "zur Datenbeschreibung (Spalten, Trennzeichen, Datumsformat)? Die Probleme dieser Zeilen stehen "
+                  "im Prüfbericht.")
+ERR_XLSX_BOMB = ("{file}: Die Excel-Datei wird nicht gelesen, weil sie entpackt viel zu groß wäre ({detail}). So "
+                 "sieht keine normale Exportdatei aus. Bitte die Tabellen als CSV exportieren oder in Excel neu "
+                 "speichern.")
+XLSX_BOMB_SIZE = "{size} MB statt höchstens {limit} MB"
+XLSX_BOMB_RATIO = "Teil „{part}“: {size} MB aus {packed} MB, {ratio}-fach gepackt, erlaubt ist höchstens {limit}-fach"
+XLSX_BOMB_PARTS = "{n} Teile"
 ERR_PARQUET_BROKEN = "{file}: Die Parquet-Datei ist beschädigt und kann nicht gelesen werden."
 ERR_SHEET_MISSING = "{file}: Tabellenblatt fehlt: „{table}“ (Blattnamen z. B. „{names}“; vorhanden: {sheets})."
 ERR_TOO_LARGE = ("{file}: Die Datei ist {size} MB groß; erlaubt sind höchstens {limit} MB je Datei. Bitte die "
@@ -360,6 +419,15 @@ IMPORT_COUNT_COLUMNS_DE = {"table": "Tabelle", "file": "Datei", "read": "gelesen
                            "rejected": "abgelehnt"}
 IMPORT_ISSUES_SHEET = "Prüfbericht"
 IMPORT_SUMMARY_SHEET = "Übersicht"
+ERR_IMPORT_LIMIT = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr als {memory} MB Speicher oder mehr als "
+                    "{seconds} Sekunden gebraucht hätte. Bitte die Dateien prüfen (richtige Tabellen? keine leeren "
+                    "Zeilen bis zum Blattende?) und als CSV exportieren.")
+ERR_IMPORT_MEMORY = ("{files}: Die Prüfung wurde abgebrochen, weil sie mehr Speicher gebraucht hätte, als für eine "
+                     "Prüfung erlaubt ist. Es wurde nichts verändert. Bitte die Dateien prüfen (richtige Tabellen? "
+                     "keine leeren Zeilen bis zum Blattende?) und als CSV exportieren.")
+ISSUES_MORE = "… und {n} weitere Zeilen mit demselben Problem ({message})"
+REPORT_CUT_SHEET = ("Hier abgeschnitten: Ein Excel-Blatt fasst nicht alle {total} Probleme. Gezeigt sind die ersten "
+                    "{shown} (bis {file}, Zeile {row}); alle stehen im „Prüfbericht (CSV)“.")
 
 # Snapshots (stored versions of accepted imports).
 SNAPSHOT_SOURCE = "Import vom {created} ({files})"
@@ -367,6 +435,35 @@ ERR_SNAPSHOT_NOT_ACCEPTED = "Der Import enthält keinen gültigen Datensatz und 
 ERR_SNAPSHOT_UNKNOWN = "Version „{id}“ nicht gefunden."
 ERR_SNAPSHOT_WRITE = "Der Import konnte nicht gespeichert werden ({reason}); die bisherige Version bleibt aktiv."
 SNAPSHOT_NONE = "Beispieldaten (kein Import)"
+SNAPSHOT_FOLDER = "kein Import (Datenordner)"
+# Snapshot store: checks of what is served and errors of every store operation (issue 17).
+ERR_SNAPSHOT_MANIFEST = ("Die Beschreibung (manifest.json) der Version „{id}“ fehlt oder ist beschädigt; die Version "
+                         "wird nicht angezeigt.")
+ERR_SNAPSHOT_ACTIVE_MISSING = ("Die aktive Version „{id}“ ist im Datenordner nicht (mehr) vorhanden oder unvollständig.")
+ERR_SNAPSHOT_ACTIVE_POINTER = "Die Datei ACTIVE im Datenordner ist beschädigt; welche Version aktiv ist, ist unklar."
+ERR_SNAPSHOT_FILE_MISSING = "In Version „{id}“ fehlt die Datei „{file}“."
+ERR_SNAPSHOT_FILE_CHANGED = ("In Version „{id}“ stimmt die Datei „{file}“ nicht mehr mit ihrer Prüfsumme überein "
+                             "(verändert, ersetzt oder beschädigt).")
+ERR_SNAPSHOT_FILE_UNREADABLE = "In Version „{id}“ kann die Datei „{file}“ nicht gelesen werden ({reason})."
+ERR_SNAPSHOT_ROWS = ("Version „{id}“: „{file}“ ergibt {found} gültige Zeilen, gespeichert wurden {expected}; die "
+                     "Version wird nicht angezeigt.")
+ERR_SNAPSHOT_LOAD = "Version „{id}“ kann nicht geladen werden: {reason}"
+ERR_SNAPSHOT_NOT_VERIFIED = "Version „{id}“ ist beschädigt und kann nicht aktiviert werden: {reason}"
+ERR_STORE_READ_ONLY = "Der Datenordner ist schreibgeschützt oder es fehlen Schreibrechte"
+ERR_STORE_FULL = "Der Datenträger des Datenordners ist voll"
+ERR_STORE_QUOTA = "Das Speicherkontingent des Datenordners ist erschöpft"
+ERR_STORE_MISSING = "Der Datenordner fehlt oder ist nicht erreichbar"
+ERR_STORE_OTHER = "Systemfehler beim Zugriff auf den Datenordner ({code})"
+ERR_SNAPSHOT_ACTIVATE = "Die Version konnte nicht aktiviert werden ({reason}); die bisherige Version bleibt aktiv."
+ERR_SNAPSHOT_CLEANUP = "Reste abgebrochener Importe konnten nicht entfernt werden ({reason})."
+STORE_BROKEN_BANNER = ("**Die aktiven Daten werden nicht angezeigt, weil sie die Prüfung nicht bestehen.** {problem} "
+                       "Es werden keine Zahlen gezeigt, bis eine geprüfte Version aktiv ist.")
+STORE_BROKEN_HINT_MANAGER = ("Auf der Seite „Daten“ kann eine andere Version aktiviert oder ein neuer Import "
+                             "hochgeladen werden.")
+STORE_BROKEN_HINT_OTHERS = "Bitte die Datenverwaltung informieren."
+VERIFY_OK = "OK      {id}  ({files} Dateien geprüft)"
+VERIFY_FAILED = "FEHLER  {id}  {problem}"
+VERIFY_NONE = "Keine Versionen im Datenordner {root}."
 
 # Exports: the block of notes in every CSV and the "Hinweise" sheet of every Excel file.
 EXPORT_NOTES_SHEET = "Hinweise"
@@ -379,6 +476,7 @@ EXPORT_META_LABELS = {
     "definitions": "Definitionen",
     "files": "Dateien (SHA-256)",
     "error": "Fehler",
+    "cut": "Abgeschnitten",
 }
 EXPORT_BOOL_LABELS = {True: "ja", False: "nein"}
 EXPORT_EMPTY = "–"
@@ -421,17 +519,17 @@ AUTH_OFF_REAL_DATA = ("Anmeldung ist nicht eingerichtet, es werden aber nicht di
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "intro": "Wo erreicht BIWAQ die Menschen? Ein Kreis je Ortsteil: Fläche ∝ Teilnehmende, Farbe = "
-             "Vermittlungsquote. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
+             "Anteil in Arbeit/Ausbildung. Ein Klick auf einen Kreis oder einen Stadtbezirk nimmt ihn in die Auswahl auf, ein "
              "zweiter Klick nimmt ihn wieder heraus; dieselbe Auswahl geht auch über die Liste neben der Karte.",
     "map_heading": "Karte",
     "legend_bubbles": "Ortsteil (Fläche ∝ Teilnehmende)",
     "legend_empty": "Ortsteil ohne Teilnehmende",
-    "legend_bubbles_grey": "Vermittlungsquote geschützt (*)",
+    "legend_bubbles_grey": "Anteil in Arbeit/Ausbildung geschützt (*)",
     "legend_bubbles_withheld": "Zahl geschützt (*)",
     "legend_bezirke": "Stadtbezirk",
     "legend_osm_outlines": "Ortsteilgrenze (OSM, {n} von 46)",
     "legend_official": "Ortsteil (amtliche Grenze)",
-    "colorbar": "Vermittlungsquote",
+    "colorbar": "Anteil in Arbeit/Ausbildung",
     "hover_participants": "Teilnehmende",
     "hover_per_1000": "je 1.000 Einwohner",
     "hover_per_1000_unknown": "Einwohnerzahl nicht bekannt",
@@ -439,12 +537,12 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "hover_unplaced": "davon ohne Kartenpunkt",
     "hover_click": "Klicken zum Auswählen",
     "map_description": "Karte von Duisburg ohne Kachel-Hintergrund: die 7 Stadtbezirke als Flächen, Ortsteilgrenzen "
-                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Vermittlungsquote, "
+                       "soweit vorhanden, je Ortsteil ein Kreis (Fläche ∝ Teilnehmende, Farbe = Anteil in Arbeit/Ausbildung, "
                        "Farbskala oben rechts; grau: Quote geschützt). Ausgewählte Quartiere sind schwarz "
                        "umrandet. Die Tabelle enthält "
                        "dieselben Zahlen je Ortsteil, auch für die Ortsteile ohne Kartenpunkt.",
     "map_description_official": "Karte von Duisburg ohne Kachel-Hintergrund: alle Ortsteile mit amtlicher Grenze "
-                                "als Flächen, Farbe = Vermittlungsquote (Farbskala oben rechts; grau: geschützt, "
+                                "als Flächen, Farbe = Anteil in Arbeit/Ausbildung (Farbskala oben rechts; grau: geschützt, "
                                 "weiß: keine Teilnehmenden); graue Kreise: Fläche ∝ Teilnehmende. Ausgewählte "
                                 "Quartiere sind schwarz umrandet. Die Tabelle enthält dieselben Zahlen je Ortsteil.",
     "map_source": "Kartengrundlage: {attribution}, ODbL 1.0 (Stadtgrenze, Stadtbezirke, {n_osm} von 46 "
@@ -711,7 +809,9 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "active_sample": ("Es wurden noch keine Daten importiert. Angezeigt werden die mitgelieferten **Beispieldaten** "
                       "(synthetisch, Datenstand {datenstand}). Echte Daten bitte unten unter „Neue Daten "
                       "importieren“ hochladen."),
-    "active_folder": "Angezeigt werden die Daten aus dem Ordner `{source}` (Datenstand {datenstand}, kein Import).",
+    "active_folder": "Angezeigt werden die Daten aus dem Ordner „{source}“ (Datenstand {datenstand}, kein Import).",
+    "active_broken": ("Die aktive Version `{id}` wird nicht angezeigt: {problem} Unten unter „Versionen“ eine "
+                      "geprüfte Version aktivieren oder unter „Neue Daten importieren“ die Dateien erneut hochladen."),
     "active_files": "Quelldateien",
     "active_rows": "Datensätze je Tabelle",
     "col_file": "Datei",
@@ -748,6 +848,8 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     "report_no_issues": "Keine Probleme gefunden – alle Zeilen können übernommen werden.",
     "report_issues": "Probleme ({n})",
     "report_download": "Prüfbericht (Excel)",
+    "report_download_csv": "Prüfbericht (CSV, alle Zeilen)",
+    "active_issues_download_csv": "Probleme (CSV, alle Zeilen)",
     "already_imported": ("Diese Dateien wurden bereits importiert (Version `{id}` vom {created}). „Import "
                          "übernehmen“ legt keine Kopie an, sondern macht diese Version wieder aktiv."),
     "nothing_changed": "Bis hier wurde nichts verändert.",
@@ -759,6 +861,9 @@ DATA_PAGE_TEXTS: dict[str, str] = {
     # Versionen
     "versions_heading": "Versionen",
     "versions_none": "Noch keine Versionen – bisher wurde nichts importiert.",
+    "versions_damaged": ("Beschädigte Versionen (Beschreibung fehlt oder ist unlesbar, werden nie angezeigt): {ids}. "
+                         "Sie können aus der Datensicherung wiederhergestellt oder durch erneuten Import derselben "
+                         "Dateien ersetzt werden."),
     "versions_caption": "Jeder übernommene Import, neueste zuerst. Die Dateien einer Version werden nie verändert.",
     "col_id": "Version",
     "col_datenstand": "Datenstand",
@@ -780,36 +885,68 @@ DATA_PAGE_TEXTS: dict[str, str] = {
 # --- ESF Plus indicators and press kit (issue 7, continued: indicators.py, pages/indikatoren.py, presskit.py) ---
 # =============================================================================
 
-# ESF Plus indicators (indicators.py, pages/indikatoren.py)
-ESF_OUTPUT_LABELS = {
-    "unemployed": "Arbeitslose, einschließlich Langzeitarbeitsloser",
-    "long_term_unemployed": "Langzeitarbeitslose (länger als 12 Monate arbeitslos)",
-    "inactive": "Nichterwerbstätige",
-    "employed": "Erwerbstätige, einschließlich Selbstständiger",
-    "under_18": "Teilnehmende unter 18 Jahren",
-    "18_29": "Teilnehmende von 18 bis 29 Jahren",
-    "55_plus": "Teilnehmende ab 55 Jahren",
-    "isced_0_2": "höchstens Sekundarbereich I (ISCED 0–2)",
-    "isced_3_4": "Sekundarbereich II oder postsekundär (ISCED 3–4)",
-    "isced_5_8": "tertiäre Bildung (ISCED 5–8)",
-    "third_country_national": "Drittstaatsangehörige",
-    "foreign_background": "Teilnehmende mit ausländischem Hintergrund (Migrationshintergrund)",
-    "total": "Teilnehmende insgesamt",
+# ESF Plus indicators (figures/indicators.py, publish/indicator_report.py, pages/indikatoren.py).
+# Official German names from Reg. (EU) 2021/1057, Anhang I (sources and what is verified: docs/indicators.md).
+ESF_LABELS = {
+    "EECO01": "Gesamtzahl der Teilnehmer",
+    "EECO02": "Arbeitslose, auch Langzeitarbeitslose",
+    "EECO03": "Langzeitarbeitslose (länger als 12 Monate arbeitslos)",
+    "EECO04": "Nichterwerbstätige",
+    "EECO05": "Erwerbstätige, auch Selbstständige",
+    "EECO06": "Zahl der Kinder unter 18 Jahren",
+    "EECO07": "junge Menschen im Alter von 18 bis 29 Jahren",
+    "EECO08": "Zahl der Teilnehmer ab 55 Jahren",
+    "EECO09": "mit Sekundarbildung Unterstufe oder weniger (ISCED 0–2)",
+    "EECO10": "mit Sekundarbildung Oberstufe (ISCED 3) oder postsekundärer Bildung (ISCED 4)",
+    "EECO11": "mit tertiärer Bildung (ISCED 5 bis 8)",
+    "EECO12": "Teilnehmer mit Behinderungen (Art. 9 DSGVO)",
+    "EECO13": "Drittstaatsangehörige (einschließlich Staatenloser und Personen mit unbestimmter "
+              "Staatsangehörigkeit)",
+    "EECO14": "Teilnehmer ausländischer Herkunft (Migrationshintergrund laut Selbstauskunft)",
+    "EECO15": "Angehörige von Minderheiten (u. a. marginalisierte Gemeinschaften, wie etwa die Roma) "
+              "(Art. 9 DSGVO)",
+    "EECO16": "Obdachlose oder von Ausgrenzung auf dem Wohnungsmarkt Betroffene",
+    "EECO19": "unterstützte Kleinst-, kleine und mittlere Unternehmen (Zahl der Unternehmen, nicht Personen)",
+    "EECR01": "Teilnehmer, die nach ihrer Teilnahme auf Arbeitsuche sind",
+    "EECR02": "Teilnehmer, die nach ihrer Teilnahme eine schulische/berufliche Bildung absolvieren",
+    "EECR03": "Teilnehmer, die nach ihrer Teilnahme eine Qualifizierung erlangen",
+    "EECR04": "Teilnehmer, die nach ihrer Teilnahme einen Arbeitsplatz haben, einschließlich Selbstständige",
+    "EECR05": "Teilnehmer, die sechs Monate nach ihrer Teilnahme einen Arbeitsplatz haben, einschließlich "
+              "Selbstständige",
+    "BIWAQ-L1": "Teilnehmer, deren Arbeitsmarktsituation sechs Monate nach ihrer Teilnahme besser ist "
+                "(programmspezifisch geführt: Code und Wortlaut in Anhang I nicht geprüft)",
+    "BIWAQ-R1": "Teilnehmende, deren Beschäftigungsfähigkeit nach der Teilnahme verbessert wurde "
+                "(BIWAQ-Ergebnisindikator HF 1)",
+    "BIWAQ-R2": "Übergang in Arbeit oder Ausbildung innerhalb von 28 Tagen nach Austritt (Integrationsquote "
+                "über Ausgetretene)",
+    "BIWAQ-D1": "Ausgetretene (Austritt bis zum Datenstand)",
+    "BIWAQ-D2": "Ausgetretene, deren 28-Tage-Fenster abgeschlossen ist (Austritt mindestens 28 Tage vor dem "
+                "Datenstand)",
+    "BIWAQ-D3": "Ausgetretene, deren Sechs-Monats-Zeitpunkt erreicht ist (Austritt mindestens 183 Tage vor dem "
+                "Datenstand)",
 }
-ESF_RESULT_LABELS = {
-    "leavers": "Ausgetretene (Austritt bis zum Datenstand)",
-    "education_28": "in schulischer oder beruflicher Bildung (Ausbildung) innerhalb von 28 Tagen nach Austritt",
-    "employment_28": "in Beschäftigung, einschließlich Selbstständigkeit, innerhalb von 28 Tagen nach Austritt",
-    "assessable_leavers": "Ausgetretene mit Austritt mindestens 6 Monate (183 Tage) vor dem Datenstand",
-    "employment_6m": "Beschäftigung bis 6 Monate nach Austritt erfasst (Näherung für „in Beschäftigung sechs "
-    "Monate nach Austritt“)",
+ESF_DERIVED_CODE = "(abgeleitet)"
+ESF_DERIVED_SUFFIX = {
+    "EECR02": " – abgeleitet: Ergebnis „Ausbildung“ bis 28 Tage nach Austritt (kein Status bei Austritt erfasst)",
+    "EECR04": " – abgeleitet: Ergebnis „Beschäftigung“ bis 28 Tage nach Austritt (kein Status bei Austritt erfasst)",
+    "EECR05": " – Näherung: Beschäftigung bis 183 Tage nach Austritt begonnen; ob sie nach sechs Monaten noch "
+              "besteht, ist nicht erfasst",
+    "BIWAQ-R2": " – abgeleitet: Ergebnis „Beschäftigung“ oder „Ausbildung“ bis 28 Tage nach Austritt",
+}
+ESF_NOT_COLLECTED = "nicht erhoben"
+ESF_MISSING_TABLE = "Tabelle „{table}“"
+ESF_BASIS = {
+    "measured": "erhoben",
+    "derived": "abgeleitet aus den Ergebnisdaten (Spalte {columns} fehlt)",
+    "approximate": "Näherung: Alter aus dem Geburtsjahr, wo {columns} fehlt",
+    "not_collected": "nicht erhoben – Spalte {columns} fehlt",
 }
 ESF_DENOMINATORS = {
-    "leavers": "Nenner: alle Ausgetretenen",
-    "assessable_leavers": "Nenner: Ausgetretene mit Austritt mindestens 6 Monate vor dem Datenstand",
+    "BIWAQ-D2": "Nenner: BIWAQ-D2 (Austritt ≥ 28 Tage vor Datenstand)",
+    "BIWAQ-D3": "Nenner: BIWAQ-D3 (Austritt ≥ 183 Tage vor Datenstand)",
 }
 ESF_COLUMN_LABELS = {
-    "code": "Code", "indicator": "Indikator", "denominator": "Bezugsgröße (Nenner)",
+    "code": "Code", "indicator": "Indikator", "basis": "Grundlage", "denominator": "Bezugsgröße (Nenner)",
     "female": "Frauen", "male": "Männer", "non_binary": "nicht-binär", "unknown": "ohne Angabe",
     "total": "Insgesamt",
 }
@@ -829,38 +966,81 @@ ESF_DEFINITIONS = {
     "Outputindikatoren": "Personen mit Eintritt im Zeitraum, Merkmale bei Eintritt. Jede Zeile ist nach Geschlecht "
     "aufgeteilt; „ohne Angabe“ sind Personen ohne Geschlechtsangabe, damit die Zeilen aufgehen.",
     "Arbeitslos / langzeitarbeitslos": "bei der Agentur für Arbeit oder dem Jobcenter arbeitslos gemeldet; "
-    "langzeitarbeitslos: länger als 12 Monate arbeitslos (Angaben bei Eintritt).",
-    "Alter": "Alter bei Eintritt = Eintrittsjahr minus Geburtsjahr (das Geburtsdatum wird nicht erfasst).",
+    "langzeitarbeitslos: länger als 12 Monate arbeitslos (§ 18 SGB III; Angaben bei Eintritt).",
+    "Alter": "volle Lebensjahre am Eintrittstag aus dem Geburtsdatum. Fehlt das Geburtsdatum, wird Eintrittsjahr "
+    "minus Geburtsjahr verwendet (bis zu einem Jahr zu hoch); die Zeilen sind dann als Näherung gekennzeichnet.",
     "ISCED": "höchster Bildungsabschluss bei Eintritt; Personen mit unbekanntem Bildungsniveau sind in keiner "
     "ISCED-Zeile enthalten.",
-    "Drittstaatsangehörige": "Staatsangehörigkeit außerhalb der EU; Personen ohne Angabe sind nicht enthalten.",
-    "Ausländischer Hintergrund": "Migrationshintergrund laut Selbstauskunft bei Eintritt (besondere Kategorie "
-    "personenbezogener Daten nach Art. 9 DSGVO).",
-    "Ausgetretene": "Teilnehmende mit Austrittsdatum bis zum Datenstand (Nenner der Ergebnisindikatoren EECR02 und "
-    "EECR04).",
-    "Innerhalb von 28 Tagen": "ein Ergebnis (Ausbildung bzw. Beschäftigung) mit Datum ab Eintritt und höchstens 28 "
-    "Tage nach dem Austritt; ein Ergebnis am 28. Tag zählt, am 29. Tag nicht. Für Austritte in den letzten 28 Tagen "
-    "vor dem Datenstand ist das Zeitfenster noch nicht abgeschlossen.",
-    "Sechs Monate nach Austritt": "Die Daten erfassen den Beginn einer Beschäftigung, nicht ob sie sechs Monate nach "
-    "dem Austritt noch besteht. Gezählt wird daher eine Beschäftigung mit Datum ab Eintritt und höchstens 183 Tage "
-    "nach dem Austritt, nur für Ausgetretene mit Austritt mindestens 183 Tage vor dem Datenstand (Nenner). Es ist "
-    "eine Näherung für EECR05.",
-    "Codes": "Nummerierung der gemeinsamen ESF-Plus-Indikatoren (VO (EU) 2021/1057, Anhang I; EECO = Output, "
-    "EECR = Ergebnis).",
+    "Ja/Nein-Merkmale": "Behinderung, Minderheit, Obdachlosigkeit und Drittstaatsangehörigkeit zählen nur bei "
+    "„ja“; leer (nicht beantwortet bzw. nicht erfasst) wird nicht gezählt. Drittstaatsangehörige: keine "
+    "Unionsbürger, einschließlich Staatenloser und Personen mit unbestimmter Staatsangehörigkeit.",
+    "Besondere Kategorien": "Nur EECO12 (Behinderungen) und EECO15 (Minderheiten) sind in Anhang I als besondere "
+    "Kategorie personenbezogener Daten (Art. 9 DSGVO) gekennzeichnet; sie werden nur zusammengefasst gezeigt, "
+    "nie als Liste. EECO14 (ausländische Herkunft) ist keine besondere Kategorie.",
+    "EECO19": "Unternehmen aus der Tabelle „Unternehmen“ mit Größenklasse Kleinst-, kleines oder mittleres "
+    "Unternehmen und Beginn der Unterstützung im Zeitraum; Filter nach Träger, Ortsteil und Stadtbezirk gelten, "
+    "Personenfilter nicht. Keine Aufteilung nach Geschlecht (x = nicht sinnvoll).",
+    "Bei Austritt (EECR01–EECR04)": "Status innerhalb von vier Wochen (28 Tagen) nach dem Austritt laut Spalte "
+    "„Status bei Austritt“ bzw. „Qualifikation erlangt“. Gezählt und als Nenner verwendet werden nur Ausgetretene, "
+    "deren 28-Tage-Fenster abgeschlossen ist (BIWAQ-D2); jüngere Austritte kommen später hinzu.",
+    "Sechs Monate nach Austritt (EECR05, BIWAQ-L1)": "Status sechs Monate nach dem Austritt laut Spalte „Status "
+    "6 Monate nach Austritt“ bzw. „Verbesserte Arbeitsmarktsituation nach 6 Monaten“; leer = noch nicht "
+    "nachbefragt, nicht gezählt. Nenner: Ausgetretene mit Austritt mindestens 183 Tage vor dem Datenstand (BIWAQ-D3).",
+    "Abgeleitet": "Fehlt der Status bei Austritt (ältere Exporte), werden EECR02, EECR04 und BIWAQ-R2 aus den "
+    "Ergebnissen abgeleitet (Datum ab Eintritt und höchstens 28 Tage nach dem Austritt) und so gekennzeichnet – "
+    "sie sind nicht die Indikatoren im Sinne der Verordnung. EECR05 ohne Status nach 6 Monaten: Beschäftigung bis "
+    "183 Tage nach Austritt begonnen (Näherung).",
+    "BIWAQ-R1": "Ausgetretene (28-Tage-Fenster abgeschlossen) mit mindestens einem Ergebnis (Beschäftigung, "
+    "Ausbildung oder verbesserte Perspektive) zwischen Eintritt und 28 Tagen nach Austritt. Wortlaut des "
+    "Programms: „Teilnehmende, deren Beschäftigungsfähigkeit … nach ihrer Teilnahme … erhöht bzw. verbessert "
+    "wurden“; Messverfahren des Programms nicht veröffentlicht gefunden.",
+    "BIWAQ-R2": "Anteil der Ausgetretenen mit abgeschlossenem 28-Tage-Fenster, die bei Austritt erwerbstätig oder "
+    "in schulischer/beruflicher Bildung sind – anders als der „Anteil der Unterstützten in Arbeit oder "
+    "Ausbildung“ (Nenner: alle Unterstützten, auch noch Betreute).",
+    "BIWAQ-L1": "Die Verbesserung der Arbeitsmarktsituation sechs Monate nach Austritt wird programmspezifisch "
+    "geführt, weil Code und Wortlaut in Anhang I der VO (EU) 2021/1057 nicht geprüft werden konnten.",
+    "Prüfstand der Bezeichnungen": "Deutscher Wortlaut an Anhang I (VO (EU) 2021/1057) geprüft für EECO01–EECO15 "
+    "und EECR04; nicht an der Verordnung geprüft: EECR01–EECR03, EECR05 (Codes aus EU-Leitfäden bzw. abgeleitet), "
+    "EECO16 (Wortlaut nur in Anhang II gesehen), EECO19 (Code geprüft, Wortlaut nicht). Quellen: docs/indicators.md.",
+    "Codes": "gemeinsame Indikatoren des ESF Plus (VO (EU) 2021/1057, Anhang I; EECO = Output, EECR = Ergebnis); "
+    "BIWAQ-… = programmeigene Zeilen und Nenner. Einzelheiten und Quellen: docs/indicators.md.",
 }
 ESF_PAGE_INTRO = ("Gemeinsame Indikatoren des ESF Plus für die gewählten Teilnehmenden, jeweils nach Geschlecht. "
-                  "Outputindikatoren beziehen sich auf alle Eintritte, Ergebnisindikatoren auf die Ausgetretenen.")
+                  "Outputindikatoren beziehen sich auf alle Eintritte, Ergebnisindikatoren auf die Ausgetretenen, "
+                  "deren Zeitfenster abgeschlossen ist. „nicht erhoben“: die Daten enthalten die nötige Spalte nicht.")
 ESF_PUBLICATION_TOGGLE = "Veröffentlichungsmodus (Geheimhaltung)"
 ESF_PUBLICATION_HELP = ("Ersetzt Werte 1 und 2 und daraus ableitbare Werte durch *. Der Excel-Bericht ist immer "
                         "geschützt, außer der Betrieb erlaubt es ausdrücklich (BIWAQ_ALLOW_UNPROTECTED_EXPORTS).")
 ESF_UNPROTECTED_WARNING = "Veröffentlichungsmodus ist aus: Diese Zahlen nicht weitergeben."
 ESF_DOWNLOAD = "Indikatorenbericht (Excel) herunterladen"
 ESF_OUTPUT_HEADING = "Outputindikatoren (bei Eintritt)"
-ESF_RESULT_HEADING = "Ergebnisindikatoren (Ausgetretene)"
+ESF_RESULT_HEADING = "Ergebnisindikatoren (Ausgetretene mit abgeschlossenem Zeitfenster)"
 ESF_RATES_HEADING = "Anteile an der Bezugsgröße"
-ESF_OUTPUT_CAPTION = "Nenner: alle Teilnehmenden mit Eintritt im Zeitraum ({n})."
-ESF_RESULT_CAPTION = ("Nenner EECR02 und EECR04: alle Ausgetretenen ({leavers}). Nenner EECR05: Ausgetretene mit "
-                      "Austritt mindestens 6 Monate vor dem Datenstand ({assessable}).")
+ESF_OUTPUT_CAPTION = "Nenner: alle Teilnehmenden mit Eintritt im Zeitraum ({n}); EECO19 zählt Unternehmen."
+ESF_RESULT_CAPTION = ("Nenner EECR01–EECR04, BIWAQ-R1 und BIWAQ-R2: Ausgetretene mit abgeschlossenem 28-Tage-Fenster "
+                      "({closed} von {leavers} Ausgetretenen). Nenner EECR05 und BIWAQ-L1: Ausgetretene mit Austritt "
+                      "mindestens 6 Monate vor dem Datenstand ({assessable}).")
+ESF_MISSING_HEADING = "Nicht erhoben"
+ESF_MISSING_NOTE = "{code}: nicht erhoben – die Daten enthalten die Spalte {columns} nicht."
+ESF_DERIVED_NOTE = ("{code}: abgeleitet aus den Ergebnisdaten, weil die Spalte {columns} fehlt – nicht der "
+                    "Indikator im Sinne der Verordnung.")
+ESF_APPROX_NOTE = ("{code}: Alter teils aus dem Geburtsjahr (Näherung, bis zu einem Jahr zu hoch), weil "
+                   "{columns} fehlt.")
+ESF_PLACEMENT_NOTE = ("Zum Vergleich: Anteil der Unterstützten in Arbeit oder Ausbildung {placement} (Nenner: alle "
+                      "{participants} Unterstützten, auch noch Betreute); Übergang in Arbeit oder Ausbildung "
+                      "innerhalb von 28 Tagen nach Austritt (BIWAQ-R2) {integration} (Nenner: {closed} Ausgetretene "
+                      "mit abgeschlossenem 28-Tage-Fenster).")
+# local economy (pages/indikatoren.py, figures/enterprises.py)
+ECONOMY_HEADING = "Lokale Ökonomie: unterstützte Unternehmen"
+ECONOMY_INTRO = ("BIWAQ-Handlungsfeld 2 „Stärkung der lokalen Ökonomie“: Unternehmen mit Beginn der Unterstützung "
+                 "im Zeitraum, nach Ortsteil und Träger; Quelle: Tabelle „Unternehmen“. EECO19 zählt davon die "
+                 "Kleinst-, kleinen und mittleren Unternehmen.")
+ECONOMY_MISSING = ("Nicht erhoben: Die Daten enthalten keine Tabelle „Unternehmen“ (enterprises). Mit ihr zeigt "
+                   "diese Seite EECO19 und die unterstützten Unternehmen je Ortsteil und Träger.")
+ECONOMY_COLUMNS = {"ortsteil": "Ortsteil", "provider": "Träger", "quarter": "Quartal (Beginn)",
+                   "enterprises": "Unternehmen", "sme": "davon KMU (EECO19)"}
+ECONOMY_BY_PLACE = "Je Ortsteil und Träger"
+ECONOMY_BY_QUARTER = "Je Quartal (Beginn der Unterstützung)"
 ESF_DEFINITIONS_EXPANDER = "Definitionen der Indikatoren"
 
 # Press kit (presskit.py)
@@ -876,9 +1056,9 @@ PRESSKIT_GROUP_LABELS = {"ortsteil": "Ortsteil", "bezirk": "Stadtbezirk", "gende
 PRESSKIT_COLUMN_LABELS = {
     "participants": "Teilnehmende", "share": "Anteil an allen Teilnehmenden", "employment": "in Beschäftigung",
     "vocational_training": "in Ausbildung", "improved_prospects": "verbesserte Perspektive",
-    "with_outcome": "mit Ergebnis", "placement_rate": "Vermittlungsquote", "outcome_rate": "Ergebnisquote",
+    "with_outcome": "mit Ergebnis", "placement_rate": "Anteil in Arbeit oder Ausbildung (Nenner: Teilnehmende)", "outcome_rate": "Ergebnisquote",
 }
-PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Vermittlungsquote = (Beschäftigung "
+PRESSKIT_BREAKDOWN_NOTE = ("Jede Person zählt einmal unter ihrem besten Ergebnis. Anteil in Arbeit oder Ausbildung = (Beschäftigung "
                            "+ Ausbildung) ÷ Teilnehmende der Gruppe; Nenner: alle Eintritte der Gruppe. "
                            "x = nicht sinnvoll (keine Teilnehmenden).")
 PRESSKIT_DEFINITION_HEADERS = ("Kennzahl", "Definition")
@@ -928,10 +1108,10 @@ PAGE_TEXTS = {
     'impact_funnel_heading': 'Vom Eintritt zum Ergebnis',
     'impact_outcomes_heading': 'Bestes Ergebnis je Person',
     'impact_sankey_heading': 'Von der Ausgangslage zum Ergebnis',
-    'breakdown_intro': 'Gruppen in der Liste unter „Aufschlüsseln nach“ wählen oder Balken anklicken, um die Seite auf diese Gruppen einzugrenzen; das Ergebnis steht direkt unter dem Diagramm. Vermittlungsquote = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
+    'breakdown_intro': 'Gruppen in der Liste unter „Aufschlüsseln nach“ wählen oder Balken anklicken, um die Seite auf diese Gruppen einzugrenzen; das Ergebnis steht direkt unter dem Diagramm. Anteil in Arbeit oder Ausbildung = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
     'breakdown_bars': 'Gestapelte Balken: Teilnehmende je {group}, aufgeteilt nach bestem Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.',
-    'breakdown_selection_rates': 'Vermittlungs- und Ergebnisquote je {group} innerhalb der Auswahl.',
-    'breakdown_rates': 'Vermittlungsquote und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
+    'breakdown_selection_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group} innerhalb der Auswahl.',
+    'breakdown_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
     'breakdown_rates_heading': 'Quoten je Gruppe',
     'trends_monthly': 'Säulen: Eintritte und Austritte je Monat; Linien: Personen mit erstem Ergebnis im Monat und aktive Teilnehmende am Monatsende.',
     'trends_cumulative': 'Fläche: Summe aller Eintritte bis zum jeweiligen Monat; der letzte Wert entspricht den Teilnehmenden im Zeitraum.',
@@ -939,7 +1119,7 @@ PAGE_TEXTS = {
     'trends_cumulative_heading': 'Teilnehmende kumuliert',
     'services_intro': 'Eine Person mit mehreren Leistungen zählt bei jeder Leistung; die Personen ergeben daher zusammen mehr als die Teilnehmenden. Quoten: Nenner sind die Personen mit dieser Leistung.',
     'services_persons': 'Balken: Personen, die die Leistung mindestens einmal erhalten haben; Stunden im Tooltip.',
-    'services_rates': 'Vermittlungs- und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
+    'services_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote unter den Personen mit der jeweiligen Leistung. Kein Wirkungsnachweis: wer welche Leistung erhält, hängt von der Ausgangslage ab.',
     'services_persons_heading': 'Personen je Leistung',
     'services_rates_heading': 'Ergebnisse nach Leistung',
     'outcome_bars': 'Säulen: Personen nach bestem Ergebnis (Beschäftigung, Ausbildung, verbesserte Perspektive); jede Person zählt einmal. Die Tabelle zeigt zusätzlich, wie viele Personen ein Ergebnis überhaupt erreicht haben (auch wenn später ein besseres folgte).',

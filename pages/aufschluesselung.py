@@ -10,6 +10,7 @@ import streamlit as st
 from biwaq_data import metrics, places, publication
 from biwaq_data import texts_de as T
 from biwaq_data.figures.filters import narrow
+from biwaq_data.formatting import escape_markdown
 from ui import charts
 from ui.components import chart_card, filter_line, metric_cards, open_page
 from ui.auth import require_page
@@ -24,7 +25,7 @@ TABLE_COLUMNS = {
     "label": ("Gruppe", "text"), "participants": ("Teilnehmende", "int"), "share": ("Anteil", "pct"),
     "employment": ("Beschäftigung", "int"), "vocational_training": ("Ausbildung", "int"),
     "improved_prospects": ("Verbesserte Perspektive", "int"), "with_outcome": ("mit Ergebnis", "int"),
-    "placement_rate": ("Vermittlungsquote", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
+    "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
 }
 
 
@@ -52,9 +53,12 @@ def _clear_pick() -> None:
 
 
 def _pick_from_chart(chart_key: str, known: list[str]) -> None:
-    """A clicked bar adds its group to the list, or removes it when it is already chosen."""
+    """A clicked bar adds its group to the list, or removes it when it is already chosen. (The chart reports a
+    group in the form charts.plot_text made inert for plotly.)"""
     event = st.session_state.get(chart_key)
-    clicked = [p.get("y") for p in (event.selection.points if event is not None else []) if p.get("y") in known]
+    reported = {charts.plot_text(label): label for label in known}
+    clicked = [reported[p.get("y")] for p in (event.selection.points if event is not None else [])
+               if p.get("y") in reported]
     chosen = list(st.session_state.get(PICK_KEY) or [])
     for label in dict.fromkeys(clicked):
         chosen.remove(label) if label in chosen else chosen.append(label)
@@ -94,7 +98,8 @@ if picked:
         keys = table.raw.set_index("key").loc[keys, "ortsteil_nr"].tolist()
     selected = narrow(filters, "ortsteil_nr" if dimension == "ortsteil" else dimension, keys)
 with filter_slot.container():
-    filter_line(meta, filters, drill=f"{DIMENSIONS[dimension]}: {', '.join(picked)}" if picked else None)
+    filter_line(meta, filters,  # (Träger names come from the data: escaped)
+                drill=escape_markdown(f"{DIMENSIONS[dimension]}: {', '.join(picked)}") if picked else None)
 
 bars = table.frame.sort_values("participants", ascending=False, kind="stable") if dimension in BY_SIZE else table.frame
 chart_card(charts.breakdown_bars(bars, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
@@ -104,7 +109,8 @@ chart_card(charts.breakdown_bars(bars, DIMENSIONS[dimension]), table, TABLE_COLU
 
 if picked:
     with st.container(border=True, key="biwaq_drill_result"):
-        st.subheader(T.PAGE_TEXTS["breakdown_selection_heading"].format(groups=", ".join(picked)))
+        st.subheader(T.PAGE_TEXTS["breakdown_selection_heading"].format(
+            groups=escape_markdown(", ".join(picked))))  # Träger names come from the data
         selected_headline = publication.selection(dataset, selected)
         metric_cards(selected_headline,
                      ["participants", "employment", "vocational_training", "improved_prospects", "placement_rate",

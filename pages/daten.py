@@ -1,6 +1,7 @@
 """Daten (data managers): the active data and its problems, importing new exports, the stored versions.
 
-Nothing here computes figures: `biwaq_data.store.importing.check_upload` checks an upload and returns the report,
+Nothing here computes figures: `biwaq_data.store.importing.check_upload_isolated` checks an upload (in a child
+process with bounded memory) and returns the report,
 `biwaq_data.store.snapshots.SnapshotStore` stores and activates versions. The page keeps the report of the last
 "Prüfen" in session state until the user accepts or discards it; after saving or activating it reruns, so the
 entry file loads the new active data (ui/data.py caches by snapshot id) and every page shows it.
@@ -16,13 +17,14 @@ import streamlit as st
 from biwaq_data import Filters
 from biwaq_data import texts_de as T
 from biwaq_data.errors import DataError
-from biwaq_data.formatting import format_date, format_int
-from biwaq_data.store.importing import MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload, issues_to_excel
+from biwaq_data.formatting import escape_markdown, format_date, format_int
+from biwaq_data.store.importing import (MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated,
+                                        issues_to_csv, issues_to_excel)
 from biwaq_data.ingest.reading import TABLE_NAMES
 from biwaq_data.store.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
 from ui.components import page_header
-from ui.data import SAMPLE_DIR, active_source, current_dataset, snapshot_store
+from ui.data import DataState, active_source, data_state, snapshot_store
 
 D = T.DATA_PAGE_TEXTS
 PENDING_KEY = "daten_pending"  # {"report": ImportReport, "fingerprint": tuple} of the last "Prüfen"
@@ -83,20 +85,28 @@ def _active_report(dataset, info: SnapshotInfo | None) -> ImportReport:
     return ImportReport(dataset, None, counts, dataset.issues, files, dataset.snapshot_id)
 
 
-def render_active(dataset, store: SnapshotStore) -> None:
+def render_active_problem(state: DataState) -> None:
+    """The active data fail their checks: what is wrong and what to do (nothing is shown from them)."""
     st.header(D["active_heading"], divider="gray")
-    info = store.get(dataset.snapshot_id) if dataset.snapshot_id else None
+    st.error(D["active_broken"].format(id=state.snapshot_id or "–", problem=escape_markdown(state.problem)),
+             icon=":material/gpp_bad:")
+
+
+def render_active(state: DataState, store: SnapshotStore) -> None:
+    dataset = state.dataset
+    st.header(D["active_heading"], divider="gray")
+    info = store.get(dataset.snapshot_id) if state.origin == "snapshot" and dataset.snapshot_id else None
     source = active_source()
-    on_sample = source.resolve() == SAMPLE_DIR.resolve()
+    on_sample = state.sample
     if info is not None:
         st.markdown(D["active_snapshot"].format(id=info.id, datenstand=format_date(dataset.datenstand),
                                                 created=_when(info.created_at)))
     elif on_sample:
         st.info(D["active_sample"].format(datenstand=format_date(dataset.datenstand)), icon=":material/science:")
     else:
-        st.info(D["active_folder"].format(source=source, datenstand=format_date(dataset.datenstand)),
+        st.info(D["active_folder"].format(source=escape_markdown(source), datenstand=format_date(dataset.datenstand)),
                 icon=":material/folder:")
-    if source.resolve() != (store.active_path() or SAMPLE_DIR).resolve():
+    if state.origin == "folder":
         st.caption(D["override_note"])
 
     report = _active_report(dataset, info)
@@ -120,9 +130,14 @@ def render_active(dataset, store: SnapshotStore) -> None:
     st.caption(D["active_issues_count"].format(errors=format_int(report.n_errors),
                                                warnings=format_int(report.n_warnings)))
     st.dataframe(report.issues_de(), hide_index=True, width="stretch", **ISSUE_VIEW)
-    st.download_button(D["active_issues_download"], functools.partial(issues_to_excel, report),
-                       file_name=f"biwaq_probleme_{dataset.snapshot_id or 'beispieldaten'}.xlsx", mime=XLSX_MIME,
-                       on_click="ignore", icon=":material/table_view:", key="daten_active_issues_xlsx")
+    name = dataset.snapshot_id or ("beispieldaten" if on_sample else "ordner")
+    with st.container(horizontal=True):
+        st.download_button(D["active_issues_download"], functools.partial(issues_to_excel, report),
+                           file_name=f"biwaq_probleme_{name}.xlsx", mime=XLSX_MIME,
+                           on_click="ignore", icon=":material/table_view:", key="daten_active_issues_xlsx")
+        st.download_button(D["active_issues_download_csv"], functools.partial(issues_to_csv, report),
+                           file_name=f"biwaq_probleme_{name}.csv", mime="text/csv",
+                           on_click="ignore", icon=":material/download:", key="daten_active_issues_csv")
 
 
 # --- Neue Daten importieren ------------------------------------------------------------------------------------
@@ -132,13 +147,13 @@ def render_report(report: ImportReport, store: SnapshotStore) -> None:
     """The validation report of an upload (nothing is changed yet) with the buttons to accept or discard it."""
     st.subheader(D["report_heading"])
     if report.error:
-        st.error(report.error, icon=":material/error:")
+        st.error(escape_markdown(report.error), icon=":material/error:")
     if report.counts:
         with st.container(border=True, key="daten_counts"):
             for table, count in report.counts.items():
                 with st.container(key=f"daten_count_{table}"):
                     name, read, accepted, rejected = st.columns([2, 1, 1, 1], vertical_alignment="center")
-                    name.markdown(f"**{T.TABLE_LABELS.get(table, table)}**  \n`{count.get('file', '')}`")
+                    name.markdown(f"**{T.TABLE_LABELS.get(table, table)}**  \n{escape_markdown(count.get('file', ''))}")
                     read.metric(D["col_read"], format_int(count.get("read")))
                     accepted.metric(D["col_accepted"], format_int(count.get("accepted")))
                     rejected.metric(D["col_rejected"], format_int(count.get("rejected")))
@@ -155,9 +170,13 @@ def render_report(report: ImportReport, store: SnapshotStore) -> None:
     else:
         st.markdown(f"**{D['report_issues'].format(n=format_int(len(issues)))}**")
         st.dataframe(issues, hide_index=True, width="stretch", **ISSUE_VIEW)
-    st.download_button(D["report_download"], functools.partial(issues_to_excel, report),
-                       file_name=f"biwaq_pruefbericht_{report.snapshot_id or 'fehler'}.xlsx", mime=XLSX_MIME,
-                       on_click="ignore", icon=":material/table_view:", key="daten_report_xlsx")
+    with st.container(horizontal=True):
+        st.download_button(D["report_download"], functools.partial(issues_to_excel, report),
+                           file_name=f"biwaq_pruefbericht_{report.snapshot_id or 'fehler'}.xlsx", mime=XLSX_MIME,
+                           on_click="ignore", icon=":material/table_view:", key="daten_report_xlsx")
+        st.download_button(D["report_download_csv"], functools.partial(issues_to_csv, report),
+                           file_name=f"biwaq_pruefbericht_{report.snapshot_id or 'fehler'}.csv", mime="text/csv",
+                           on_click="ignore", icon=":material/download:", key="daten_report_csv")
 
     existing = store.get(report.snapshot_id) if report.ok else None
     if existing is not None:
@@ -173,7 +192,7 @@ def render_report(report: ImportReport, store: SnapshotStore) -> None:
             with st.spinner(D["saving"]):
                 info = store.save(report)
         except DataError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         text = D["saved_existing" if info.already_existed else "saved"]
         _flash("import", text.format(id=info.id, datenstand=format_date(info.datenstand)))
@@ -201,7 +220,8 @@ def render_import(store: SnapshotStore) -> None:
     pending = st.session_state.get(PENDING_KEY)
     if check:
         with st.spinner(D["checking"]):
-            report = check_upload(uploads, datenstand=pd.Timestamp(stand) if stand else None)
+            # in a child process with bounded memory and time: a hostile file never takes the server down
+            report = check_upload_isolated(uploads, datenstand=pd.Timestamp(stand) if stand else None)
         pending = st.session_state[PENDING_KEY] = {"report": report, "fingerprint": fingerprint}
     elif pending is not None and pending["fingerprint"] != fingerprint:
         st.session_state.pop(PENDING_KEY, None)  # files or Datenstand changed since "Prüfen": check again
@@ -217,6 +237,10 @@ def render_versions(store: SnapshotStore) -> None:
     st.header(D["versions_heading"], divider="gray")
     show_flash("versions")
     infos = store.list()
+    damaged = store.damaged()
+    if damaged:
+        st.warning(D["versions_damaged"].format(ids=", ".join(f"`{i}`" for i, _ in damaged)),
+                   icon=":material/report:")
     if not infos:
         st.caption(D["versions_none"])
         return
@@ -233,16 +257,16 @@ def render_versions(store: SnapshotStore) -> None:
     labels = {i.id: D["version_option"].format(id=i.id, datenstand=format_date(i.datenstand),
                                                created=_when(i.created_at))
               + (D["version_active_suffix"] if i.active else "") for i in infos}
-    active = next((i.id for i in infos if i.active), infos[0].id)
+    active = next((i.id for i in infos if i.active), None)  # None: the active one is damaged or missing
     pick_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    choice = pick_col.selectbox(D["version_select"], list(labels), index=list(labels).index(active),
+    choice = pick_col.selectbox(D["version_select"], list(labels), index=list(labels).index(active or infos[0].id),
                                 format_func=labels.get, key=VERSION_KEY)
     if button_col.button(D["activate_button"], disabled=choice == active, key="daten_activate",
                          icon=":material/history:", width="stretch"):
         try:
             info = store.activate(choice)
         except DataError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         _flash("versions", D["activated"].format(id=info.id, datenstand=format_date(info.datenstand)))
         st.rerun()
@@ -251,8 +275,13 @@ def render_versions(store: SnapshotStore) -> None:
 # Data managers only. The entry file checks this too; the page checks again because Streamlit runs a file under
 # pages/ directly (without dashboard.py) when it is the first URL a freshly started server is asked for.
 auth.require_page(__file__)
-dataset, store = current_dataset(), snapshot_store()
-page_header(T.PAGE_TITLES["data"], dataset, Filters(), intro=D["intro"])  # all records: sidebar filters do not apply
-render_active(dataset, store)
+state, store = data_state(), snapshot_store()
+if state.dataset is None:  # the active data fail their checks: no figures, but versions and import stay usable
+    st.title(T.PAGE_TITLES["data"])
+    st.caption(D["intro"])
+    render_active_problem(state)
+else:
+    page_header(T.PAGE_TITLES["data"], state.dataset, Filters(), intro=D["intro"])  # sidebar filters do not apply
+    render_active(state, store)
 render_import(store)
 render_versions(store)

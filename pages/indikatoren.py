@@ -1,13 +1,16 @@
-"""ESF-Plus-Indikatoren: output indicators at entry and result indicators over leavers, by gender.
+"""ESF-Plus-Indikatoren: output indicators at entry, result indicators over leavers whose window has closed, their
+shares, by gender; the local economy (enterprises supported, EECO19).
 
-Layout only: every figure comes from biwaq_data.figures.indicators (publication mode via biwaq_data.publish.publication).
+Layout only: every figure comes from biwaq_data.figures.indicators.indicator_table via
+biwaq_data.publish.indicator_report (publication mode there).
 """
 
 import streamlit as st
 
 from biwaq_data import metrics
 from biwaq_data import texts_de as T
-from biwaq_data.publish.indicator_report import COLUMNS, indicator_report_excel, indicator_tables
+from biwaq_data.publish.indicator_report import (COLUMNS, basis_notes, economy_tables, indicator_report_excel,
+                                                 indicator_tables)
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui.components import page_header, stop_if_empty
 from ui.auth import require_page
@@ -21,7 +24,8 @@ LABELS = T.ESF_COLUMN_LABELS
 
 dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["indicators"], dataset, filters, intro=T.ESF_PAGE_INTRO)
-stop_if_empty(metrics.headline(dataset, filters))
+headline = metrics.headline(dataset, filters)
+stop_if_empty(headline)
 
 protect = publication_mode_on()  # the sidebar switch "Veröffentlichungsmodus"
 if not protect:
@@ -29,28 +33,38 @@ if not protect:
 tables = indicator_tables(dataset, filters, protect=protect)
 
 
-def show(published, with_denominator: bool, caption: str) -> None:
-    """A report table: every row and column at once (no inner scrolling), text wraps."""
-    text = published.text()
-    columns = ["code", "indicator"] + (["denominator"] if with_denominator else []) + list(COLUMNS)
-    shown = text[columns].rename(columns=LABELS)
-    # st.table renders cells as Markdown: a lone "*" (withheld) would become a list bullet
-    shown = shown.map(lambda v: v.replace("*", "\\*") if isinstance(v, str) else v)
-    st.table(shown, hide_index=True, border="horizontal", alt=caption)
+def show(part: str, with_denominator: bool) -> None:
+    text = tables.text(part)
+    # figures first, then what they rest on: the long texts do not push the counts out of sight
+    columns = ["code", "indicator"] + list(COLUMNS) + (["denominator"] if with_denominator else []) + ["basis"]
+    config = {LABELS["indicator"]: st.column_config.TextColumn(width="large"),  # on a phone: scroll, the code stays pinned
+              LABELS["code"]: st.column_config.TextColumn(pinned=True)}
+    st.dataframe(text[columns].rename(columns=LABELS), hide_index=True, width="stretch", column_config=config,
+                 height=35 * (len(text) + 1) + 3)  # every row visible, no inner scrolling
 
+
+notes = basis_notes(tables)
+if notes:
+    st.info("\n".join(f"- {n}" for n in notes), icon=":material/info:")
 
 st.subheader(T.ESF_OUTPUT_HEADING)
-show(tables.output, False, T.ESF_OUTPUT_HEADING)
-total = tables.output.text().set_index("key").loc["total", "total"]
-st.caption(T.ESF_OUTPUT_CAPTION.format(n=total))
+show("output", False)
+out = tables.text("output").set_index("code_plain")
+st.caption(T.ESF_OUTPUT_CAPTION.format(n=out.loc["EECO01", "total"]))
 
 st.subheader(T.ESF_RESULT_HEADING)
-show(tables.results, True, T.ESF_RESULT_HEADING)
-results = tables.results.text().set_index("key")
-st.caption(T.ESF_RESULT_CAPTION.format(leavers=results.loc["leavers", "total"],
-                                       assessable=results.loc["assessable_leavers", "total"]))
+show("results", True)
+res = tables.text("results").set_index("code_plain")
+st.caption(T.ESF_RESULT_CAPTION.format(leavers=res.loc["BIWAQ-D1", "total"], closed=res.loc["BIWAQ-D2", "total"],
+                                       assessable=res.loc["BIWAQ-D3", "total"]))
 st.subheader(T.ESF_RATES_HEADING)
-show(tables.rates, True, T.ESF_RATES_HEADING)
+show("rates", True)
+rates = tables.text("rates").set_index("code_plain")
+shown_headline = tables.headline_text
+st.caption(T.ESF_PLACEMENT_NOTE.format(placement=shown_headline["placement_rate"],
+                                       participants=shown_headline["participants"],
+                                       integration=rates.loc["BIWAQ-R2", "total"],
+                                       closed=res.loc["BIWAQ-D2", "total"]))
 
 if tables.suppressed_any:
     st.caption(f"\\* {FOOTNOTE_DE}")
@@ -65,3 +79,18 @@ st.download_button(T.ESF_DOWNLOAD, lambda: indicator_report_excel(dataset, filte
                    file_name="biwaq_esf_plus_indikatoren.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table_view:", on_click="ignore", key="esf_download")
+
+st.subheader(T.ECONOMY_HEADING)
+economy = economy_tables(dataset, filters, protect=protect)
+if economy is None:
+    st.info(T.ECONOMY_MISSING, icon=":material/storefront:")
+else:
+    st.caption(T.ECONOMY_INTRO)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{T.ECONOMY_BY_PLACE}**")
+        st.dataframe(economy["place"], hide_index=True, width="stretch", height=35 * (len(economy["place"]) + 1) + 3)
+    with right:
+        st.markdown(f"**{T.ECONOMY_BY_QUARTER}**")
+        st.dataframe(economy["quarter"], hide_index=True, width="stretch",
+                     height=35 * (len(economy["quarter"]) + 1) + 3)

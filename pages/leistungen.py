@@ -13,7 +13,7 @@ require_page(__file__)  # also when a deep link runs this file without dashboard
 
 COLUMNS = {"label": ("Leistung", "text"), "persons": ("Personen", "int"), "records": ("Einträge", "int"),
            "hours_total": ("Stunden gesamt", "number"), "hours_per_person": ("Stunden je Person", "number"),
-           "placement_rate": ("Vermittlungsquote", "pct"), "outcome_rate": ("Ergebnisquote", "pct")}
+           "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"), "outcome_rate": ("Ergebnisquote", "pct")}
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["services"], intro=T.PAGE_TEXTS["services_intro"])
 summary = show(metrics.services_summary(dataset, filters), publication.publish_services, headline)

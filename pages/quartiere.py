@@ -29,14 +29,14 @@ MAP_COLUMNS = {
     "bezirk": (N["col_bezirk"], "text"), "point_label": (N["col_has_point"], "text"),
     "participants": ("Teilnehmende", "int"), "employment": ("Beschäftigung", "int"),
     "vocational_training": ("Ausbildung", "int"), "improved_prospects": ("Verbesserte Perspektive", "int"),
-    "placement_rate": ("Vermittlungsquote", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
+    "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"), "outcome_rate": ("Ergebnisquote", "pct"),
     "einwohner": (N["col_population"], "int"), "stichtag": (N["col_stichtag"], "date"),
     "per_1000": (N["col_per_1000"], "number"),
 }
 BREAKDOWN_COLUMNS = {
     "label": ("Gruppe", "text"), "participants": ("Teilnehmende", "int"), "share": ("Anteil", "pct"),
     "employment": ("Beschäftigung", "int"), "vocational_training": ("Ausbildung", "int"),
-    "improved_prospects": ("Verbesserte Perspektive", "int"), "placement_rate": ("Vermittlungsquote", "pct"),
+    "improved_prospects": ("Verbesserte Perspektive", "int"), "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"),
     "outcome_rate": ("Ergebnisquote", "pct"),
 }
 DENSITY_COLUMNS = {
@@ -47,7 +47,7 @@ DENSITY_COLUMNS = {
 COMPARE_COLUMNS = {
     "area": (N["col_area"], "text"), "participants": ("Teilnehmende", "int"), "employment": ("Beschäftigung", "int"),
     "vocational_training": ("Ausbildung", "int"), "improved_prospects": ("Verbesserte Perspektive", "int"),
-    "with_outcome": ("mit Ergebnis", "int"), "placement_rate": ("Vermittlungsquote", "pct"),
+    "with_outcome": ("mit Ergebnis", "int"), "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"),
     "outcome_rate": ("Ergebnisquote", "pct"), "einwohner": (N["col_population"], "int"),
     "stichtag": (N["col_stichtag"], "text"), "per_1000": (N["col_per_1000"], "number"),
     "quelle": (N["col_sources"], "text"),

@@ -392,3 +392,54 @@ def test_title_rows_above_the_header_are_skipped_and_rows_stay_true():
     bad = report.issues[(report.issues["severity"] == "error") & (report.issues["table"] == "participants")]
     assert list(zip(bad["file"], bad["row"], bad["column"])) == [("teilnehmende.xlsx › Teilnehmende", 8,
                                                                    "Eintrittsdatum")]
+
+
+def test_datenstand_earlier_than_the_records_rejects_the_later_rows():
+    """Issue 17: a Datenstand of 01.01.2024 must not count people who entered later (they are errors at their rows),
+    so the period shown ends at the Datenstand and every counted person entered by then."""
+    report = check_upload(upload(), today=TODAY, datenstand=pd.Timestamp("2024-01-01"))
+    assert report.ok, report.error
+    ds = report.dataset
+    later = sample_frames()["participants"]["Eintrittsdatum"].map(
+        lambda v: pd.Timestamp(datetime.strptime(v, "%d.%m.%Y")) > pd.Timestamp("2024-01-01"))
+    after = report.issues[(report.issues["rule"] == "after_datenstand") & (report.issues["table"] == "participants")]
+    assert len(after) == int(later.sum()) > 0
+    assert set(after["row"].astype(int)) == {i + 2 for i in np.flatnonzero(later.to_numpy())}
+    assert ds.participants["entry_date"].max() <= pd.Timestamp("2024-01-01")
+    assert metrics.headline(ds)["participants"] == 827 - int(later.sum())
+    assert ds.outcomes["outcome_date"].max() <= pd.Timestamp("2024-01-01")
+    assert ds.services["start_date"].max() <= pd.Timestamp("2024-01-01")
+
+
+def test_one_windows_1252_line_in_a_utf8_file_names_the_line():
+    """Issue 17: not "Pflichtspalte „Träger“ fehlt" (the header garbled by reading all as Windows-1252)."""
+    lines = (SAMPLE / "participants.csv").read_bytes().split(b"\n")
+    lines[41] = lines[41].replace(b"Marxloh", "Marxlöh".encode("cp1252"), 1)
+    assert b"\xf6" in lines[41]
+    report = check_upload(upload(participants=b"\n".join(lines)), today=TODAY)
+    assert not report.ok
+    assert report.error == T.ERR_ENCODING_MIXED.format(file="participants.csv", line=42, byte="F6")
+    assert "Pflichtspalte" not in report.error
+
+
+def test_excel_report_says_where_it_was_cut_and_the_csv_has_everything(monkeypatch):
+    from biwaq_data.store import importing
+
+    bad = sample_frames()["participants"]
+    bad.loc[:119, "Eintrittsdatum"] = "31.02.2024"
+    report = check_upload(upload(participants=csv_bytes(bad)), today=TODAY, datenstand="2026-09-30")
+    assert report.ok and len(report.issues) >= 120
+    monkeypatch.setattr(importing, "EXCEL_MAX_ROWS", 51)  # an Excel sheet of 51 rows: header, 49 problems, note
+    book = openpyxl.load_workbook(io.BytesIO(importing.issues_to_excel(report)))
+    rows = list(book[T.IMPORT_ISSUES_SHEET].iter_rows(values_only=True))
+    assert len(rows) == 51
+    header = list(rows[0])
+    last_listed = dict(zip(header, rows[49]))
+    note = dict(zip(header, rows[50]))[T.ISSUE_COLUMNS_DE["message"]]
+    assert note == T.REPORT_CUT_SHEET.format(total=f"{len(report.issues_de())}", shown="49",
+                                             file=last_listed[T.ISSUE_COLUMNS_DE["file"]],
+                                             row=last_listed[T.ISSUE_COLUMNS_DE["row"]])
+    notes = {r[0]: r[1] for r in book[T.EXPORT_NOTES_SHEET].iter_rows(values_only=True)}
+    assert notes[T.EXPORT_META_LABELS["cut"]] == note
+    csv_text = importing.issues_to_csv(report).decode("utf-8-sig")
+    assert csv_text.count("31.02.2024") == 120  # every problem row, not only the 49 in the sheet

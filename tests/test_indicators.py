@@ -118,9 +118,11 @@ def test_hand_counted_result_indicators_and_28_day_window(tiny):
     assert row(res, "assessable_leavers") == [3, 2, 0, 1, 6]  # TN-05 left less than 183 days ago
     assert row(res, "employment_6m") == [2, 1, 0, 1, 4]  # TN-01, TN-03, TN-06, TN-07 (day 183); not TN-08
     frame = res.frame.set_index("key")
-    assert frame.loc["employment_28", "code"] == "EECR04"
-    assert frame.loc["employment_28", "denominator"] == T.ESF_DENOMINATORS["leavers"]
-    assert frame.loc["employment_6m", "denominator"] == T.ESF_DENOMINATORS["assessable_leavers"]
+    # an older export (no exit status): derived from the outcomes and labelled so, never the official code alone
+    assert frame.loc["employment_28", "code"] == "EECR04 (abgeleitet)"
+    assert frame.loc["employment_28", "denominator"] == T.ESF_DENOMINATORS["BIWAQ-D2"]
+    assert frame.loc["employment_6m", "denominator"] == T.ESF_DENOMINATORS["BIWAQ-D3"]
+    assert row(res, "leavers_28") == [3, 2, 1, 1, 7]  # TN-05 left 29 days before the Datenstand: window closed
     rates = t.rates.frame.set_index("key")
     assert rates.loc["employment_28", "total"] == pytest.approx(2 / 7)
     assert rates.loc["employment_6m", "female"] == pytest.approx(2 / 3)
@@ -134,14 +136,17 @@ def test_tiny_selection_is_protected(tiny):
         values = published.frame[list(indicator_report.COLUMNS)]
         shown = values.to_numpy(dtype=float, na_value=np.nan)
         assert not np.isin(shown, [1, 2]).any()
-        assert (values.isna() == published.suppressed[list(indicator_report.COLUMNS)]).all().all()
+        withheld = published.suppressed[list(indicator_report.COLUMNS)]
+        undefined = published.undefined[list(indicator_report.COLUMNS)]  # not collected (NA), never suppressed
+        assert (values.isna() == (withheld | undefined)).all().all()
+        assert not (withheld & undefined).any().any()
 
 
 def test_rows_add_up_and_match_the_metrics():
     ds = sample()
     t = indicator_report.indicator_tables(ds, protect=False)
     for published in (t.output, t.results):
-        f = published.frame
+        f = published.frame[published.frame["code_plain"] != "EECO19"]  # enterprises: no gender split
         assert (f[list(G)].sum(axis=1) == f["total"]).all()
     h = metrics.headline(ds)
     gender = metrics.breakdown(ds, "gender").set_index("key")["participants"]
@@ -174,14 +179,18 @@ def test_excel_report_opens_and_matches(tiny):
         book = openpyxl.load_workbook(BytesIO(data))
         assert book.sheetnames == ["Output", "Ergebnis", "Hinweise"]
         t = indicator_report.indicator_tables(ds)
-        for sheet, published, first_value_col in ((book["Output"], t.output, 3), (book["Ergebnis"], t.results, 4)):
+        for sheet, published, first_value_col in ((book["Output"], t.output, 4), (book["Ergebnis"], t.results, 5)):
             header = [c.value for c in sheet[3]]
             assert header[-5:] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
             for r, (i, prow) in enumerate(published.frame.iterrows(), start=4):
                 assert sheet.cell(r, 1).value == (prow["code"] or None)
                 for j, col in enumerate(indicator_report.COLUMNS):
                     cell = sheet.cell(r, first_value_col + j)
-                    if published.suppressed.loc[i, col]:
+                    if t.not_collected(prow["code_plain"]):
+                        assert cell.value == T.ESF_NOT_COLLECTED
+                    elif prow["code_plain"] == "EECO19" and col != "total":
+                        assert cell.value == "x"
+                    elif published.suppressed.loc[i, col]:
                         assert cell.value == "*"
                     else:
                         assert cell.value == int(prow[col]) and cell.number_format == "#,##0"
@@ -189,7 +198,7 @@ def test_excel_report_opens_and_matches(tiny):
         notes = {row[0].value: row[1].value for row in book["Hinweise"].iter_rows() if row[0].value}
         assert notes["Datenstand"] == ds.datenstand.strftime("%d.%m.%Y")
         assert notes["Fußnote"] == publication.FOOTNOTE_DE
-        assert notes["Quelle"] == "Test" and "Sechs Monate nach Austritt" in notes
+        assert notes["Quelle"] == "Test" and "Sechs Monate nach Austritt (EECR05, BIWAQ-L1)" in notes
     assert notes["Datenversion"] == "fixture-1"
 
 
@@ -213,12 +222,15 @@ def test_indicator_page_renders():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == T.PAGE_TITLES["indicators"]
-    assert len(at.table) == 3  # report tables: every row and column at once (st.table, no inner scrolling)
-    output = at.table[0].value
-    assert list(output.columns)[-5:] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
-    assert output.iloc[-1]["Insgesamt"] == "827"
+    assert len(at.dataframe) == 5  # output, results, shares; enterprises per place and per quarter
+    output = at.dataframe[0].value
+    assert list(output.columns)[2:7] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
+    assert output.set_index("Code").loc["EECO01", "Insgesamt"] == "827"
     captions = " ".join(c.value for c in at.caption)
-    assert publication.FOOTNOTE_DE in captions and "Nenner EECR02 und EECR04: alle Ausgetretenen (717)" in captions
+    raw = indicators.indicator_table(sample())
+    closed, leavers = raw.loc["BIWAQ-D2", "total"], raw.loc["BIWAQ-D1", "total"]
+    assert publication.FOOTNOTE_DE in captions
+    assert f"Ausgetretene mit abgeschlossenem 28-Tage-Fenster ({closed} von {leavers} Ausgetretenen)" in captions
     assert at.get("download_button")
 
     # the sidebar switch off (?schutz=false) shows the raw figures, with a warning
@@ -227,7 +239,7 @@ def test_indicator_page_renders():
     raw.run()
     raw.switch_page("pages/indikatoren.py").run()
     assert not raw.exception
-    assert "*" not in " ".join(map(str, raw.table[0].value.to_numpy().ravel()))
+    assert "*" not in raw.dataframe[0].value.to_numpy()
     assert raw.warning
 
 
@@ -241,5 +253,5 @@ def test_indicator_page_follows_the_sidebar_filters():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Marxloh" in at.info[0].value
-    total = at.table[0].value.iloc[-1]
+    total = at.dataframe[0].value.set_index("Code").loc["EECO01"]
     assert total["Insgesamt"] == str(metrics.headline(sample(), Filters(ortsteile=(202,)))["participants"]) == "303"

@@ -71,7 +71,7 @@ def write_workbook(path: Path, tables, sheet_names):
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path) as writer:
         for name, frame in tables.items():
-            frame.to_excel(writer, sheet_name=sheet_names[name], index=False)
+            frame.to_excel(writer, sheet_name=sheet_names.get(name, name), index=False)
     return path
 
 
@@ -150,11 +150,13 @@ FORMATS = {
     "csv tab separated": lambda d, g, e: write_csv(d, e, sep="\t"),
     "csv English headers, ISO dates, true/false": lambda d, g, e: write_csv(d, english_text(g), sep=","),
     "csv German file names": lambda d, g, e: write_csv(
-        d, e, names={"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}),
+        d, e, names={"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+               "enterprises": "Unternehmen"}),
     "xlsx folder, German text cells": lambda d, g, e: write_xlsx_files(d, e),
     "xlsx folder, typed cells": lambda d, g, e: write_xlsx_files(d, g),
     "workbook in folder, German sheets": lambda d, g, e: write_workbook(
-        d / "export.xlsx", e, {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"}
+        d / "export.xlsx", e, {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+           "enterprises": "Unternehmen"}
     ).parent,
     "workbook file, English sheets": lambda d, g, e: write_workbook(
         d / "biwaq.xlsx", english_text(g), {t: t for t in TABLES}),
@@ -180,10 +182,11 @@ def test_windows_1252_file_really_is_windows_1252(tmp_path, exported):
 
 def test_workbook_files_are_named_with_their_sheet(tmp_path, exported, today):
     path = write_workbook(tmp_path / "export.xlsx", exported,
-                          {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen"})
+                          {"participants": "Teilnehmende", "outcomes": "Ergebnisse", "services": "Leistungen",
+                           "enterprises": "Unternehmen"})
     ds = biwaq_data.load_dataset(path, today=today)
     assert ds.files == {"participants": "export.xlsx › Teilnehmende", "outcomes": "export.xlsx › Ergebnisse",
-                        "services": "export.xlsx › Leistungen"}
+                        "services": "export.xlsx › Leistungen", "enterprises": "export.xlsx › Unternehmen"}
 
 
 # --- German CSV quirks, hand-written -------------------------------------------
@@ -438,8 +441,8 @@ def test_no_valid_participant_at_all(tmp_path, exported, today):
 def test_sample_data_loads_without_any_issue(sample_dataset, sample_dir):
     assert sample_dataset.issues.empty, sample_dataset.issues.head().to_string()
     assert sample_dataset.rows_rejected == {t: 0 for t in TABLES}
-    assert sample_dataset.files == {t: f"{t}.csv" for t in TABLES + ("targets",)}  # targets: optional Zielwerte
-    for table in TABLES + ("targets",):  # nothing dropped: every record of every file is in the typed frame
+    assert sample_dataset.files == {t: f"{t}.csv" for t in (*TABLES, "targets", "enterprises")}
+    for table in (*TABLES, "targets", "enterprises"):  # nothing dropped: every record of every file is in the typed frame
         lines = (sample_dir / f"{table}.csv").read_text(encoding="utf-8-sig").strip().split("\n")
         assert sample_dataset.rows_read[table] == len(lines) - 1 == len(getattr(sample_dataset, table))
     assert sample_dataset.datenstand == pd.Timestamp(sample.DATENSTAND)

@@ -454,9 +454,8 @@ def add_indicators(a: Attack, ds, filters, F, gender_rows, mig, leav, stay) -> N
     for block, rows in blocks.items():
         keys = [k for k, _ in rows]
         for g in genders:
-            parent = {"long_term": cell[("unemployed", g)], "assessable": cell[("leavers", g)],
-                      "education_28": cell[("leavers", g)], "employment_28": cell[("leavers", g)],
-                      "employment_6m": cell[("assessable_leavers", g)]}.get(block, gender_rows[g])
+            parent_key = indicators.BLOCK_PARENTS[block]
+            parent = cell[(parent_key, g)] if parent_key else gender_rows[g]
             link(col(keys, g), parent)
     for block, rows in blocks.items():
         for key, _ in rows:
@@ -472,7 +471,9 @@ def add_indicators(a: Attack, ds, filters, F, gender_rows, mig, leav, stay) -> N
     total = counts.row("total")
     for j, g in enumerate(genders):
         a.count(gender_rows[g], total[j], bool(shown["total"][j]), f"indicator total {g}")
-    for i, (num, den) in enumerate(indicators.RATES):
+    rate_pairs = [(key, indicators.BY_CODE[indicators.BY_CODE[code].denominator].key)
+                  for key, code in zip(tables.rates.frame["key"], tables.rates.frame["code_plain"])]
+    for i, (num, den) in enumerate(rate_pairs):
         for j, g in enumerate((*genders, None)):
             nf = cell[(num, g)] if g else row(num)
             df = cell[(den, g)] if g else row(den)

@@ -130,7 +130,7 @@ def test_5000_participants_as_parquet_keep_the_shares(tmp_path, capsys):
     sample.main(["--participants", "5000", "--format", "parquet", "--out", str(tmp_path)])
     capsys.readouterr()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "metadata.json", "outcomes.parquet", "participants.parquet", "services.parquet"]
+        "enterprises.parquet", "metadata.json", "outcomes.parquet", "participants.parquet", "services.parquet"]
     ds = biwaq_data.load_dataset(tmp_path)
     assert ds.issues.empty
     h = metrics.headline(ds)

@@ -371,13 +371,34 @@ def test_empty_optional_cells_take_the_default_and_stay_in_the_breakdowns(load):
 # --- every rule is covered ---------------------------------------------------------------
 
 COLUMN_RULES = {"optional_column_missing", "unknown_column", "optional_default_filled"}
+# the monitoring record's rules have their failing fixture in tests/test_indicator_table.py
+MONITORING_RULES = {"birth_date_after_entry", "age_over_100", "birth_year_mismatch", "exit_status_in_project",
+                    "status_6m_too_early", "end_before_start"}
 
 
 def test_every_rule_has_a_failing_fixture():
     from tests.test_targets import TARGET_RULES  # the optional targets table has its own fixtures there
 
-    covered = {rule for case in CASES.values() for *_, rule in case.issues} | COLUMN_RULES | TARGET_RULES
+    covered = {rule for case in CASES.values() for *_, rule in case.issues} | COLUMN_RULES | TARGET_RULES | MONITORING_RULES | {"after_datenstand"}
     rules = set(T.RULE_MESSAGES) - {"unknown_ortsteil_suggest"}  # a message variant of unknown_ortsteil
     assert rules <= covered, f"no fixture for: {sorted(rules - covered)}"
     assert any("Meinten Sie" in case.message for case in CASES.values())
     assert XLSX_CASES <= set(CASES)
+
+
+def test_records_after_a_given_datenstand_are_errors_at_their_rows(tmp_path, today):
+    """The Datenstand bounds the data: entries, outcomes and service starts after it are rejected with their row;
+    an exit after it is fine (the person was still in support then). Without a Datenstand nothing changes."""
+    folder = write(tmp_path / "csv", BASE, "csv")
+    ds = biwaq_data.load_dataset(folder, today=today, datenstand="30.06.2024")
+    errors = ds.issues[ds.issues["rule"] == "after_datenstand"]
+    got = sorted(zip(errors["table"], errors["row"].astype(int), errors["column"], errors["value"]))
+    assert got == [("outcomes", 5, "Ergebnisdatum", "01.10.2024"),
+                   ("participants", 6, "Eintrittsdatum", "01.07.2024"),
+                   ("participants", 7, "Eintrittsdatum", "02.09.2024")]
+    assert set(errors["message"]) == {T.RULE_MESSAGES["after_datenstand"].format(datenstand="30.06.2024")}
+    assert set(ds.participants["source_row"]) == {2, 3, 4, 5}
+    assert ds.participants["entry_date"].max() <= ds.datenstand == pd.Timestamp("2024-06-30")
+    assert metrics.headline(ds)["participants"] == 4
+    assert ds.rows_rejected == {"participants": 2, "outcomes": 1, "services": 0}
+    assert biwaq_data.load_dataset(folder, today=today).issues.empty

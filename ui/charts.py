@@ -38,6 +38,12 @@ THEMES = {
 }
 
 
+def plot_text(value) -> str:
+    """Text from the data (a Träger name) made inert for plotly, which draws <a href>, <b>, <br> in labels and
+    hovers as HTML: &, < and > become entities (shown as typed). Selection events return this form."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _labels(values) -> list[str]:
     """Bar labels in German format; '*' where a value is withheld (NaN in publication mode)."""
     return ["*" if pd.isna(v) else format_int(v) for v in values]
@@ -155,7 +161,7 @@ def _fade(hex_colour: str, alpha: float = 0.45) -> str:
 
 def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
     """Horizontal stacked bars per group: persons by best outcome, rest grey; placement rate in the hover."""
-    frame = frame.iloc[::-1]  # first group on top
+    frame = frame.iloc[::-1].assign(label=lambda f: f["label"].map(plot_text))  # first group on top
     # Publication mode: a withheld outcome cell (NaN) joins the grey rest, so each bar still ends at the
     # group's published participants; the rest only reveals the sum of a line's withheld cells, which its
     # total gives away anyway.
@@ -169,7 +175,7 @@ def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
             customdata=pd.concat([frame["participants"], frame["placement_rate"] * 100, frame["outcome_rate"] * 100],
                                  axis=1).to_numpy(),
             hovertemplate="<b>%{y}</b><br>" + OUTCOME_LABELS[key] + ": %{x:,}<br>Teilnehmende: %{customdata[0]:,}"
-            "<br>Vermittlungsquote: %{customdata[1]:.1f} %<br>Ergebnisquote: %{customdata[2]:.1f} %<extra></extra>",
+            "<br>Anteil in Arbeit/Ausbildung: %{customdata[1]:.1f} %<br>Ergebnisquote: %{customdata[2]:.1f} %<extra></extra>",
         )
     fig.add_bar(y=frame["label"], x=rest, name=rest_label, orientation="h", marker_color=COLOURS["no_outcome"],
                 hovertemplate="<b>%{y}</b><br>" + rest_label + ": %{x:,}<extra></extra>")
@@ -181,11 +187,11 @@ def breakdown_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
 
 def rate_bars(frame: pd.DataFrame, label_title: str) -> go.Figure:
     """Placement and outcome rate per group (fractions in, percent shown)."""
-    frame = frame.iloc[::-1]
+    frame = frame.iloc[::-1].assign(label=lambda f: f["label"].map(plot_text))
     fig = go.Figure()
     fig.add_bar(y=frame["label"], x=frame["placement_rate"] * 100, name=T.METRIC_LABELS["placement_rate"],
                 orientation="h", marker_color=COLOURS["employment"],
-                hovertemplate="<b>%{y}</b><br>Vermittlungsquote: %{x:.1f} %<extra></extra>")
+                hovertemplate="<b>%{y}</b><br>Anteil in Arbeit/Ausbildung: %{x:.1f} %<extra></extra>")
     fig.add_bar(y=frame["label"], x=frame["outcome_rate"] * 100, name=T.METRIC_LABELS["outcome_rate"],
                 orientation="h", marker_color=COLOURS["improved_prospects"],
                 hovertemplate="<b>%{y}</b><br>Ergebnisquote: %{x:.1f} %<extra></extra>")

@@ -10,7 +10,7 @@ import streamlit as st
 from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import context
-from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
 from ui import charts, publication
 from ui.publication import Shown
 
@@ -56,13 +56,15 @@ def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | Non
                 show_filters: bool = True) -> dict[str, str]:
     """Title, one line of context (Datenstand, period, source, version) and the active filters.
 
+    Source and filters carry text from the data (file names, Träger): escaped, so they never format or link.
     show_filters=False: the page draws the "Aktive Filter" line itself (filter_line), e.g. after it knows the
     groups chosen on the page."""
     st.title(title)
     meta = context_meta(dataset, filters)
-    line = f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · **{T.SOURCE}:** {meta[T.SOURCE]}"
-    if meta[T.SNAPSHOT] != meta[T.SOURCE]:  # the sample data's version is its source: said once
-        line += f" · **{T.SNAPSHOT}:** {meta[T.SNAPSHOT]}"
+    line = (f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · "
+            f"**{T.SOURCE}:** {escape_markdown(meta[T.SOURCE])}")
+    if meta[T.SNAPSHOT] != meta[T.SOURCE]:  # the sample data's version is its source: said once, as plain text
+        line += f" · **{T.SNAPSHOT}:** {escape_markdown(meta[T.SNAPSHOT])}"
     st.markdown(line)
     if show_filters:
         filter_line(meta, filters)
@@ -72,9 +74,10 @@ def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | Non
 
 
 def filter_line(meta: dict[str, str], filters: Filters, drill: str | None = None) -> None:
-    """The "Aktive Filter" line; `drill`: groups chosen on the page itself (Aufschlüsselung), named there too."""
+    """The "Aktive Filter" line; `drill`: groups chosen on the page itself (Aufschlüsselung), named there too
+    (already escaped by the caller)."""
     if filters.is_active() or drill:
-        parts = [meta[T.ACTIVE_FILTERS]] if filters.is_active() else []
+        parts = [escape_markdown(meta[T.ACTIVE_FILTERS])] if filters.is_active() else []
         parts += [f"{T.DRILL_LABEL}: {drill}"] if drill else []
         st.info(f"**{T.ACTIVE_FILTERS}:** {'; '.join(parts)}", icon=":material/filter_alt:")
     else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from biwaq_data import Dataset, Filters, metrics
 from biwaq_data import texts_de as T
+from biwaq_data.formatting import escape_markdown, format_date
 from biwaq_data.figures.filters import EMPLOYMENT_FILTER_VALUES
 from biwaq_data.ingest.schema import AGE_GROUPS, PARTICIPANT_CATEGORIES
 from ui import periods, publication
@@ -38,6 +41,32 @@ def keep_for_later() -> None:
         st.caption(T.FILTERS_NOT_HERE)
 
 
+def _dropped_from_link(from_link: dict[str, list[str]], first: date, last: date) -> list[str]:
+    """German notes for link values the widgets did not take (Streamlit drops them silently)."""
+    labels = {"zeitraum": T.FILTER_LABELS["period"], "traeger": T.FILTER_LABELS["providers"],
+              "bezirk": T.FILTER_LABELS["bezirke"], "ortsteil": T.FILTER_LABELS["ortsteile"],
+              "status": T.FILTER_LABELS["employment"], "migration": T.FILTER_LABELS["migration_background"],
+              "geschlecht": T.FILTER_LABELS["genders"], "alter": T.FILTER_LABELS["age_groups"]}
+    notes = []
+    for key, before in from_link.items():
+        kept = st.query_params.get_all(key)
+        for value in [v for v in before if v not in kept]:
+            if key == "zeitraum":
+                try:
+                    day = date.fromisoformat(value)
+                except ValueError:
+                    reason = T.FILTER_REASON_BAD_DATE.format(value=value)
+                else:
+                    if first <= day <= last:
+                        continue  # fine itself; the other end of the period was not
+                    reason = T.FILTER_REASON_OUT_OF_RANGE.format(value=format_date(day), first=format_date(first),
+                                                                 last=format_date(last))
+            else:
+                reason = T.FILTER_REASON_UNKNOWN.format(value=value)
+            notes.append(T.FILTER_LINK_IGNORED.format(label=labels[key], reason=escape_markdown(reason)))
+    return notes
+
+
 def render_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return them; also kept in session state for the pages."""
     for key, value in st.session_state.pop(SAVED_KEY, {}).items():
@@ -53,6 +82,8 @@ def render_filters(dataset: Dataset) -> Filters:
                       for r in ref.sort_values("ortsteil", key=lambda s: s.str.casefold()).itertuples()}
     bound = {"bind": "query-params"}
     many = {"select_all": False, "placeholder": T.FILTER_ALL}  # no English "Select all" (Enter chose everything)
+    from_link = {key: st.query_params.get_all(key) for key in KEYS}  # before the widgets drop invalid values
+    problems: list[str] = []
     with st.sidebar:
         st.header(T.FILTER_HEADER)
         period = periods.period_input(dataset, defaults["zeitraum"], dict(  # presets (issue 16), else date range
@@ -73,11 +104,18 @@ def render_filters(dataset: Dataset) -> Filters:
                                  format_func=C["gender"].get, **many, **bound)
         ages = st.multiselect(L["age_groups"], list(AGE_GROUPS), key="alter", format_func=C["age_group"].get,
                               **many, **bound)
+        problems += _dropped_from_link(from_link, first, last)
         publication.render_toggle()
         st.button(T.FILTER_RESET, on_click=_reset, args=(defaults,), icon=":material/restart_alt:",
                   width="stretch")
         st.caption(T.FILTER_LINK_HINT)
     start, end = (tuple(period) + (None, None))[:2] if isinstance(period, (tuple, list)) else (period, None)
+    if start and end and start > end:  # only a link can give this: the whole period applies, and the page says why
+        problems.append(T.FILTER_LINK_IGNORED.format(label=L["period"], reason=T.FILTER_REASON_REVERSED.format(
+            start=format_date(start), end=format_date(end))))
+        start, end = None, None
+    if problems:  # above the page, where the person who opened the link looks first
+        st.warning("  \n".join(problems), icon=":material/link_off:")
     filters = Filters(
         period_start=start if start and start != first else None,
         period_end=end if end and end != last else None,

@@ -46,8 +46,7 @@ def measure_label(measure: str) -> str:
     """German name of a target measure; ESF Plus codes with the indicator's name."""
     if measure in T.TARGET_MEASURE_LABELS:
         return T.TARGET_MEASURE_LABELS[measure]
-    key = tg.INDICATOR_KEYS.get(measure, "")
-    text = T.ESF_OUTPUT_LABELS.get(key) or T.ESF_RESULT_LABELS.get(key)
+    text = T.ESF_LABELS.get(measure)
     return f"{measure} – {text}" if text else measure
 
 

@@ -5,7 +5,10 @@ Typed frames:
   supported), ortsteil_nr (int16), ortsteil and bezirk (category, all 46 / 7 values), gender,
   employment_status, education, referral_source (category), birth_year (int16), long_term_unemployed,
   migration_background (bool), third_country_national (nullable boolean), source_row (int), and derived:
-  age_at_entry (entry year − birth year, int16), age_group (category), best_outcome (category: employment >
+  birth_date (datetime64, NaT when not given), exit_status, status_6m (category, NaN when not given),
+  qualification_gained, improved_situation_6m, disability, minority, homeless (nullable boolean), and derived:
+  age_at_entry (full years on the entry date from birth_date; where it is missing entry year − birth year, an
+  approximation flagged by age_from_birth_year), age_group (category), best_outcome (category: employment >
   vocational_training > improved_prospects, else in_support when not exited, else no_outcome),
   first_outcome_date (datetime64).
 - outcomes: participant_id, outcome (category), outcome_date, employment_kind, sector, source_row, and
@@ -14,6 +17,11 @@ Typed frames:
   person.
 - targets (optional file/sheet `targets` or `Zielwerte`; empty frame when absent): provider (str or None =
   whole programme), measure, due_date, target, start_date, source_row (see `ingest.targets`).
+- enterprises (optional table, None when not delivered): enterprise_id, provider, ortsteil_nr, ortsteil, bezirk,
+  size_class, support_start, support_end, support_kind, source_row.
+
+`Dataset.provided`: the optional participant columns the file had (None: unknown, e.g. a frame built in code -
+then a column counts as provided when it has any value).
 """
 
 from __future__ import annotations
@@ -29,8 +37,8 @@ from .. import places
 from . import schema
 from .. import texts_de as T
 from ..errors import DataError
-from .reading import OPTIONAL_TABLE_NAMES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
 from .targets import empty_targets, parse_targets
+from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
 from .validation import IssueLog, _parse_dates, check_dates, parse_table
 
 METADATA_FILES = ("manifest.json", "metadata.json")
@@ -50,10 +58,22 @@ class Dataset:
     files: dict[str, str] = field(default_factory=dict)
     rows_read: dict[str, int] = field(default_factory=dict)
     targets: pd.DataFrame = field(default_factory=empty_targets)  # optional Zielwerte (ingest.targets)
+    enterprises: pd.DataFrame | None = None
+    provided: frozenset | None = None
+
+    def has_column(self, column: str) -> bool:
+        """True when the participants' file had this (optional) column."""
+        if self.provided is not None:
+            return column in self.provided
+        return column in self.participants and bool(self.participants[column].notna().any())
+    sample: bool = False  # the bundled synthetic sample (by where the data came from, never by a file name)
 
     @property
     def rows_rejected(self) -> dict[str, int]:
-        """Records kept out of the figures, per table."""
+        """Records kept out of the figures, per table: rows read minus rows accepted (every one of them has an
+        error in `issues`, listed or summarised), else the distinct rows with an error."""
+        if all(t in self.rows_read for t in TABLE_NAMES):
+            return {t: max(int(self.rows_read[t]) - len(getattr(self, t)), 0) for t in TABLE_NAMES}
         errors = self.issues[(self.issues["severity"] == "error") & self.issues["row"].notna()]
         counts = errors.groupby("table", observed=True)["row"].nunique()
         return {t: int(counts.get(t, 0)) for t in TABLE_NAMES}
@@ -86,14 +106,14 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
                 if len(workbooks) == 1:
                     return _workbook_sources(workbooks[0], meta)
                 raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
-        return {t: read_file(p, p.name, t) for t, p in files.items()}, meta, str(path)
+        return {t: read_file(p, p.name, t) for t, p in files.items()}, meta, str(path)  # incl. optional tables
     if path.suffix.lower() == ".xlsx":
         return _workbook_sources(path, meta)
     raise DataError(T.ERR_UNSUPPORTED.format(file=path.name))
 
 
 def _workbook_sources(path: Path, meta: dict):
-    raws = read_workbook_bytes(path, path.name, TABLE_NAMES + OPTIONAL_TABLE_NAMES)
+    raws = read_workbook_bytes(path, path.name, TABLE_NAMES + OPTIONAL_TABLES)
     for table in TABLE_NAMES:
         if table not in raws:
             raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path.name))
@@ -109,6 +129,7 @@ def load_dataset(source, *, today: pd.Timestamp | None = None, datenstand=None) 
     ds = validate_tables(raws, today=today, datenstand=datenstand or meta.get("datenstand"))
     ds.source = meta.get("source", description)
     ds.snapshot_id = meta.get("snapshot_id") or meta.get("id")
+    ds.sample = meta.get("origin") == "sample"  # written by biwaq_data.sample next to the generated files
     return ds
 
 
@@ -116,9 +137,12 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    participants, ids = _participants(raws["participants"], log, today)
-    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date")
-    services = _linked(raws["services"], participants, ids, log, today, "start_date")
+    # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
+    # rows (exits after it are fine: the person was still in support at the Datenstand).
+    given = _parse_datenstand(datenstand) if datenstand else None
+    participants, ids, headers = _participants(raws["participants"], log, today, given)
+    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date", given)
+    services = _linked(raws["services"], participants, ids, log, today, "start_date", given)
     people = participants.pop("_valid").to_numpy()
     if people.all():  # nothing rejected: no copy of the frame
         valid_participants = participants.reset_index(drop=True)
@@ -138,11 +162,25 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     latest = max(pd.Timestamp(x) for x in (
         frames[0]["entry_date"].max(), frames[0]["exit_date"].max(), frames[1]["outcome_date"].max(),
         frames[2]["start_date"].max()) if pd.notna(x))
-    stand = _parse_datenstand(datenstand) if datenstand else latest
+    stand = given if given is not None else latest
     participants_f, outcomes_f, services_f = _derive(*frames, stand)
+    _check_follow_up(raws["participants"], participants_f, headers, log, stand)
+    enterprises = _enterprises(raws["enterprises"], log, today) if "enterprises" in raws else None
     return Dataset(participants_f, outcomes_f, services_f, _issues(raws, log), stand,
                    files={t: r.file for t, r in raws.items()}, rows_read={t: len(r.frame) for t, r in raws.items()},
-                   targets=targets)
+                   targets=targets,
+                   enterprises=enterprises,
+                   provided=frozenset(c for c in schema.MONITORING_COLUMNS + ("third_country_national",)
+                                      if c in headers))
+
+
+def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> tuple[int, pd.DataFrame]:
+    """(valid records, issues) of a participants table by the participant rules alone: the import uses it on
+    the first rows of a large file to refuse junk before reading the rest."""
+    today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
+    log = IssueLog()
+    frame, *_ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
+    return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
 
 
 class _Ids:
@@ -189,7 +227,7 @@ def _arrow_strings(values: pd.Series):
 
 def _issues(raws: dict[str, RawTable], log: IssueLog) -> pd.DataFrame:
     """Problems found while reading (formula cells, …) and while validating, in one frame."""
-    parts = [reading_issues(raws[t]) for t in TABLE_NAMES + OPTIONAL_TABLE_NAMES if t in raws]
+    parts = [reading_issues(raws[t]) for t in TABLE_NAMES + OPTIONAL_TABLES if t in raws]
     parts = [p for p in parts if len(p)] + [log.frame()]
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     out["row"] = out["row"].astype("Int64")
@@ -202,7 +240,8 @@ def _parse_datenstand(value) -> pd.Timestamp:
     return pd.Timestamp(parsed) if pd.notna(parsed) else pd.Timestamp(value).normalize()
 
 
-def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd.DataFrame, _Ids]:
+def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
+                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
     frame, error, headers = parse_table(raw, log)
     ids = frame["participant_id"]
     lookup = _Ids(ids)
@@ -213,7 +252,7 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd
                 lambda _v, it=iter(first_row[dup].tolist()): T.RULE_MESSAGES["duplicate_id"].format(
                     first_row=next(it)), "duplicate_id")
     error |= dup
-    error |= check_dates(raw, frame, "entry_date", headers, log, today)
+    error |= check_dates(raw, frame, "entry_date", headers, log, today, stand)
     error |= check_dates(raw, frame, "exit_date", headers, log, today)
     exit_early = (frame["exit_date"] < frame["entry_date"]).to_numpy()
     if exit_early.any():
@@ -232,12 +271,84 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> tuple[pd
     log.add(raw, implausible, headers["birth_year"], raw.frame[headers["birth_year"]],
             T.RULE_MESSAGES["birth_year_implausible"].format(low=low, high=high), "birth_year_implausible")
     error |= implausible
+    error |= _check_birth_date(raw, frame, headers, log)
     frame["_valid"] = ~error
-    return frame, lookup
+    return frame, lookup, headers
+
+
+def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog) -> np.ndarray:
+    """Birth date after entry or age over 100 at entry: error; birth year differing from the date: warning."""
+    if "birth_date" not in headers:
+        return np.zeros(len(frame), dtype=bool)
+    born, entry, column = frame["birth_date"], frame["entry_date"], headers["birth_date"]
+    after = (born > entry).to_numpy()
+    if after.any():
+        entries = iter(frame.loc[after, "entry_date"].dt.strftime("%d.%m.%Y").tolist())
+        log.add(raw, after, column, raw.frame[column],
+                lambda _v: T.RULE_MESSAGES["birth_date_after_entry"].format(entry=next(entries)),
+                "birth_date_after_entry")
+    old = (_full_years(born, entry) > 100).to_numpy() & ~after
+    log.add(raw, old, column, raw.frame[column], T.RULE_MESSAGES["age_over_100"], "age_over_100")
+    mismatch = (born.dt.year != frame["birth_year"]).to_numpy() & born.notna().to_numpy() & ~after & ~old
+    if mismatch.any() and "birth_year" in headers:
+        years = iter(born[mismatch].dt.year.tolist())
+        log.add(raw, mismatch, headers["birth_year"], raw.frame[headers["birth_year"]],
+                lambda _v: T.RULE_MESSAGES["birth_year_mismatch"].format(year=next(years)), "birth_year_mismatch",
+                severity="warning")
+    return after | old
+
+
+def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
+    """Age in completed years on `day` (NaN where `born` is missing)."""
+    years = day.dt.year - born.dt.year
+    before_birthday = (day.dt.month < born.dt.month) | ((day.dt.month == born.dt.month) & (day.dt.day < born.dt.day))
+    return years - before_birthday.astype(int)
+
+
+def _check_follow_up(raw: RawTable, p: pd.DataFrame, headers: dict, log: IssueLog, stand: pd.Timestamp) -> None:
+    """Warnings (the record counts, the value does not): an exit status for someone still in the project, a
+    six-month status before six months have passed since the exit (window: see figures.indicators)."""
+    left = p["exit_date"].notna() & (p["exit_date"] <= stand)
+    rows = p["source_row"].to_numpy()
+    positions = np.searchsorted(raw.rows, rows) if len(raw.rows) else rows
+    n = len(raw.frame)
+    for column, wrong, rule in (
+            ("exit_status", p["exit_status"].notna() & ~left, "exit_status_in_project"),
+            ("status_6m", p["status_6m"].notna() & ~(left & (p["exit_date"] <= stand - pd.Timedelta(
+                days=schema.SIX_MONTHS_DAYS))), "status_6m_too_early")):
+        if column not in headers or not wrong.any():
+            continue
+        mask = np.zeros(n, dtype=bool)
+        mask[positions[wrong.to_numpy()]] = True
+        log.add(raw, mask, headers[column], raw.frame[headers[column]],
+                T.RULE_MESSAGES[rule].format(datenstand=stand.strftime("%d.%m.%Y")), rule, severity="warning")
+
+
+def _enterprises(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFrame:
+    """The optional enterprises table (EECO19): parsed, bad records kept out with an issue each."""
+    frame, error, headers = parse_table(raw, log)
+    error |= check_dates(raw, frame, "support_start", headers, log, today)
+    error |= check_dates(raw, frame, "support_end", headers, log, today)
+    early = (frame["support_end"] < frame["support_start"]).to_numpy()
+    if early.any():
+        starts = iter(frame.loc[early, "support_start"].dt.strftime("%d.%m.%Y").tolist())
+        log.add(raw, early, headers["support_end"], raw.frame[headers["support_end"]],
+                lambda _v: T.RULE_MESSAGES["end_before_start"].format(start=next(starts)), "end_before_start")
+    error |= early
+    out = frame.loc[~error].reset_index(drop=True)
+    out["enterprise_id"] = out["enterprise_id"].astype("str")
+    ref = places.ortsteile()
+    numbers = out.pop("ortsteil").astype("int16")
+    out["ortsteil_nr"] = numbers
+    names = dict(zip(ref["ortsteil_nr"], ref["ortsteil"]))
+    bezirke = dict(zip(ref["ortsteil_nr"], ref["bezirk"]))
+    out["ortsteil"] = pd.Categorical(numbers.map(names), categories=places.ortsteil_names())
+    out["bezirk"] = pd.Categorical(numbers.map(bezirke), categories=places.bezirk_names())
+    return out
 
 
 def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog, today,
-            date_column: str) -> pd.DataFrame:
+            date_column: str, stand: pd.Timestamp | None = None) -> pd.DataFrame:
     """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
     frame, error, headers = parse_table(raw, log)
     id_header = headers["participant_id"]
@@ -255,7 +366,7 @@ def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog,
         log.add(raw, rejected, id_header, raw.frame[id_header],
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
-    error |= check_dates(raw, frame, date_column, headers, log, today)
+    error |= check_dates(raw, frame, date_column, headers, log, today, stand)
     entry = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
     entry[known] = participants["entry_date"].to_numpy()[first_rows[pos[known]]]
     before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False
@@ -300,7 +411,10 @@ def _finish(participants: pd.DataFrame, outcomes: pd.DataFrame, services: pd.Dat
 
 def _derive(p: pd.DataFrame, o: pd.DataFrame, s: pd.DataFrame, datenstand: pd.Timestamp):
     """Add age, age group, each person's best outcome and first outcome date (see module docstring)."""
-    p["age_at_entry"] = (p["entry_date"].dt.year - p["birth_year"]).astype("int16")
+    approx = (p["entry_date"].dt.year - p["birth_year"]).astype("int16")
+    exact = _full_years(p["birth_date"], p["entry_date"])
+    p["age_from_birth_year"] = exact.isna().to_numpy()
+    p["age_at_entry"] = exact.fillna(approx).astype("int16")
     p["age_group"] = pd.Categorical.from_codes(
         np.searchsorted(np.array([18, 30, 55]), p["age_at_entry"].to_numpy(), side="right"),
         categories=schema.AGE_GROUPS)

@@ -38,7 +38,8 @@ from .. import texts_de as T
 from ..errors import DataError
 
 TABLE_NAMES = ("participants", "outcomes", "services")
-OPTIONAL_TABLE_NAMES = ("targets",)  # read when present (Zielwerte, see docs/steering.md)
+
+OPTIONAL_TABLES = ("targets", "enterprises")  # read when present, never required (Zielwerte: docs/steering.md; EECO19)
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 # German and English file/sheet names users give their exports.
 TABLE_FILE_ALIASES = {
@@ -46,9 +47,12 @@ TABLE_FILE_ALIASES = {
     "outcomes": ("outcomes", "ergebnisse", "verbleib"),
     "services": ("services", "leistungen", "angebote"),
     "targets": ("targets", "zielwerte", "ziele", "sollwerte", "planwerte"),
+    "enterprises": ("enterprises", "unternehmen", "betriebe"),
 }
 READING_ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
 HEADER_SEARCH_ROWS = 30  # title lines above the header ("Export vom 31.03.2025") are skipped up to here
+MAX_CSV_ROWS = 2_000_000  # lines of one CSV (more than any BIWAQ export); checked before parsing
+MAX_COLUMNS = 500  # columns of one table (the contract has 13 at most); checked before parsing
 
 
 def _known_header_keys() -> frozenset[str]:
@@ -220,8 +224,14 @@ def decode_text(data: bytes, file: str) -> str:
             raise DataError(T.ERR_ENCODING.format(file=file)) from None
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # Real UTF-8 elsewhere in the file (ä as two bytes that decode): one line was saved in another encoding.
+        # Reading all as Windows-1252 would garble the rest (the header "Träger" would not be found): say where.
+        decoded = data.decode("utf-8", errors="replace")
+        if any(ord(c) > 127 and c not in "\ufffd\ufeff" for c in decoded):
+            at = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # positions after the BOM
+            line = data.count(b"\n", 0, at) + 1
+            raise DataError(T.ERR_ENCODING_MIXED.format(file=file, line=line, byte=f"{data[at]:02X}")) from None
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -291,9 +301,15 @@ def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
     text = decode_text(data, file).lstrip("\ufeff")
     if not text.strip():
         raise DataError(T.ERR_EMPTY.format(file=file))
-    head = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
-    skip = _header_index([line.split(_sniff_separator(line)) for line in head]) or 0
+    lines = text.count("\n")
+    if lines > MAX_CSV_ROWS:
+        raise DataError(T.ERR_TOO_MANY_ROWS.format(file=file, rows=f"{lines:,}".replace(",", "."),
+                                                   limit=f"{MAX_CSV_ROWS:,}".replace(",", ".")))
+    head = [line[:100_000] for line in text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]]
+    skip = _header_index([line.split(_sniff_separator(line))[:MAX_COLUMNS + 1] for line in head]) or 0
     sep = _sniff_separator(head[skip])
+    if head[skip].count(sep) + 1 > MAX_COLUMNS:
+        raise DataError(T.ERR_TOO_MANY_COLUMNS.format(file=file, n=head[skip].count(sep) + 1, limit=MAX_COLUMNS))
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
@@ -302,6 +318,8 @@ def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
     except pd.errors.EmptyDataError as exc:
         raise DataError(T.ERR_EMPTY.format(file=file)) from exc
     except (pd.errors.ParserError, ValueError) as exc:
+        if "out of memory" in str(exc).lower():
+            raise MemoryError(str(exc)) from exc  # the C parser reports a memory limit as a parser error
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
             expected, line, saw = found.groups()
@@ -340,6 +358,40 @@ def read_parquet_bytes(data: bytes | Path, table: str, file: str) -> RawTable:
 # --- Excel --------------------------------------------------------------------
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
+"""Largest total uncompressed content of an .xlsx (its XML parts), checked before any XML is parsed."""
+MAX_XLSX_RATIO = 100
+"""Largest compression ratio of one part bigger than 1 MB; real workbooks stay far below (5–20)."""
+MAX_XLSX_PARTS = 10_000
+
+
+def check_xlsx_archive(data: bytes | Path, file: str) -> None:
+    """Refuse a zip bomb before parsing: sizes and ratios from the archive's directory (DataError, German).
+
+    Reading a part never yields more than its declared size (zipfile stops there), so the declared sizes bound
+    the work; a part whose data lie about it fails as a damaged workbook.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: the workbook reader reports it as damaged
+    if len(infos) > MAX_XLSX_PARTS:
+        raise DataError(T.ERR_XLSX_BOMB.format(file=file, detail=T.XLSX_BOMB_PARTS.format(n=len(infos))))
+    total = sum(i.file_size for i in infos)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise DataError(T.ERR_XLSX_BOMB.format(file=file, detail=T.XLSX_BOMB_SIZE.format(
+            size=_mb_text(total), limit=_mb_text(MAX_XLSX_UNCOMPRESSED))))
+    for info in infos:
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+            raise DataError(T.ERR_XLSX_BOMB.format(file=file, detail=T.XLSX_BOMB_RATIO.format(
+                part=info.filename, size=_mb_text(info.file_size), packed=_mb_text(info.compress_size),
+                ratio=f"{info.file_size / max(info.compress_size, 1):,.0f}".replace(",", "."), limit=MAX_XLSX_RATIO)))
+
+
+def _mb_text(size: int) -> str:
+    mb = size / 1024 / 1024
+    return (f"{mb:.1f}" if mb >= 0.1 else f"{mb:.2f}").removesuffix(".0").replace(".", ",")
 
 
 def _has_formulas(data: bytes | Path) -> bool:
@@ -364,6 +416,7 @@ def _open_workbook(data: bytes | Path, file: str, data_only: bool = True):
 
     if isinstance(data, bytes):
         check_kind(data, "xlsx", file)
+    check_xlsx_archive(data, file)
     try:
         return openpyxl.load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True,
                                       data_only=data_only, keep_links=False)
@@ -392,6 +445,8 @@ def _sheet_table(rows: list[tuple], table: str, file: str, formulas: list[tuple[
     if header_at is None:
         raise DataError(T.ERR_EMPTY.format(file=file))
     width = max((max((j + 1 for j, v in enumerate(r) if filled(v)), default=0) for r in rows[header_at:]), default=0)
+    if width > MAX_COLUMNS:
+        raise DataError(T.ERR_TOO_MANY_COLUMNS.format(file=file, n=width, limit=MAX_COLUMNS))
     header_cells = list(rows[header_at]) + [None] * width
     names: list[str] = []
     for j in range(width):
@@ -486,7 +541,7 @@ def match_sheets(sheet_names: list[str], tables: tuple[str, ...] = TABLE_NAMES) 
     return chosen
 
 
-def read_workbook_bytes(data: bytes | Path, file: str, tables: tuple[str, ...] = TABLE_NAMES) -> dict[str, RawTable]:
+def read_workbook_bytes(data: bytes | Path, file: str, tables: tuple[str, ...] = TABLE_NAMES + OPTIONAL_TABLES) -> dict[str, RawTable]:
     """Read the sheets of an .xlsx workbook that name a table (English or German sheet names)."""
     names = workbook_sheet_names(data, file)
     return read_workbook_sheets(data, file, match_sheets(names, tables))

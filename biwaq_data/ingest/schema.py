@@ -32,6 +32,12 @@ SERVICES: tuple[str, ...] = (
     "further_training_referral",
 )
 AGE_GROUPS: tuple[str, ...] = ("under_18", "18_29", "30_54", "55_plus")
+#: Status upon leaving (within four weeks of exit) and six months after leaving (ESF Plus monitoring record).
+LEAVING_STATUSES: tuple[str, ...] = ("employed", "education_training", "job_seeking", "inactive", "unknown")
+SIZE_CLASSES: tuple[str, ...] = ("micro", "small", "medium", "large")
+#: Windows of the ESF Plus result indicators: upon leaving = within 28 days of exit, six months = 183 days.
+WINDOW_DAYS = 28
+SIX_MONTHS_DAYS = 183
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,21 @@ _OUTCOME = {
     "verbessertebeschaeftigungsfaehigkeit": "improved_prospects",
     "perspektiveverbessert": "improved_prospects",
 }
+_LEAVING = {
+    "erwerbstaetig": "employed", "beschaeftigt": "employed", "beschaeftigung": "employed", "arbeit": "employed",
+    "selbststaendig": "employed", "inbeschaeftigung": "employed", "erwerbstaetiginklselbststaendig": "employed",
+    "inschulischeroderberuflicherbildung": "education_training",
+    "schulischeoderberuflichebildung": "education_training", "bildung": "education_training",
+    "ausbildung": "education_training", "schule": "education_training", "weiterbildung": "education_training",
+    "umschulung": "education_training", "inbildung": "education_training",
+    "arbeitsuchend": "job_seeking", "arbeitssuchend": "job_seeking", "aufarbeitsuche": "job_seeking",
+    "arbeitsuche": "job_seeking", "arbeitslos": "job_seeking",
+    "nichterwerbstaetig": "inactive", "inaktiv": "inactive",
+    "unbekannt": "unknown", "keineangabe": "unknown",
+}
+_SIZE = {"kleinst": "micro", "kleinstunternehmen": "micro", "klein": "small", "kleinunternehmen": "small",
+         "kleinesunternehmen": "small",
+         "mittel": "medium", "mittleresunternehmen": "medium", "gross": "large", "grossunternehmen": "large"}
 _SERVICE = {
     "beratung": "counselling", "stellensuche": "job_search", "jobsuche": "job_search",
     "bewerbungsunterlagen": "application_documents", "bewerbungstraining": "application_training",
@@ -103,6 +124,7 @@ PARTICIPANT_COLUMNS: tuple[Column, ...] = (
     Column("gender", "category", aliases=("Geschlecht",), categories=PARTICIPANT_CATEGORIES["gender"],
            value_aliases=_GENDER),
     Column("birth_year", "int", aliases=("Geburtsjahr", "Jahrgang")),
+    Column("birth_date", "date", required=False, aliases=("Geburtsdatum", "geboren am")),
     Column("employment_status", "category", aliases=("Erwerbsstatus", "Erwerbsstatus bei Eintritt"),
            categories=PARTICIPANT_CATEGORIES["employment_status"], value_aliases=_EMPLOYMENT),
     Column("long_term_unemployed", "bool", aliases=("Langzeitarbeitslos", "langzeitarbeitslos (>12 Monate)")),
@@ -114,7 +136,25 @@ PARTICIPANT_COLUMNS: tuple[Column, ...] = (
     Column("referral_source", "category", required=False,
            aliases=("Zugangsweg", "Zugang", "Zuweisung", "Zuweisung durch"),
            categories=PARTICIPANT_CATEGORIES["referral_source"], value_aliases=_REFERRAL, default="other"),
+    # ESF Plus monitoring record (all optional; a missing column makes its indicators "nicht erhoben")
+    Column("exit_status", "category", required=False,
+           aliases=("Status bei Austritt", "Verbleib bei Austritt", "Status nach Austritt (4 Wochen)"),
+           categories=LEAVING_STATUSES, value_aliases=_LEAVING),
+    Column("qualification_gained", "bool", required=False,
+           aliases=("Qualifikation erlangt", "Abschluss erlangt", "Qualifizierung erlangt")),
+    Column("status_6m", "category", required=False,
+           aliases=("Status 6 Monate nach Austritt", "Verbleib nach 6 Monaten", "Status nach 6 Monaten"),
+           categories=LEAVING_STATUSES, value_aliases=_LEAVING),
+    Column("improved_situation_6m", "bool", required=False,
+           aliases=("Verbesserte Arbeitsmarktsituation nach 6 Monaten", "Situation verbessert (6 Monate)")),
+    Column("disability", "bool", required=False, aliases=("Behinderung", "mit Behinderung")),
+    Column("minority", "bool", required=False, aliases=("Minderheit", "Angehörige einer Minderheit")),
+    Column("homeless", "bool", required=False,
+           aliases=("Obdachlos", "obdachlos oder von Wohnungslosigkeit betroffen", "Wohnungslos")),
 )
+#: Optional participant columns of the monitoring record (docs/data.md, docs/indicators.md).
+MONITORING_COLUMNS: tuple[str, ...] = ("birth_date", "exit_status", "qualification_gained", "status_6m",
+                                       "improved_situation_6m", "disability", "minority", "homeless")
 
 OUTCOME_COLUMNS: tuple[Column, ...] = (
     PARTICIPANT_COLUMNS[0],
@@ -157,12 +197,23 @@ TARGET_COLUMNS: tuple[Column, ...] = (
     Column("start_date", "date", required=False, aliases=("Beginn", "Förderbeginn", "Laufzeitbeginn"),
            default="01.01.2023 (Programmbeginn)"),
 )
+ENTERPRISE_COLUMNS: tuple[Column, ...] = (
+    Column("enterprise_id", "id", aliases=("Unternehmens-ID", "Betriebs-ID", "Unternehmen-ID")),
+    Column("provider", "text", aliases=("Träger", "Traeger", "Projektträger")),
+    Column("ortsteil", "ortsteil", aliases=("Ortsteil", "Ortsteil-Nr.", "Ortsteilnummer")),
+    Column("size_class", "category", aliases=("Größenklasse", "Unternehmensgröße", "Größe"),
+           categories=SIZE_CLASSES, value_aliases=_SIZE),
+    Column("support_start", "date", aliases=("Beginn der Unterstützung", "Unterstützung ab", "Beginn")),
+    Column("support_end", "date", required=False, aliases=("Ende der Unterstützung", "Unterstützung bis", "Ende")),
+    Column("support_kind", "text", required=False, aliases=("Art der Unterstützung", "Unterstützung", "Leistung")),
+)
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "participants": PARTICIPANT_COLUMNS,
     "outcomes": OUTCOME_COLUMNS,
     "services": SERVICE_COLUMNS,
     "targets": TARGET_COLUMNS,
+    "enterprises": ENTERPRISE_COLUMNS,  # optional table (EECO19)
 }
 
 TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "true", "wahr", "1", "x"})

@@ -22,6 +22,25 @@ from ..errors import DataError
 from .reading import RawTable
 
 ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
+MAX_ISSUES_PER_RULE = 1000
+"""Issue rows listed per file, column and rule; the rest become one summary row (rule MORE_RULE)."""
+MORE_RULE = "more_rows"  # summary row: `value` holds how many further rows had the same problem
+
+
+def more_rows(table: str, file: str, column: str, hidden: int, severity: str, rule_message: str) -> dict:
+    """The summary row for `hidden` further rows with the same problem (file, column, rule)."""
+    from ..formatting import format_int
+
+    return {"table": table, "file": file, "row": pd.NA, "column": column, "value": str(hidden),
+            "message": T.ISSUES_MORE.format(n=format_int(hidden), message=rule_message), "severity": severity,
+            "rule": MORE_RULE}
+
+
+def hidden_count(issues: pd.DataFrame, severity: str) -> int:
+    """Rows with problems of this severity: listed rows plus those summarised in MORE_RULE rows."""
+    sev = issues["severity"] == severity
+    more = sev & (issues["rule"] == MORE_RULE)
+    return int((sev & ~more).sum()) + int(pd.to_numeric(issues.loc[more, "value"], errors="coerce").fillna(0).sum())
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S",
                 "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M:%S")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -29,25 +48,40 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 @dataclass
 class IssueLog:
-    """Collects issue rows as small frames; `frame()` joins them."""
+    """Collects issue rows as small frames; `frame()` joins them.
+
+    At most `cap` rows per (file, column, rule) are listed; `frame()` adds one MORE_RULE row for the rest, so a
+    junk file of a million bad rows costs a few thousand issue rows, not tens of millions.
+    """
 
     parts: list[pd.DataFrame] = field(default_factory=list)
+    cap: int = MAX_ISSUES_PER_RULE
+    seen: dict = field(default_factory=dict)  # (table, file, column, rule) -> [rows flagged, severity, message]
 
     def add(self, raw: RawTable, mask: np.ndarray, column: str, values, message, rule: str,
             severity: str = "error") -> None:
-        """One issue per True position in `mask` (positions index the raw table's records).
+        """One issue per True position in `mask` (positions index the raw table's records), up to `cap`.
 
-        `message` is a text, or a function of the cell value for messages that depend on it.
+        `message` is a text, or a function of the cell value for messages that depend on it (called in row
+        order, only for the rows listed).
         """
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
+        key = (raw.table, raw.file, column, rule)
+        entry = self.seen.setdefault(key, [0, severity, None])  # rows flagged, severity, first message
+        room = max(self.cap - entry[0], 0)
+        entry[0] += len(idx)
+        idx = idx[:room]
+        if not len(idx):
+            return
         vals = pd.Series(values, copy=False).iloc[idx] if values is not None else pd.Series([""] * len(idx))
+        messages = message if isinstance(message, str) else [message(v) for v in vals]
+        if entry[2] is None:
+            entry[2] = messages if isinstance(messages, str) else messages[0]
         self.parts.append(pd.DataFrame({
             "table": raw.table, "file": raw.file, "row": raw.rows[idx], "column": column,
-            "value": [_cell_text(v) for v in vals],
-            "message": message if isinstance(message, str) else [message(v) for v in vals],
-            "severity": severity, "rule": rule,
+            "value": [_cell_text(v) for v in vals], "message": messages, "severity": severity, "rule": rule,
         }))
 
     def add_note(self, raw: RawTable, column: str, message: str, rule: str, severity: str = "warning") -> None:
@@ -56,10 +90,14 @@ class IssueLog:
                                          "value": "", "message": message, "severity": severity, "rule": rule}]))
 
     def frame(self) -> pd.DataFrame:
-        if not self.parts:
+        summary = [more_rows(table, file, column, count - self.cap, severity, rule_message)
+                   for (table, file, column, _), (count, severity, rule_message) in self.seen.items()
+                   if count > self.cap]
+        parts = self.parts + ([pd.DataFrame(summary)] if summary else [])
+        if not parts:
             out = pd.DataFrame({c: pd.Series(dtype="object") for c in ISSUE_COLUMNS})
         else:
-            out = pd.concat(self.parts, ignore_index=True)
+            out = pd.concat(parts, ignore_index=True)
         out["row"] = out["row"].astype("Int64")
         return out[ISSUE_COLUMNS]
 
@@ -179,6 +217,8 @@ def map_headers(raw: RawTable, columns: tuple[schema.Column, ...], log: IssueLog
             aliases = ", ".join(f"„{a}“" for a in (col.name, *col.aliases))
             raise DataError(T.ERR_COLUMN_MISSING.format(file=raw.file, column=T.COLUMN_LABELS[col.name],
                                                         aliases=aliases))
+        if col.name in schema.MONITORING_COLUMNS:
+            continue  # older exports lack the monitoring record: the ESF page names the column ("nicht erhoben")
         default = T.CATEGORY_LABELS.get(col.name, {}).get(col.default, "leer") if col.default else "leer"
         log.add_note(raw, T.COLUMN_LABELS[col.name], T.RULE_MESSAGES["optional_column_missing"].format(
             default=default), "optional_column_missing")
@@ -318,8 +358,9 @@ def _ortsteil_message(value: object) -> str:
 
 
 def check_dates(raw: RawTable, frame: pd.DataFrame, column: str, headers: dict[str, str], log: IssueLog,
-                today: pd.Timestamp) -> np.ndarray:
-    """Dates before programme start (01.01.2023) or after `today` are errors; returns the error mask."""
+                today: pd.Timestamp, datenstand: pd.Timestamp | None = None) -> np.ndarray:
+    """Dates before programme start (01.01.2023) or after `today` are errors; with a given `datenstand`, dates
+    after it too (rule after_datenstand: the data cannot know them). Returns the error mask."""
     if column not in headers:
         return np.zeros(len(frame), dtype=bool)
     dates = frame[column]
@@ -329,6 +370,12 @@ def check_dates(raw: RawTable, frame: pd.DataFrame, column: str, headers: dict[s
     log.add(raw, early, header, values, T.RULE_MESSAGES["before_programme"], "before_programme")
     log.add(raw, late, header, values, T.RULE_MESSAGES["future_date"].format(today=today.strftime("%d.%m.%Y")),
             "future_date")
+    if datenstand is not None:
+        after = (dates > datenstand).to_numpy() & ~late
+        log.add(raw, after, header, values,
+                T.RULE_MESSAGES["after_datenstand"].format(datenstand=datenstand.strftime("%d.%m.%Y")),
+                "after_datenstand")
+        late = late | after
     return early | late
 
 

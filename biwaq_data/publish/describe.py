@@ -40,9 +40,12 @@ def describe_filters(filters: Filters | None) -> list[str]:
 
 
 def source_label(dataset) -> str:
-    """Where the figures come from, for captions and exports."""
-    return T.SAMPLE_SOURCE if "sample_data" in dataset.source or "Beispieldaten" in dataset.source \
-        else dataset.source
+    """Where the figures come from, for captions and exports.
+
+    "Beispieldaten" only for the bundled sample (`Dataset.sample`, set by where the data were loaded from),
+    never because a file name says so.
+    """
+    return T.SAMPLE_SOURCE if getattr(dataset, "sample", False) else dataset.source
 
 
 def context(dataset, filters: Filters | None = None, meta: dict | None = None) -> dict[str, str]:
@@ -52,8 +55,9 @@ def context(dataset, filters: Filters | None = None, meta: dict | None = None) -
     """
     start, end = metrics.period(dataset, filters)
     described = describe_filters(filters)
+    version = dataset.snapshot_id or (T.SAMPLE_SOURCE if getattr(dataset, "sample", False) else T.SNAPSHOT_FOLDER)
     out = {T.DATENSTAND: format_date(dataset.datenstand), T.PERIOD: f"{format_date(start)} – {format_date(end)}",
-           T.SOURCE: source_label(dataset), T.SNAPSHOT: dataset.snapshot_id or T.SAMPLE_SOURCE,
+           T.SOURCE: source_label(dataset), T.SNAPSHOT: version,
            T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS}
     out.update({str(k): str(v) for k, v in (meta or {}).items() if str(k) not in out})
     return out
@@ -86,9 +90,14 @@ def quote_lead(filters: Filters | None, period: str, programme: str = T.PROGRAMM
 
 
 def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd.Timestamp,
-          filters: Filters | None = None, programme: str = T.PROGRAMME, source: str | None = None) -> str:
+          filters: Filters | None = None, programme: str = T.PROGRAMME, source: str | None = None,
+          leaver_rate: dict | None = None) -> str:
     """The press paragraph for the given headline figures: the selection leads, source and Datenstand end it
-    ("In Marxloh hat BIWAQ Duisburg seit Januar 2023 303 Menschen unterstützt. … Quelle: …, Datenstand …")."""
+    ("In Marxloh hat BIWAQ Duisburg seit Januar 2023 303 Menschen unterstützt. … Quelle: …, Datenstand …").
+
+    The share in work or training names its denominator (all supported). ``leaver_rate`` (from
+    :func:`biwaq_data.publish.indicator_report.leaver_rate`: German text of ``leavers`` and
+    ``integration_rate``) adds the transition rate over leavers whose 28-day window has closed."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if filters is not None and (filters.period_start or filters.period_end):
         period = T.QUOTE_INTRO_PERIOD.format(start=format_date(start), end=format_date(end))
@@ -105,4 +114,5 @@ def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd
         improved=format_int(h["improved_prospects"]), placement_rate=format_pct(h["placement_rate"]),
         source=T.QUOTE_SOURCE.format(programme=programme, source=source) if source else programme,
         datenstand=format_date(datenstand),
+        leaver_sentence=T.QUOTE_LEAVERS.format(**leaver_rate) if leaver_rate else "",
     )

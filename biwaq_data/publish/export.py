@@ -120,7 +120,8 @@ def export_meta(dataset=None, *, definitions: Mapping[str, str] | None = None, f
     meta: dict = {}
     if dataset is not None:
         meta["datenstand"] = dataset.datenstand
-        meta["snapshot_id"] = dataset.snapshot_id or T.SNAPSHOT_NONE
+        meta["snapshot_id"] = dataset.snapshot_id or (T.SNAPSHOT_NONE if getattr(dataset, "sample", False)
+                                                      else T.SNAPSHOT_FOLDER)
         meta["source"] = dataset.source
     meta["created"] = pd.Timestamp.now().floor("min")
     if filters:

@@ -12,95 +12,159 @@ import pandas as pd
 
 from .. import texts_de as T
 from ..figures.filters import Filters
-from ..figures.indicators import (GENDERS, OUTPUT_BLOCKS, OUTPUT_ORDER, RATES, RESULT_BLOCKS, RESULT_ORDER, IndicatorCounts,
-                                  indicator_counts)
+from ..figures.indicators import BY_CODE, COLUMNS, GENDERS, INDICATORS, indicator_table
 from ..figures import metrics
 from ..formatting import format_date
 from . import publication
 from .describe import describe_filters
 from .export import safe_cell
-from .privacy import SUPPRESSION_SYMBOL
+from .privacy import PRIMARY_VALUES, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de, format_rate_de
 
 
 # =========================================================================== published frames
 
-COLUMNS = GENDERS + ("total",)
+OUTPUT_CODES = tuple(i.code for i in INDICATORS if i.section in ("output", "entity"))
+RESULT_CODES = ("BIWAQ-D1", "BIWAQ-D2", "EECR01", "EECR02", "EECR03", "EECR04", "BIWAQ-R1", "BIWAQ-R2",
+                "BIWAQ-D3", "EECR05", "BIWAQ-L1")
+RATE_CODES = tuple(c for c in RESULT_CODES if BY_CODE[c].denominator)
 
 
 @dataclass(frozen=True, eq=False)
 class IndicatorTables:
-    """The indicator tables of one selection.
+    """The indicator tables of one selection, built from :func:`figures.indicators.indicator_table`.
 
-    ``output`` / ``results`` / ``rates``: :class:`publication.Published` with columns code, key,
-    indicator (German label), denominator (German label, results/rates only), female, male,
-    non_binary, unknown, total (counts ``Int64`` / rates ``Float64``, NA where withheld or undefined).
-    ``protected``: publication mode applied.
+    ``output`` / ``results`` / ``rates``: :class:`publication.Published` with columns code (with "(abgeleitet)"
+    where derived), key, indicator (German label; derived rows say so), basis (German: erhoben / abgeleitet /
+    Näherung / nicht erhoben - Spalte …), denominator (results/rates), female, male, non_binary, unknown, total
+    (counts ``Int64`` / rates ``Float64``; NA where withheld, undefined or not collected).
+    ``raw``: the unprotected indicator frame; ``basis``: code -> Basis; ``protected``: publication mode applied.
     """
 
     output: object
     results: object
     rates: object
     protected: bool
+    raw: pd.DataFrame = None
+    basis: dict = None
+    headline_text: dict = None  # German text of participants and placement_rate, shown beside BIWAQ-R2
 
     @property
     def suppressed_any(self) -> bool:
         return self.output.suppressed_any or self.results.suppressed_any or self.rates.suppressed_any
 
+    def not_collected(self, code: str) -> bool:
+        return self.basis[code].kind == "not_collected"
 
-def _frame_rows(keys, counts: IndicatorCounts, masks: dict | None, labels: dict, codes: dict,
-                denominators: dict | None = None):
+    def text(self, part: str) -> pd.DataFrame:
+        """German display strings of ``output`` / ``results`` / ``rates`` with "nicht erhoben" in the value
+        cells of indicators the data cannot provide, and "x" (not meaningful) for the gender split of EECO19."""
+        published = getattr(self, part)
+        text = published.text()
+        for i, code in enumerate(published.frame["code_plain"]):
+            if self.not_collected(code):
+                text.loc[i, list(COLUMNS)] = T.ESF_NOT_COLLECTED
+            elif code == "EECO19":
+                text.loc[i, list(GENDERS)] = UNDEFINED_SYMBOL
+        return text
+
+
+def _missing_text(basis) -> str:
+    """„Status bei Austritt“ for columns, Tabelle „Unternehmen“ for the optional table."""
+    return ", ".join(T.ESF_MISSING_TABLE.format(table=T.TABLE_LABELS[c]) if c in T.TABLE_LABELS
+                     else f"„{T.COLUMN_LABELS.get(c, c)}“" for c in basis.missing)
+
+
+def _basis_text(basis) -> str:
+    text = T.ESF_BASIS[basis.kind].format(columns=_missing_text(basis))
+    return text.replace("Spalte Tabelle", "Tabelle")
+
+
+def basis_notes(tables: IndicatorTables) -> list[str]:
+    """German notes for the page: each indicator that is not collected, derived or approximated, naming the
+    column (or table) the data lack."""
+    notes = []
+    for code, basis in tables.basis.items():
+        template = {"not_collected": T.ESF_MISSING_NOTE, "derived": T.ESF_DERIVED_NOTE,
+                    "approximate": T.ESF_APPROX_NOTE}.get(basis.kind)
+        if template:
+            notes.append(template.format(code=code, columns=_missing_text(basis)).replace("Spalte Tabelle", "Tabelle"))
+    return notes
+
+
+def _rows(codes, raw: pd.DataFrame, basis: dict, masks: dict | None, with_denominator: bool):
     rows, sup = [], []
-    for key in keys:
-        values = counts.row(key)
-        row = {"code": codes.get(key) or "", "key": key, "indicator": labels[key]}
-        if denominators is not None:
-            row["denominator"] = denominators.get(key, "")
-        row.update({g: int(v) for g, v in zip(GENDERS, values)})
-        row["total"] = int(values.sum())
+    for code in codes:
+        ind = BY_CODE[code]
+        b = basis[code]
+        derived = b.kind == "derived"
+        row = {"code": f"{code} {T.ESF_DERIVED_CODE}" if derived else code, "code_plain": code, "key": ind.key,
+               "indicator": (T.ESF_LABELS[code] + T.ESF_DERIVED_SUFFIX[code]) if derived else T.ESF_LABELS[code],
+               "basis": _basis_text(b)}
+        if with_denominator:
+            row["denominator"] = T.ESF_DENOMINATORS.get(ind.denominator, "")
+        row.update({c: raw.loc[code, c] for c in COLUMNS})
         rows.append(row)
-        sup.append(masks[key] if masks is not None else np.zeros(len(COLUMNS), dtype=bool))
-    return pd.DataFrame(rows), np.array(sup, dtype=bool).reshape(len(rows), len(COLUMNS))
+        if masks is None or b.kind == "not_collected":
+            sup.append(np.zeros(len(COLUMNS), dtype=bool))
+        elif code == "EECO19":
+            n = raw.loc[code, "total"]
+            sup.append(np.array([False] * len(GENDERS) + [bool(not pd.isna(n) and int(n) in PRIMARY_VALUES)]))
+        else:
+            sup.append(np.asarray(masks[ind.key], dtype=bool))
+    frame = pd.DataFrame(rows)
+    undefined = frame[list(COLUMNS)].isna().to_numpy()
+    return frame, np.array(sup, dtype=bool).reshape(len(rows), len(COLUMNS)), undefined
+
+
+def _published(frame, sup, und):
+    kinds = {c: "count" for c in COLUMNS}
+    values = {c: (frame[c].fillna(0).astype("int64"), sup[:, j], und[:, j] & ~sup[:, j])
+              for j, c in enumerate(COLUMNS)}
+    return publication._result(frame, values, kinds)
 
 
 def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> IndicatorTables:
-    """Output indicators, result indicators (counts with their denominators) and result rates.
+    """Output indicators (incl. EECO19), result indicators with their denominators, and their shares.
 
     ``protect`` (default True): publication mode, consistent with every other published table of the
-    selection (see :mod:`biwaq_data.publish.publication`). ``protect=False`` only for analysts' screens.
+    selection (see :mod:`biwaq_data.publish.publication`); EECO19 (enterprises) gets the primary rule only.
+    ``protect=False`` only for analysts' screens. Shares divide by the leavers whose window has closed.
     """
-    counts = indicator_counts(dataset, filters)
+    raw = indicator_table(dataset, filters)
+    basis = raw.attrs["basis"]
     masks = publication.selection(dataset, filters).indicator_masks() if protect else None
-    codes = {k: c for block in (*OUTPUT_BLOCKS.values(), *RESULT_BLOCKS.values()) for k, c in block if c}
-    codes["total"] = "EECO01"
-    out_frame, out_sup = _frame_rows(OUTPUT_ORDER, counts, masks, T.ESF_OUTPUT_LABELS, codes)
-    den = {"education_28": T.ESF_DENOMINATORS["leavers"], "employment_28": T.ESF_DENOMINATORS["leavers"],
-           "employment_6m": T.ESF_DENOMINATORS["assessable_leavers"]}
-    res_frame, res_sup = _frame_rows(RESULT_ORDER, counts, masks, T.ESF_RESULT_LABELS, codes, den)
-    kinds = {c: "count" for c in COLUMNS}
-    output = publication._result(out_frame, {c: (out_frame[c], out_sup[:, j], np.zeros(len(out_frame)))
-                                             for j, c in enumerate(COLUMNS)}, kinds)
-    results = publication._result(res_frame, {c: (res_frame[c], res_sup[:, j], np.zeros(len(res_frame)))
-                                              for j, c in enumerate(COLUMNS)}, kinds)
-    rate_rows, rate_cols = [], {c: ([], [], []) for c in COLUMNS}
-    for numerator, denominator in RATES:
-        rate_rows.append({"code": codes[numerator], "key": numerator, "indicator": T.ESF_RESULT_LABELS[numerator],
-                          "denominator": T.ESF_DENOMINATORS[denominator]})
-        i, d = RESULT_ORDER.index(numerator), RESULT_ORDER.index(denominator)
+    out_frame, out_sup, out_und = _rows(OUTPUT_CODES, raw, basis, masks, False)
+    res_frame, res_sup, res_und = _rows(RESULT_CODES, raw, basis, masks, True)
+    output, results = _published(out_frame, out_sup, out_und), _published(res_frame, res_sup, res_und)
+    rate_frame = res_frame[res_frame["code_plain"].isin(RATE_CODES)].reset_index(drop=True)
+    rate_cols = {c: ([], [], []) for c in COLUMNS}
+    position = {c: i for i, c in enumerate(res_frame["code_plain"])}
+    for code in rate_frame["code_plain"]:
+        i, d = position[code], position[BY_CODE[code].denominator]
         for j, col in enumerate(COLUMNS):
-            n, dv = int(res_frame.loc[i, col]), int(res_frame.loc[d, col])
-            if protect:
-                value, sup, und = publication._rates([n], [dv], [not res_sup[i, j]], [not res_sup[d, j]])
-            else:  # analysts' screen: plain shares (x where the denominator is 0)
-                value, sup, und = [n / dv if dv else np.nan], [False], [dv == 0]
+            if res_und[i, j]:  # not collected: no share either
+                value, sup, und = [np.nan], [False], [True]
+            else:
+                n, dv = int(res_frame.loc[i, col]), int(res_frame.loc[d, col])
+                if protect:
+                    value, sup, und = publication._rates([n], [dv], [not res_sup[i, j]], [not res_sup[d, j]])
+                else:  # analysts' screen: plain shares (x where the denominator is 0)
+                    value, sup, und = [n / dv if dv else np.nan], [False], [dv == 0]
             rate_cols[col][0].append(value[0])
             rate_cols[col][1].append(sup[0])
             rate_cols[col][2].append(und[0])
-    rate_frame = pd.DataFrame(rate_rows)
     for col in COLUMNS:
         rate_frame[col] = rate_cols[col][0]
     rates = publication._result(rate_frame, {c: tuple(np.array(x) for x in rate_cols[c]) for c in COLUMNS},
                                 {c: "rate" for c in COLUMNS})
-    return IndicatorTables(output, results, rates, protect)
+    if protect:
+        figures = publication.selection(dataset, filters).headline()
+        headline = {k: figures.text(k) for k in ("participants", "placement_rate")}
+    else:
+        h = metrics.headline(dataset, filters)
+        headline = {"participants": format_count_de(h["participants"]),
+                    "placement_rate": format_rate_de(h["placement_rate"])}
+    return IndicatorTables(output, results, rates, protect, raw, basis, headline)
 
 
 # =========================================================================== Excel report
@@ -130,63 +194,56 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
     star = book.add_format({"align": "right", "border": 1})
     text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    headers = [T.ESF_COLUMN_LABELS[c] for c in ("code", "indicator")] + [
-        T.ESF_COLUMN_LABELS[c] for c in COLUMNS]
+    headers = [T.ESF_COLUMN_LABELS[c] for c in ("code", "indicator", "basis")]
 
-    def sheet(name, heading, published, kind, with_denominator):
-        ws = book.add_worksheet(name)
-        ws.write(0, 0, heading, title)
-        cols = headers[:2] + ([T.ESF_COLUMN_LABELS["denominator"]] if with_denominator else []) + headers[2:]
-        ws.write_row(2, 0, cols, bold)
-        frame = published.frame
-        for r, (i, row) in enumerate(frame.iterrows(), start=3):
+    def table(ws, top, published, kind, with_denominator):
+        cols = headers + ([T.ESF_COLUMN_LABELS["denominator"]] if with_denominator else []) + [
+            T.ESF_COLUMN_LABELS[c] for c in COLUMNS]
+        ws.write_row(top, 0, cols, bold)
+        c0 = len(cols) - len(COLUMNS)
+        for r, (i, row) in enumerate(published.frame.iterrows(), start=top + 1):
             ws.write(r, 0, row["code"], text)
             ws.write(r, 1, row["indicator"], text)
-            c0 = 2
+            ws.write(r, 2, row["basis"], text)
             if with_denominator:
-                ws.write(r, 2, row["denominator"], text)
-                c0 = 3
+                ws.write(r, 3, row["denominator"], text)
             for j, col in enumerate(COLUMNS):
-                if published.suppressed.loc[i, col]:
+                if tables.not_collected(row["code_plain"]):
+                    ws.write_string(r, c0 + j, T.ESF_NOT_COLLECTED, star)
+                elif published.suppressed.loc[i, col]:
                     ws.write_string(r, c0 + j, SUPPRESSION_SYMBOL, star)
                 elif published.undefined.loc[i, col]:
-                    ws.write_string(r, c0 + j, "x", star)
+                    ws.write_string(r, c0 + j, UNDEFINED_SYMBOL, star)
                 else:
                     ws.write_number(r, c0 + j, float(row[col]), count if kind == "count" else rate)
-        ws.set_column(0, 0, 9)
+        return top + 1 + len(published.frame)
+
+    def sheet(name, heading, published, with_denominator):
+        ws = book.add_worksheet(name)
+        ws.write(0, 0, heading, title)
+        last = table(ws, 2, published, "count", with_denominator)
+        ws.set_column(0, 0, 20)
         ws.set_column(1, 1, 58)
-        if with_denominator:
-            ws.set_column(2, 2, 40)
-        ws.set_column(c0, c0 + len(COLUMNS) - 1, 12)
+        ws.set_column(2, 2, 34)
+        ws.set_column(3, 3 + len(COLUMNS), 14)
         ws.freeze_panes(3, 2)
-        last = 3 + len(frame)
         if published.suppressed_any:
             ws.write(last + 1, 0, publication.FOOTNOTE_DE)
         return ws, last
 
-    sheet(T.ESF_SHEETS["output"], T.ESF_OUTPUT_TITLE, tables.output, "count", False)
-    ws, last = sheet(T.ESF_SHEETS["results"], T.ESF_RESULT_TITLE, tables.results, "count", True)
-    # rates under the counts on the same sheet
+    sheet(T.ESF_SHEETS["output"], T.ESF_OUTPUT_TITLE, tables.output, False)
+    ws, last = sheet(T.ESF_SHEETS["results"], T.ESF_RESULT_TITLE, tables.results, True)
+    # shares under the counts on the same sheet
     ws.write(last + 3, 0, T.ESF_RATES_TITLE, title)
-    ws.write_row(last + 5, 0, headers[:2] + [T.ESF_COLUMN_LABELS["denominator"]] + headers[2:], bold)
-    for r, (i, row) in enumerate(tables.rates.frame.iterrows(), start=last + 6):
-        ws.write(r, 0, row["code"], text)
-        ws.write(r, 1, row["indicator"], text)
-        ws.write(r, 2, row["denominator"], text)
-        for j, col in enumerate(COLUMNS):
-            if tables.rates.suppressed.loc[i, col]:
-                ws.write_string(r, 3 + j, SUPPRESSION_SYMBOL, star)
-            elif tables.rates.undefined.loc[i, col]:
-                ws.write_string(r, 3 + j, "x", star)
-            else:
-                ws.write_number(r, 3 + j, float(row[col]), rate)
+    table(ws, last + 5, tables.rates, "rate", True)
     notes = book.add_worksheet(T.ESF_SHEETS["notes"])
     notes.set_column(0, 0, 28)
     notes.set_column(1, 1, 110)
     described = describe_filters(filters)
     lines = [
         (T.DATENSTAND, format_date(dataset.datenstand)),
-        (T.SNAPSHOT, dataset.snapshot_id or T.SAMPLE_SOURCE),
+        (T.SNAPSHOT, dataset.snapshot_id or (T.SAMPLE_SOURCE if getattr(dataset, "sample", False)
+                                              else T.SNAPSHOT_FOLDER)),
         (T.PERIOD, f"{format_date(start)} – {format_date(end)}"),
         (T.ACTIVE_FILTERS, "; ".join(described) if described else T.NO_FILTERS),
         (T.ESF_NOTE_PROTECTION, T.ESF_PROTECTED if tables.protected else T.ESF_UNPROTECTED),
@@ -212,3 +269,45 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
     book.close()
     return buffer.getvalue()
 
+
+
+def leaver_rate(dataset, filters: Filters | None = None) -> dict | None:
+    """BIWAQ-R2 for the press paragraph, protected: German text of ``leavers`` (BIWAQ-D2, window closed) and
+    ``integration_rate``; None if either is withheld, undefined or there are no such leavers."""
+    t = indicator_tables(dataset, filters, protect=True)
+    res = t.results.frame.set_index("code_plain")
+    rates = t.rates.frame.set_index("code_plain")
+    n, rate = res.loc["BIWAQ-D2", "total"], rates.loc["BIWAQ-R2", "total"]
+    if pd.isna(n) or pd.isna(rate) or int(n) == 0:
+        return None
+    return {"leavers": format_count_de(int(n)), "integration_rate": format_rate_de(float(rate))}
+
+
+# =========================================================================== local economy
+
+
+def economy_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> dict | None:
+    """German display frames of the enterprises supported per Ortsteil and Träger and per quarter (None
+    without an enterprises table). ``protect``: BA rules per table (privacy.suppress_counts, with totals)."""
+    from ..figures.enterprises import enterprises_by_place, enterprises_by_quarter
+    from .privacy import format_count_de, suppress_counts, to_display_frame
+
+    place, quarter = enterprises_by_place(dataset, filters), enterprises_by_quarter(dataset, filters)
+    if place is None:
+        return None
+    out = {}
+    for name, frame, keys in (("place", place, ["ortsteil", "provider"]), ("quarter", quarter, ["quarter"])):
+        counts = frame.set_index(keys)[["enterprises", "sme"]]
+        if protect and len(counts):
+            total = pd.DataFrame([counts.sum()], index=pd.MultiIndex.from_tuples(
+                [tuple([T.PUBLICATION_TOTAL_LABEL] + [""] * (len(keys) - 1))], names=keys)
+                if len(keys) > 1 else pd.Index([T.PUBLICATION_TOTAL_LABEL], name=keys[0]))
+            # "sme" is a part of "enterprises", not a sum: protect each column as its own 1-D table with total
+            shown = pd.concat([to_display_frame(suppress_counts(pd.concat([counts[[c]], total[[c]]]),
+                                                                total_row=total.index[0])) for c in counts], axis=1)
+        else:
+            shown = counts.astype(object).map(format_count_de)
+        shown = shown.reset_index()
+        shown.columns = [T.ECONOMY_COLUMNS[c] for c in shown.columns]
+        out[name] = shown
+    return out

@@ -39,6 +39,7 @@ from . import publication
 from .. import texts_de as T
 from .describe import context, quote, source_label
 from .export import safe_cell
+from .indicator_report import leaver_rate
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL
 
 CHROMIUM_ENV = "BIWAQ_CHROMIUM"
@@ -208,7 +209,8 @@ def press_quote(dataset, filters=None) -> str | None:
     if any(k in figures.suppressed or k in figures.undefined for k in keys):
         return None
     start, end = metrics.period(dataset, filters)
-    return quote(dict(sel), start, end, dataset.datenstand, filters, source=source_label(dataset))
+    return quote(dict(sel), start, end, dataset.datenstand, filters, source=source_label(dataset),
+                 leaver_rate=leaver_rate(dataset, filters))
 
 
 # =========================================================================== PDF

@@ -208,18 +208,24 @@ class Selection(Mapping):
 
         plan = {  # block -> (sources of the total column per row, of the total row per gender, grand total)
             "status": (rows_of("employment_status", 3), gender_total, headline_p),
-            "long_term": ([("long_term_unemployed", 4), ("headline", "short_term_unemployed")],
-                          [("ind:status", g) for g in range(n_g)], ("ind:status", 4)),
             "age": (rows_of("age_group", 4), gender_total, headline_p),
             "education": (rows_of("education", 4), gender_total, headline_p),
-            "third_country": ([None, None], gender_total, headline_p),
             "foreign": (rows_of("migration_background", 2), gender_total, headline_p),
             "leavers": ([("headline", "leavers"), ("headline", "stayers")], gender_total, headline_p),
-            "assessable": ([None, None], [("ind:leavers", g) for g in range(n_g)], ("ind:leavers", 4)),
-            "education_28": ([None, None], [("ind:leavers", g) for g in range(n_g)], ("ind:leavers", 4)),
-            "employment_28": ([None, None], [("ind:leavers", g) for g in range(n_g)], ("ind:leavers", 4)),
-            "employment_6m": ([None, None], [("ind:assessable", g) for g in range(n_g)], ("ind:assessable", 4)),
         }
+        parent_block = {rows[0][0]: block for block, rows in ind.RESULT_BLOCKS.items()}
+        parent_block["unemployed"] = "status"
+        for block, rows in {**ind.OUTPUT_BLOCKS, **ind.RESULT_BLOCKS}.items():
+            if block in plan:
+                continue
+            parent = ind.BLOCK_PARENTS[block]
+            if parent is None:  # a partition of all selected participants (e.g. EECO12 / EECO13 / EECO15)
+                plan[block] = ([None] * len(rows), gender_total, headline_p)
+            else:  # a partition of the first row of an earlier block (e.g. leavers -> window closed -> EECR04)
+                src = f"ind:{parent_block[parent]}"
+                row_sources = ([("long_term_unemployed", 4), ("headline", "short_term_unemployed")]
+                               if block == "long_term" else [None] * len(rows))
+                plan[block] = (row_sources, [(src, g) for g in range(n_g)], (src, 4))
         blocks = {**ind.OUTPUT_BLOCKS, **ind.RESULT_BLOCKS}
 
         def is_known(source) -> bool:

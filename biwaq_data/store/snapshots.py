@@ -10,8 +10,14 @@ The data folder holds one sub-folder per snapshot. `default_data_dir()` picks it
    there works too),
 3. else ``<project>/data/snapshots`` (ignored by git).
 
-A relative path is taken relative to the project folder. When the folder holds no snapshot the app
-uses the bundled ``sample_data``.
+A relative path is taken relative to the project folder. Only when the folder holds no snapshot at all
+(no ACTIVE file, no snapshot folder, not even a damaged one) does the app use the bundled ``sample_data``.
+
+What is served is checked
+-------------------------
+Every file's SHA-256 (manifest) is checked when a snapshot is loaded, by activation and by
+``python -m biwaq_data.store.snapshots verify``; a failing snapshot is never served and never replaced by
+another version or the sample (store/integrity.py). Store operations report German `DataError`s.
 
 Layout of the data folder
 -------------------------
@@ -68,10 +74,12 @@ import pandas as pd
 
 from ..ingest import schema
 from .. import texts_de as T
-from ..ingest.dataset import Dataset, load_dataset
+from ..ingest.dataset import Dataset
 from ..errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from ..ingest.reading import TABLE_NAMES
+from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
+from .integrity import (ISSUES_FILE, ORIGINALS, SnapshotError, StoreStatus, file_problem, load_verified, main,
+                        manifest_ok, os_reason, store_status, valid_id)
 
 ENV_VAR = "BIWAQ_DATA_DIR"
 PAUSE_ENV_VAR = "BIWAQ_SNAPSHOT_TEST_PAUSE"
@@ -81,9 +89,8 @@ ACTIVE_FILE = "ACTIVE"
 LOCK_FILE = ".lock"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
-ISSUES_FILE = "issues.parquet"
-ORIGINALS = "originals"
 FORMAT_VERSION = 1
+BROKEN_PREFIX = ".broken-"  # a damaged snapshot moved aside when the same files are imported again
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +151,14 @@ def canonical_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
     the Ortsteil is stored as its number.
     """
     out = {}
-    for table in TABLE_NAMES:
+    for table in TABLE_NAMES + OPTIONAL_TABLES:
         frame = getattr(ds, table)
+        if frame is None or (table in OPTIONAL_TABLES and frame.empty):  # an optional table was not delivered
+            continue
         columns = {}
         for col in schema.TABLES[table]:
+            if col.name in schema.MONITORING_COLUMNS and not ds.has_column(col.name):
+                continue  # absent in the upload: stays absent ("nicht erhoben"), not an empty column
             source = "ortsteil_nr" if col.name == "ortsteil" and "ortsteil_nr" in frame else col.name
             if source in frame:
                 columns[col.name] = frame[source].reset_index(drop=True)
@@ -219,23 +230,40 @@ class SnapshotStore:
             manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return manifest if isinstance(manifest, dict) and manifest.get("id") == folder.name else None
+        return manifest if manifest_ok(manifest, folder.name) else None
 
     def _raw_active_id(self) -> str | None:
         try:
             text = (self.root / ACTIVE_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
+        except (OSError, UnicodeDecodeError):
             return None
         return text or None
+
+    def _snapshot_folders(self) -> list[Path]:
+        try:
+            return [f for f in self.root.iterdir() if not f.name.startswith(".") and f.is_dir()]
+        except OSError:
+            return []
+
+    def status(self) -> StoreStatus:
+        """The snapshot to serve (see StoreStatus). ACTIVE wins; without ACTIVE the newest valid snapshot.
+
+        ACTIVE naming a missing or damaged version, or an unreadable ACTIVE, is a problem – never a silent
+        switch to another version or to the sample.
+        """
+        return store_status(self)
+
+    def damaged(self) -> list[tuple[str, str]]:
+        """(id, German problem) of snapshot folders without a valid manifest (not in `list()`)."""
+        return [(f.name, T.ERR_SNAPSHOT_MANIFEST.format(id=f.name)) for f in sorted(self._snapshot_folders())
+                if self._read_manifest(f) is None]
 
     def list(self) -> list[SnapshotInfo]:
         """Complete snapshots, newest first (temp folders and folders without a valid manifest are ignored)."""
         if not self.root.is_dir():
             return []
         infos = []
-        for folder in self.root.iterdir():
-            if folder.name.startswith(".") or not folder.is_dir():
-                continue
+        for folder in self._snapshot_folders():
             manifest = self._read_manifest(folder)
             if manifest is not None:
                 infos.append(SnapshotInfo(folder.name, folder, manifest))
@@ -247,10 +275,9 @@ class SnapshotStore:
 
     def _active_from(self, infos: list[SnapshotInfo]) -> str | None:
         wanted = self._raw_active_id()
-        ids = [i.id for i in infos]
-        if wanted in ids:
-            return wanted
-        return ids[0] if ids else None  # no or stale pointer: the newest complete snapshot
+        if wanted:
+            return wanted  # even when damaged or missing: never another version in its place
+        return infos[0].id if infos else None  # no pointer (yet): the newest complete snapshot
 
     def get(self, snapshot_id: str) -> SnapshotInfo | None:
         """The snapshot with this id, or None."""
@@ -263,20 +290,18 @@ class SnapshotStore:
         return SnapshotInfo(snapshot_id, folder, manifest, active=self.active_id() == snapshot_id)
 
     def active_id(self) -> str | None:
-        """Id of the active snapshot (ACTIVE, else the newest complete one); None when there is none."""
-        wanted = self._raw_active_id()
-        if wanted and not wanted.startswith(".") and "/" not in wanted and \
-                self._read_manifest(self.root / wanted) is not None:
-            return wanted
-        infos = self.list()
-        return infos[0].id if infos else None
+        """Id of the active snapshot (ACTIVE, else the newest complete one); None when there is none.
+
+        The id ACTIVE names is returned even when that snapshot is damaged (`status()` says why).
+        """
+        return self.status().snapshot_id
 
     def active(self) -> SnapshotInfo | None:
         active = self.active_id()
         return self.get(active) if active else None
 
     def active_path(self) -> Path | None:
-        """Folder of the active snapshot (for `load_dataset`), or None: then the app uses the bundled sample."""
+        """Folder of the active snapshot, or None when the store holds none (see `status()` for problems)."""
         active = self.active_id()
         return self.root / active if active else None
 
@@ -284,32 +309,46 @@ class SnapshotStore:
         """The problems found when this snapshot was imported."""
         return pd.read_parquet(self.root / snapshot_id / ISSUES_FILE)
 
-    def load(self, snapshot_id: str | None = None, *, today=None) -> Dataset | None:
-        """`load_dataset` of a snapshot (default: the active one) with the import's issues and rows read.
+    def _check_file(self, info: SnapshotInfo, name: str, digest: str) -> str | None:
+        return file_problem(info.path / name, digest, info.id, name)
 
-        None when there is no snapshot. Figures are those of `load_dataset(folder)`.
-        """
-        snapshot_id = snapshot_id or self.active_id()
-        info = self.get(snapshot_id) if snapshot_id else None
-        if info is None:
-            return None
-        ds = load_dataset(info.path, today=today)
-        with contextlib.suppress(Exception):
-            ds.issues = self.issues(info.id)
-        ds.rows_read = info.rows_read or ds.rows_read
-        ds.snapshot_id = info.id
-        return ds
-
-    def verify(self, snapshot_id: str) -> bool:
-        """True when every file listed in the manifest is there with its recorded SHA-256."""
+    def check(self, snapshot_id: str) -> list[str]:
+        """Every problem of a snapshot (German): manifest, and each listed file's presence and SHA-256."""
+        if not valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
+            return [T.ERR_SNAPSHOT_ACTIVE_MISSING.format(id=snapshot_id)]
         info = self.get(snapshot_id)
         if info is None:
-            return False
-        for name, digest in info.manifest.get("written_files", {}).items():
-            path = info.path / name
-            if not path.is_file() or sha256(path.read_bytes()) != digest:
-                return False
-        return True
+            return [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)]
+        problems = []
+        for name, digest in info.manifest["written_files"].items():
+            problem = self._check_file(info, name, digest)
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def load(self, snapshot_id: str | None = None, *, today=None) -> Dataset | None:
+        """The verified dataset of a snapshot (default: the active one) with the import's issues and rows read.
+
+        None when the store holds no snapshot. Raises SnapshotError (German) when the snapshot must not be
+        served (see `integrity.load_verified`): ACTIVE names a missing version, the manifest is broken, a file
+        is missing or its SHA-256 differs, or the tables give other accepted row counts than stored.
+        """
+        if snapshot_id is None:
+            status = self.status()
+            if status.problem:
+                raise SnapshotError(status.problem, status.snapshot_id)
+            snapshot_id = status.snapshot_id
+            if snapshot_id is None:
+                return None
+        info = self.get(snapshot_id)
+        if info is None:
+            raise SnapshotError((self.check(snapshot_id) or [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)])[0],
+                                snapshot_id)
+        return load_verified(info, today=today)
+
+    def verify(self, snapshot_id: str) -> bool:
+        """True when the manifest is valid and every file it lists is there with its recorded SHA-256."""
+        return not self.check(snapshot_id)
 
     # --- locking ----------------------------------------------------------
 
@@ -382,17 +421,28 @@ class SnapshotStore:
         """Remove leftovers of crashed or killed imports; returns how many were removed."""
         if not self.root.is_dir():
             return 0
-        with self._lock():
-            return self._cleanup_locked()
+        try:
+            with self._lock():
+                return self._cleanup_locked()
+        except OSError as exc:
+            raise DataError(T.ERR_SNAPSHOT_CLEANUP.format(reason=os_reason(exc))) from exc
 
     # --- writing ----------------------------------------------------------
 
     def activate(self, snapshot_id: str) -> SnapshotInfo:
-        """Make an existing snapshot the active one."""
-        with self._lock():
-            if self.get(snapshot_id) is None:
-                raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
-            self._set_active(snapshot_id)
+        """Make an existing, verified snapshot the active one (DataError in German otherwise)."""
+        if not valid_id(snapshot_id) or not (self.root / snapshot_id).is_dir():
+            raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
+        problems = self.check(snapshot_id)
+        if problems:
+            raise SnapshotError(T.ERR_SNAPSHOT_NOT_VERIFIED.format(id=snapshot_id, reason=problems[0]), snapshot_id)
+        try:
+            with self._lock():
+                if self.get(snapshot_id) is None:
+                    raise DataError(T.ERR_SNAPSHOT_UNKNOWN.format(id=snapshot_id))
+                self._set_active(snapshot_id)
+        except OSError as exc:
+            raise DataError(T.ERR_SNAPSHOT_ACTIVATE.format(reason=os_reason(exc))) from exc
         return self.get(snapshot_id)
 
     def save(self, data: ImportReport | Dataset, source_files=None, datenstand=None, *,
@@ -419,6 +469,11 @@ class SnapshotStore:
             with self._lock():
                 self._cleanup_locked()
                 existing = self.get(snapshot_id)
+                if (self.root / snapshot_id).exists() and (existing is None or self.check(snapshot_id)):
+                    # the same files again, but the stored copy is damaged: move it aside and write afresh
+                    os.rename(self.root / snapshot_id,
+                              self.root / f"{BROKEN_PREFIX}{snapshot_id}-{uuid.uuid4().hex[:8]}")
+                    existing = None
                 if existing is not None:
                     if activate:
                         self._set_active(snapshot_id)
@@ -426,7 +481,7 @@ class SnapshotStore:
                     return existing
             return self._write(snapshot_id, ds, stand, frames, sources, issues, rows_read, activate)
         except OSError as exc:
-            raise DataError(T.ERR_SNAPSHOT_WRITE.format(reason=exc.strerror or type(exc).__name__)) from exc
+            raise DataError(T.ERR_SNAPSHOT_WRITE.format(reason=os_reason(exc))) from exc
 
     def _parts(self, data, source_files):
         if isinstance(data, ImportReport):
@@ -470,7 +525,7 @@ class SnapshotStore:
                 written[name] = sha256(content)
                 _pause()
 
-            for table in TABLE_NAMES:
+            for table in frames:  # the three tables, and the optional ones (targets, enterprises) when delivered
                 put(f"{table}.parquet", frames[table])
             put(ISSUES_FILE, _parquet_bytes(_issues_for_storage(issues)))
             used: set[str] = set()
@@ -535,4 +590,9 @@ class SnapshotStore:
             os.close(writer_fd)
 
 
-__all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotInfo", "SnapshotStore", "canonical_frames", "default_data_dir"]
+__all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotError", "SnapshotInfo", "SnapshotStore", "StoreStatus",
+           "canonical_frames", "default_data_dir", "os_reason"]
+
+if __name__ == "__main__":
+    # python -m biwaq_data.store.snapshots verify (see store/integrity.py)
+    raise SystemExit(main(open_store=lambda folder: SnapshotStore(default_data_dir(folder))))

@@ -134,6 +134,9 @@ def _child(params: dict) -> dict:
         return _child_app(Path(params["folder"]), params["timeout"])
     if kind == "import":
         return _child_import(Path(params["folder"]))
+    if kind == "hostile":
+        from .hostile import measure
+        return measure(params["case"])
     raise ValueError(kind)
 
 
@@ -377,6 +380,8 @@ def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None
         _log(f"import of a {import_rows:,}-row CSV export")
         gen = generate(csv_folder, import_rows, "csv")
         results["import"] = {"rows": import_rows, "generate_s": gen, **_run_child("import", folder=str(csv_folder))}
+        _log("hostile uploads: xlsx zip bomb and junk CSV, ten each, through the Daten page's path")
+        results["import"]["hostile"] = [_run_child("hostile", case=c) for c in ("xlsx_bomb", "junk_csv")]
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
@@ -513,6 +518,10 @@ def render(results: dict) -> str:
     rows.append([f"CSV {_n(imp['rows'])} Teilnehmende ({_mb(imp['bytes'] / 2**20)}), {imp['path']}: {state}",
                  *[""] * (len(keys) - 1), _t(imp["time_s"]), "", "", "", f"Spitze {_mb(imp['peak_mb'])}"])
 
+    for h in imp.get("hostile", []):  # issue 17: refused < 5 s, server peak < 300 MB, +<= 50 MB after ten uploads
+        rows.append([f"{h['case']} ({_mb(h['file_mb'])}) abgewiesen: {'ja' if h['refused'] else 'NEIN'}, "
+                     f"{'PASS' if h['pass'] else 'MISS'}", *[""] * (len(keys) - 1), _t(h["time_s"]), "", "", "",
+                     f"Server {_mb(h['peak_rss_mb'])}, nach {h['uploads']}: {_mb(h['rss_after_mb'] - h['rss_before_mb'])}"])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     widths[0] = min(widths[0], 64)
 

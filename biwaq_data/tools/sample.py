@@ -7,6 +7,10 @@ At the default size the data reproduce the published figures exactly (827 partic
 417 long-term unemployed, 735 with migration background; best outcomes 171 employment, 32 vocational
 training, 222 improved prospects). Other sizes scale these shares. Everything else is random but
 plausible; nothing resembles real personal data (ids are pseudonyms like TN-1A2B3C4D).
+
+The ESF Plus monitoring record (birth date, status upon leaving and six months after, qualification, disability,
+minority, homelessness) and the optional enterprises table are drawn from a second random stream, so adding
+them left every other value unchanged.
 """
 
 from __future__ import annotations
@@ -66,7 +70,12 @@ GERMAN_VALUES = {  # how an export writes the values (German labels the loader u
     "referral_source": T.CATEGORY_LABELS["referral_source"],
     "outcome": T.CATEGORY_LABELS["outcome"],
     "service": T.CATEGORY_LABELS["service"],
+    "exit_status": T.CATEGORY_LABELS["exit_status"],
+    "status_6m": T.CATEGORY_LABELS["exit_status"],
+    "size_class": T.CATEGORY_LABELS["size_class"],
 }
+SUPPORT_KINDS = ["Beratung zur Fachkräftesicherung", "Digitalisierungsberatung", "Qualifizierung von Beschäftigten",
+                 "Gründungs- und Nachfolgeberatung", "Vernetzung im Quartier"]
 
 
 def _counts(n: int) -> dict[str, int]:
@@ -180,9 +189,73 @@ def generate(n: int = 827, seed: int = SEED) -> dict[str, pd.DataFrame]:
         "service": pd.Categorical.from_codes(sv["code"].to_numpy(), categories=schema.SERVICES),
         "start_date": sv["start_date"].to_numpy(), "hours": sv["hours"].to_numpy(),
     })
+    # without a Datenstand a loader takes the latest date in the data: follow-ups never lie after it
+    latest = min(DATENSTAND, max(pd.Timestamp(x) for x in (entry.max(), exit_date.max(), outcomes["outcome_date"].max(),
+                                                           services["start_date"].max()) if pd.notna(x)))
+    _monitoring_record(participants, best, outcome_date, latest, np.random.default_rng(seed + 1))
     order = np.argsort(entry.to_numpy(), kind="stable")
     participants = participants.iloc[order].reset_index(drop=True)
-    return {"participants": participants, "outcomes": outcomes, "services": services}
+    enterprises = _enterprises(max(4, int(round(24 * n / PUBLISHED["participants"]))), np.random.default_rng(seed + 2))
+    return {"participants": participants, "outcomes": outcomes, "services": services, "enterprises": enterprises}
+
+
+def _nullable(values: np.ndarray, answered: np.ndarray) -> pd.arrays.BooleanArray:
+    return pd.array(np.where(answered, values, None).tolist(), dtype="boolean")
+
+
+def _monitoring_record(p: pd.DataFrame, best: np.ndarray, outcome_date: pd.DatetimeIndex, latest: pd.Timestamp,
+                       rng: np.random.Generator) -> None:
+    """Add the monitoring columns in place (rows in generation order; best: 0 employment, 1 training, 2 improved
+    prospects, 3 none). Status upon leaving follows the outcome within 28 days of exit; a few are not recorded."""
+    n = len(p)
+    entry, exit_ = p["entry_date"], p["exit_date"]
+    # birth date within the birth year: age on the entry date is the year difference or one less (16-year-olds
+    # had their birthday before entry: nobody is younger than 16)
+    start = pd.to_datetime(p["birth_year"].astype(int).astype(str) + "-01-01")
+    young = (entry.dt.year - p["birth_year"]).to_numpy() <= 16
+    last_day = np.where(young, entry.dt.day_of_year.to_numpy() - 1, 364)
+    offset = np.floor(rng.random(n) * (last_day + 1)).astype(int)
+    p.insert(p.columns.get_loc("birth_year") + 1, "birth_date", start + pd.to_timedelta(offset, "D"))
+    left = exit_.notna().to_numpy()
+    within = (outcome_date <= exit_ + pd.Timedelta(days=28)).to_numpy() & left
+    status = rng.choice(np.array(["job_seeking", "inactive", "education_training", "employed", "unknown"]), n,
+                        p=[0.58, 0.16, 0.08, 0.05, 0.13])
+    status = np.where((best == 0) & within, "employed", np.where((best == 1) & within, "education_training", status))
+    recorded = left & (rng.random(n) < 0.95)
+    p["exit_status"] = pd.Categorical(np.where(recorded, status, None), categories=schema.LEAVING_STATUSES)
+    p["qualification_gained"] = _nullable(rng.random(n) < np.where(best <= 1, 0.45, 0.18), left)
+    six = left & (exit_ <= latest - pd.Timedelta(days=183)).to_numpy()
+    followed = six & (rng.random(n) < 0.7)
+    still = np.where(status == "employed", rng.random(n) < 0.82, rng.random(n) < 0.2)
+    later = rng.choice(np.array(["job_seeking", "inactive", "education_training", "unknown"]), n,
+                       p=[0.6, 0.2, 0.1, 0.1])
+    p["status_6m"] = pd.Categorical(np.where(followed, np.where(still, "employed", later), None),
+                                    categories=schema.LEAVING_STATUSES)
+    was_employed = (p["employment_status"] == "employed").to_numpy()
+    p["improved_situation_6m"] = _nullable(was_employed & still & (rng.random(n) < 0.4), followed)
+    for column, share, blank in (("disability", 0.07, 0.08), ("minority", 0.09, 0.12), ("homeless", 0.03, 0.10)):
+        p[column] = _nullable(rng.random(n) < share, rng.random(n) >= blank)
+
+
+def _enterprises(k: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Local enterprises supported (BIWAQ field of action 2), with size class and kind of support."""
+    names = list(PROVIDERS)
+    provider = rng.choice(len(names), k, p=[0.5, 0.5])
+    ortsteil = np.array([rng.choice(list(PROVIDERS[names[i]]), p=list(PROVIDERS[names[i]].values()))
+                         for i in provider], dtype=np.int16)
+    span = (LAST_ENTRY - FIRST_ENTRY).days
+    start = FIRST_ENTRY + pd.to_timedelta(np.sort(rng.integers(30, span, k)), unit="D")
+    end = start + pd.to_timedelta(rng.integers(30, 300, k), unit="D")
+    ids = pd.Series((np.arange(k, dtype=np.uint64) * np.uint64(40503) + np.uint64(7919)) % np.uint64(2**20))
+    return pd.DataFrame({
+        "enterprise_id": ids.map("U-{:05X}".format),
+        "provider": pd.Categorical.from_codes(provider, categories=names),
+        "ortsteil": ortsteil,
+        "size_class": pd.Categorical.from_codes(rng.choice(4, k, p=[0.55, 0.27, 0.12, 0.06]),
+                                                categories=schema.SIZE_CLASSES),
+        "support_start": start, "support_end": end.where(end <= DATENSTAND),
+        "support_kind": np.array(SUPPORT_KINDS)[rng.integers(0, len(SUPPORT_KINDS), k)],
+    })
 
 
 def to_export_format(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -196,7 +269,7 @@ def to_export_format(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
             elif pd.api.types.is_datetime64_any_dtype(values):
                 text = values.dt.strftime("%d.%m.%Y").fillna("")
             elif pd.api.types.is_bool_dtype(values):
-                text = np.where(values, "ja", "nein")
+                text = values.astype(object).map(lambda v: "" if pd.isna(v) else ("ja" if v else "nein"))
             elif col == "ortsteil":
                 from ..places import ortsteile
                 names = dict(zip(ortsteile()["ortsteil_nr"], ortsteile()["ortsteil"]))
@@ -233,7 +306,7 @@ def write(out: Path, n: int = 827, fmt: str = "csv", seed: int = SEED) -> dict[s
                                                              encoding="utf-8-sig", lineterminator="\n")
     meta = {"datenstand": DATENSTAND.strftime("%Y-%m-%d"),
             "source": "Beispieldaten (synthetisch, erzeugt mit python -m biwaq_data.tools.sample)",
-            "participants": n, "seed": seed}
+            "participants": n, "seed": seed, "origin": "sample"}
     (out / "metadata.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return paths
 
