@@ -374,8 +374,9 @@ def comparison_bars(frame: pd.DataFrame) -> go.Figure:
                     text=[_rate(v, row.participants) for v in rates], textposition="outside", cliponaxis=False,
                     hovertemplate="<b>" + row.area + "</b><br>%{y}: %{text}<extra></extra>", row=2, col=1)
     fig.update_layout(barmode="group", legend_traceorder="reversed")
-    fig.update_xaxes(rangemode="tozero", range=[0, counts_top * 1.18 or 1], row=1, col=1)
-    fig.update_xaxes(ticksuffix=" %", rangemode="tozero", range=[0, rates_top * 1.25 or 10], row=2, col=1)
+    # room right of the longest bar for its label, also on a phone (plot area about 200 px wide)
+    fig.update_xaxes(rangemode="tozero", range=[0, counts_top * 1.3 or 1], row=1, col=1)
+    fig.update_xaxes(ticksuffix=" %", rangemode="tozero", range=[0, rates_top * 1.5 or 10], row=2, col=1)
     _layout(fig, height=560)
     fig.update_layout(margin=dict(l=10, r=30, t=70, b=10), legend=dict(y=1.1))
     return fig
