@@ -320,6 +320,8 @@ QUOTE_SOURCE = "{programme}, Wirkungsdashboard ({source})"
 QUOTE_LEAVERS = (" Von den {leavers} Ausgetretenen, deren Austritt mindestens 28 Tage zurückliegt, waren "
                  "{integration_rate} innerhalb von 28 Tagen nach Austritt in Arbeit oder in schulischer oder "
                  "beruflicher Bildung.")
+#: Appended to the press paragraph when its figures are rounded (free combination, issue 13).
+QUOTE_ROUNDED = " (Zahlen aus Gründen der statistischen Geheimhaltung auf Vielfache von zehn gerundet.)"
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember")
 
@@ -651,8 +653,26 @@ PUBLICATION_TOTAL_LABEL = "Insgesamt"
 
 # --- publication mode (dashboard) -------------------------------------------
 PUBLICATION_TOGGLE = "Veröffentlichungsmodus"
-PUBLICATION_HELP = ("Statistische Geheimhaltung wie bei der Bundesagentur für Arbeit: Werte 1 und 2 und daraus "
-                    "errechenbare Werte werden durch * ersetzt. Downloads und Pressemappe sind immer geschützt.")
+PUBLICATION_HELP = ("Statistische Geheimhaltung: Für das Programm, jeden Träger, jeden Stadtbezirk, jeden Ortsteil, "
+                    "jedes Jahr und jedes Quartal werden exakte Zahlen gezeigt; Werte 1 und 2 und Werte, aus denen sie "
+                    "sich über alle diese Auswahlen hinweg errechnen ließen, sind durch * ersetzt. Jede andere "
+                    "Kombination von Filtern wird auf Vielfache von zehn gerundet (wie in den interaktiven Angeboten "
+                    "der Statistik der Bundesagentur für Arbeit). Downloads und Pressemappe sind immer geschützt.")
+#: Footnote under rounded figures (free combinations in publication mode), once per page.
+PUBLICATION_ROUNDED_FOOTNOTE = ("Gerundet: Zum Zweck der statistischen Geheimhaltung sind die Zahlen dieser Auswahl "
+                                "(bei den Kennzahlen die mit „gerundet“ markierten) jede für sich auf ein Vielfaches "
+                                "von zehn gerundet (0–4 → 0, 5–14 → 10, …); Summen können "
+                                "daher von der Summe der Einzelwerte abweichen, Anteile sind aus den gerundeten Zahlen "
+                                "berechnet. Exakt sind nur das Gesamtprogramm und, je Träger, Stadtbezirk, Ortsteil, "
+                                "Jahr und Quartal, die Kennzahlen, die auch das Gesamtprogramm ausweist.")
+PUBLICATION_ROUNDED_BADGE = "gerundet"
+#: Footnote for the statistical gender (divers / ohne Angabe assigned to Frauen / Männer).
+PUBLICATION_GENDER_FOOTNOTE = ("Personen mit den Geschlechtsangaben „divers“ und „ohne Angabe“ sind aus Gründen der "
+                               "statistischen Geheimhaltung nach einem festen Zufallsverfahren den Kategorien Frauen "
+                               "und Männer zugeordnet.")
+#: Footnote marker text next to withheld bars/points in charts.
+PUBLICATION_CHART_MARKER = "*"
+PUBLICATION_CHART_HOVER = "aus Gründen der Geheimhaltung nicht ausgewiesen (*)"
 PUBLICATION_FORCED = "Diese Seite zeigt immer veröffentlichungsfähige Zahlen (Veröffentlichungsmodus)."
 PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sichtbar. Nicht weitergeben; "
                         "Downloads bleiben geschützt.")
@@ -960,7 +980,7 @@ ESF_FOOTNOTE_LABEL = "Fußnote"
 ESF_NOTE_PROTECTION = "Geheimhaltung"
 ESF_NOTE_CREATED = "Erstellt am"
 ESF_PROTECTED = ("Veröffentlichungsmodus: Werte 1 und 2 und daraus ableitbare Werte sind durch * ersetzt "
-                 "(Regeln der Statistik der Bundesagentur für Arbeit).")
+                 "(Mindestfallzahl 3 wie in den Tabellen der Statistik der Bundesagentur für Arbeit).")
 ESF_UNPROTECTED = "Ohne Geheimhaltung (nur für den internen Gebrauch freigegeben)."
 ESF_DEFINITIONS = {
     "Outputindikatoren": "Personen mit Eintritt im Zeitraum, Merkmale bei Eintritt. Jede Zeile ist nach Geschlecht "
@@ -1065,10 +1085,12 @@ PRESSKIT_DEFINITION_HEADERS = ("Kennzahl", "Definition")
 PRESSKIT_EXTRA_DEFINITIONS = {
     "Zeitraum": "bezieht sich auf das Eintrittsdatum; Ergebnisse werden bis zum Datenstand gezählt.",
     "* (Geheimhaltung)": "Werte von 1 oder 2 und Werte, aus denen sie sich errechnen ließen, sind durch * ersetzt "
-    "(Regeln der Statistik der Bundesagentur für Arbeit). 0 wird angezeigt.",
+    "(Mindestfallzahl 3 wie in den Tabellen der Statistik der Bundesagentur für Arbeit), auch über die festen "
+    "Auswahlen (Programm, Träger, Stadtbezirke, Ortsteile, Jahre, Quartale) hinweg. 0 wird angezeigt.",
     "x": "Quote nicht sinnvoll, weil es keine Teilnehmenden gibt.",
 }
 PRESSKIT_PROTECTION = "Geheimhaltung"
+PRESSKIT_GENDER_LABEL = "Geschlecht"
 PRESSKIT_FOOTNOTE = "Fußnote"
 PRESSKIT_OF_ALL = "aller"
 PRESSKIT_OUTCOMES_HEADING = "Ergebnisse je Person"
@@ -1085,7 +1107,8 @@ PRESSKIT_NO_FLOWS = "Keine darstellbaren Flüsse für diese Auswahl."
 PRESSKIT_NO_QUOTE = ("Kein zitierfähiger Text: Für diese Auswahl sind einzelne Kennzahlen aus Gründen der "
                      "Geheimhaltung nicht veröffentlichbar (*).")
 PRESSKIT_PROTECTION_NOTE = ("Alle Zahlen im Veröffentlichungsmodus: Werte von 1 oder 2 und daraus errechenbare Werte "
-                            "sind durch * ersetzt. Zeitraum bezieht sich auf das Eintrittsdatum; Ergebnisse werden "
+                            "sind durch * ersetzt; als „gerundet“ markierte Zahlen sind auf Vielfache von zehn "
+                            "gerundet. Zeitraum bezieht sich auf das Eintrittsdatum; Ergebnisse werden "
                             "bis zum Datenstand gezählt.")
 PRESSKIT_NO_CHROMIUM = ("Der PDF-Bericht kann auf diesem Server nicht erzeugt werden: Chromium ist nicht installiert. "
                         "Bitte den Betrieb bitten, das Debian-Paket „chromium“ zu installieren (oder den Pfad in "

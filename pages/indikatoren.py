@@ -7,7 +7,7 @@ biwaq_data.publish.indicator_report (publication mode there).
 
 import streamlit as st
 
-from biwaq_data import metrics
+from biwaq_data import metrics, publication
 from biwaq_data import texts_de as T
 from biwaq_data.publish.indicator_report import (COLUMNS, basis_notes, economy_tables, indicator_report_excel,
                                                  indicator_tables)
@@ -68,6 +68,10 @@ st.caption(T.ESF_PLACEMENT_NOTE.format(placement=shown_headline["placement_rate"
 
 if tables.suppressed_any:
     st.caption(f"\\* {FOOTNOTE_DE}")
+if protect:  # publication mode: statistical gender; free combinations rounded (biwaq_data.publish.pressset)
+    st.caption(T.PUBLICATION_GENDER_FOOTNOTE)
+    if getattr(publication.selection(dataset, filters), "rounded", False):
+        st.caption(T.PUBLICATION_ROUNDED_FOOTNOTE)
 
 with st.expander(T.ESF_DEFINITIONS_EXPANDER, icon=":material/info:"):
     for label, text in T.ESF_DEFINITIONS.items():

@@ -4,7 +4,7 @@ import streamlit as st
 
 from biwaq_data import texts_de as T
 from biwaq_data.figures import cohorts
-from biwaq_data.formatting import format_int
+from biwaq_data.formatting import escape_markdown, format_int
 from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import steering
@@ -46,5 +46,5 @@ else:
                              else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
 st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")
 for col, (group, text) in zip(st.columns(max(len(median_text), 1)), median_text.items()):
-    col.metric(f"{T.SURVIVAL_MEDIAN}: {group}", text, help=T.SURVIVAL_DEFINITION, border=True)
+    col.metric(f"{T.SURVIVAL_MEDIAN}: {escape_markdown(group)}", text, help=T.SURVIVAL_DEFINITION, border=True)
 st.markdown(T.SURVIVAL_DEFINITION)

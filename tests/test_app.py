@@ -138,17 +138,16 @@ def test_breakdown_bars_add_up_with_publication_mode_off(dataset):
 def test_breakdown_in_publication_mode_withholds_what_publication_withholds(dataset):
     at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht"})
     published = publication.selection(dataset, b.Filters()).breakdown("gender")
-    withheld = published.frame.loc[published.suppressed["employment"], "label"].tolist()
-    assert withheld, "the sample's gender groups of 3 and 4 persons force suppression"
+    # issue 13: divers / ohne Angabe are counted in Frauen / Männer, so nothing of the women's figures is withheld
+    frame = published.frame.set_index("key")
+    assert not published.suppressed.to_numpy().any()
+    assert frame.loc["female", "participants"] + frame.loc["male", "participants"] == 827
     bars = figure(at, 0)["data"]
     employment = next(t for t in bars if t["name"] == T.CATEGORY_LABELS["outcome"]["employment"])
     shown = dict(zip(employment["y"], employment["x"]))
     for label, value in shown.items():
-        if label in withheld:
-            assert value is None or np.isnan(value)  # withheld, not zero
-        else:
-            assert value == published.frame.set_index("label").loc[label, "employment"]
-    assert any("Datenschutzgründen" in c.value for c in at.caption)
+        assert value == published.frame.set_index("label").loc[label, "employment"]
+    assert shown[T.CATEGORY_LABELS["gender"]["female"]] > 0
 
 
 def test_trends_cumulative_ends_at_827():
@@ -213,3 +212,33 @@ def test_quartiere_side_panel_names_the_filter_not_all_of_duisburg(dataset):
     assert T.NEIGHBOURHOOD_TEXTS["selection_all"] not in headings  # was "Ganz Duisburg (keine Auswahl)" over 303
     marxloh = b.metrics.headline(dataset, b.Filters(ortsteile=(202,)))
     assert cards(at)[card_label("participants")] == format_int(marxloh["participants"])
+
+
+def test_withheld_bars_are_marked_with_a_star(dataset):
+    """Issue 13: a withheld bar or segment shows a * (annotation), not a gap that reads as 0."""
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Altersgruppe"})
+    published = publication.selection(dataset, b.Filters()).breakdown("age_group")
+    withheld = published.frame.loc[published.suppressed[["employment", "vocational_training",
+                                                          "improved_prospects"]].any(axis=1), "label"].tolist()
+    assert withheld, "the sample's age groups need suppression"
+    fig = figure(at, 0)
+    stars = [a for a in fig["layout"].get("annotations", []) if a.get("text") == "*"]
+    assert {a["y"] for a in stars} == set(withheld)
+    n_withheld = int(published.suppressed[["employment", "vocational_training", "improved_prospects"]].sum().sum())
+    assert len(stars) == n_withheld
+    # a free combination is rounded, marked "gerundet" with the rule in the footnote
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["alter"] = ["55_plus"]  # sidebar widgets: state before the run (st.navigation)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [m.label for m in at.metric]
+    assert any(T.PUBLICATION_ROUNDED_BADGE in label for label in labels)
+    assert any(T.PUBLICATION_ROUNDED_FOOTNOTE in c.value for c in at.caption)
+
+
+def test_footnote_once_per_page_and_stars_on_the_monthly_chart():
+    at = run_page("pages/zeitverlauf.py")
+    footnotes = [c.value for c in at.caption if "Datenschutzgründen" in c.value]
+    assert len(footnotes) == 1  # two charts with withheld values, one footnote
+    stars = [a for a in figure(at, 0)["layout"].get("annotations", []) if a.get("text") == "*"]
+    assert stars

@@ -68,7 +68,9 @@ def test_sidebar_filter_click_changes_figures(server):
         first_card = page.locator('[data-testid="stMetricValue"]').first
         page.wait_for_function("el => el.innerText.trim() !== '827'", arg=first_card.element_handle(),
                                timeout=30_000)
-        assert first_card.inner_text().strip() == "735"
+        # a free combination in publication mode: rounded to a multiple of ten (735 -> 740), marked "gerundet"
+        assert first_card.inner_text().strip() == "740"
+        assert T.PUBLICATION_ROUNDED_BADGE in page.locator('[data-testid="stMetric"]').first.inner_text()
 
 
 def test_reset_button_clears_url_filters(server):

@@ -14,6 +14,8 @@ import pytest
 
 from biwaq_data import Filters, indicator_report, indicators, load_dataset, metrics, publication
 from biwaq_data import texts_de as T
+from biwaq_data.formatting import format_int
+from biwaq_data.publish.gender import publication_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 G = indicators.GENDERS
@@ -178,7 +180,7 @@ def test_excel_report_opens_and_matches(tiny):
         data = indicator_report.indicator_report_excel(ds, None, {"Quelle": "Test"})
         book = openpyxl.load_workbook(BytesIO(data))
         assert book.sheetnames == ["Output", "Ergebnis", "Hinweise"]
-        t = indicator_report.indicator_tables(ds)
+        t = indicator_report.indicator_tables(ds, four_genders=True)  # the funder's report: four categories
         for sheet, published, first_value_col in ((book["Output"], t.output, 4), (book["Ergebnis"], t.results, 5)):
             header = [c.value for c in sheet[3]]
             assert header[-5:] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
@@ -229,8 +231,16 @@ def test_indicator_page_renders():
     captions = " ".join(c.value for c in at.caption)
     raw = indicators.indicator_table(sample())
     closed, leavers = raw.loc["BIWAQ-D2", "total"], raw.loc["BIWAQ-D1", "total"]
-    assert publication.FOOTNOTE_DE in captions
     assert f"Ausgetretene mit abgeschlossenem 28-Tage-Fenster ({closed} von {leavers} Ausgetretenen)" in captions
+    assert T.PUBLICATION_GENDER_FOOTNOTE in captions
+    # issue 13: Frauen and Männer are shown for every indicator where both are 10 or more (statistical gender)
+    published = indicators.indicator_table(publication_dataset(sample()))
+    for frame in (at.dataframe[0].value, at.dataframe[1].value):
+        for _, row in frame.iterrows():
+            code = row["Code"].split()[0]
+            female, male = published.loc[code, "female"], published.loc[code, "male"]
+            if pd.notna(female) and female >= 10 and male >= 10:
+                assert row["Frauen"] == format_int(int(female)) and row["Männer"] == format_int(int(male)), code
     assert at.get("download_button")
 
     # the sidebar switch off (?schutz=false) shows the raw figures, with a warning
@@ -254,4 +264,6 @@ def test_indicator_page_follows_the_sidebar_filters():
     assert not at.exception, [e.value for e in at.exception]
     assert "Marxloh" in at.info[0].value
     total = at.dataframe[0].value.set_index("Code").loc["EECO01"]
-    assert total["Insgesamt"] == str(metrics.headline(sample(), Filters(ortsteile=(202,)))["participants"]) == "303"
+    assert str(metrics.headline(sample(), Filters(ortsteile=(202,)))["participants"]) == "303"
+    assert total["Insgesamt"] == "300"  # not the programme: rounded to a multiple of ten (issue 13)
+    assert T.PUBLICATION_ROUNDED_FOOTNOTE in " ".join(c.value for c in at.caption)

@@ -133,7 +133,7 @@ def test_headline_rates_and_zero():
 def test_breakdown_types_masks_and_total_row_equal_headline():
     ds = sample_dataset()
     frame = metrics.breakdown(ds, "gender")
-    pub = P.publish_breakdown(frame, P.selection(ds), with_total=True)
+    pub = P.publish_breakdown(frame, P.exact_selection(ds, statistical_gender=False), with_total=True)
     assert list(pub.frame.columns) == list(frame.columns)
     assert str(pub.frame["participants"].dtype) == "Int64" and str(pub.frame["share"].dtype) == "Float64"
     assert pub.suppressed_any and pub.frame.attrs["suppressed_any"] and pub.footnote == privacy.FOOTNOTE_DE
@@ -274,7 +274,7 @@ def _cell(frame_pub: P.Published, i: int, col: str):
 def build_attack(ds, filters) -> Attack:
     """The reader's knowledge from all tables of one selection (independent of publication internals)."""
     a = Attack()
-    sel = P.selection(ds, filters)
+    sel = P.exact_selection(ds, filters, statistical_gender=False)
     pub, raw, m = sel.tables(), sel.raw, sel.metric
     H = pub["headline"]
 
@@ -421,7 +421,7 @@ def build_attack(ds, filters) -> Attack:
 def add_indicators(a: Attack, ds, filters, F, gender_rows, mig, leav, stay) -> None:
     """ESF Plus indicator tables: category x gender blocks tied to the breakdowns and the headline."""
     counts = indicators.indicator_counts(ds, filters)
-    tables = indicator_report.indicator_tables(ds, filters)
+    tables = indicator_report.indicator_tables(ds, filters, four_genders=True)
     genders = indicators.GENDERS
     shown = {}
     for published in (tables.output, tables.results):
@@ -487,7 +487,7 @@ def per_table_audits(ds, filters) -> list:
 
     The "rest" column (participants without outcome) is not displayed; a finding there only counts if
     its value is 1 or 2 (otherwise the reader merely computes a value nobody withholds)."""
-    sel = P.selection(ds, filters)
+    sel = P.exact_selection(ds, filters, statistical_gender=False)
     pub, raw = sel.tables(), sel.raw
     H = pub["headline"]
 

@@ -38,8 +38,8 @@ def test_quarterly_excel_contents(sample_dataset):
     assert [r[1] for r in sheets[S["cohorts"]][1:3]] == ["60", "68"]  # text: "*" where withheld  # all quarters, not only the chosen one
     notes = {r[0]: r[1] for r in sheets[T.EXPORT_NOTES_SHEET] if r and r[0]}
     assert notes[T.QUARTERLY_PREVIOUS_LABEL] == "01.04.2026 – 30.06.2026"
-    # withheld values stay withheld (the quarter's unemployed count is 1 or 2 away from the total)
-    assert figures[T.METRIC_LABELS["unemployed"]][0] == "*"
+    # a quarter is in the publication set: its unemployed count is not a programme cell, so it is rounded (issue 13)
+    assert "unemployed" in now.rounded_keys and figures[T.METRIC_LABELS["unemployed"]][0] == now["unemployed"] == 10
 
 
 def test_press_kit_and_exports_leave_targets_out(sample_dataset):

@@ -59,10 +59,11 @@ def apply_theme(fig: go.Figure, theme: str = "light") -> go.Figure:
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
     for annotation in fig.layout.annotations or ():
+        # subplot titles and the map's attribution follow the theme; the withheld-value * keeps its own dark-on-white box
         if annotation.font is None or annotation.font.color in (None, "#444444"):
             annotation.font.color = c["text"]
-        if annotation.bgcolor:
-            annotation.bgcolor = c["halo"]
+            if annotation.bgcolor:
+                annotation.bgcolor = c["halo"]
     if fig.layout.coloraxis and fig.layout.coloraxis.colorbar:
         fig.update_layout(coloraxis_colorbar=dict(tickfont_color=c["text"], title_font_color=c["text"],
                                                   bgcolor=c["halo"]))
@@ -152,6 +153,51 @@ def sankey(frame: pd.DataFrame, totals: dict[str, str] | None = None) -> go.Figu
                   hovertemplate="%{source.label} → %{target.label}: %{value:,} Personen<extra></extra>"),
     ))
     return _layout(fig, height=420)
+
+
+def _marker_style(colour: str, name: str | None) -> dict:
+    """Dark * on white, framed in the series colour (readable on any bar), the series name on hover."""
+    return dict(font=dict(size=15, color="#1A1A1A"), bgcolor="rgba(255,255,255,0.9)", bordercolor=colour,
+                borderwidth=1.5, borderpad=1, hovertext=f"{name or ''}: {T.PUBLICATION_CHART_HOVER}")
+
+
+def mark_withheld(fig: go.Figure) -> go.Figure:
+    """Publication mode: a ``*`` in place of every withheld (NaN) bar, stacked segment or line point, so a missing
+    bar never reads as 0 (issue 13). Works on any figure of this module: bars (horizontal or vertical, stacked or
+    not; a stacked segment's ``*`` sits where the segment would start) and line points (at the last shown value)."""
+    stacked = fig.layout.barmode in ("stack", "relative")
+    base: dict = {}
+    placed: dict = {}  # markers already at one spot: shift the next one so both stay readable
+    for trace in fig.data:
+        if trace.type == "bar" and trace.x is not None and trace.y is not None:
+            horizontal = trace.orientation == "h"
+            categories, values = (trace.y, trace.x) if horizontal else (trace.x, trace.y)
+            colour = trace.marker.color if isinstance(trace.marker.color, str) else "#3A3A3A"
+            for category, value in zip(categories, values):
+                key = (trace.xaxis, trace.yaxis, category)
+                start = base.get(key, 0.0) if stacked else 0.0
+                if value is None or pd.isna(value):
+                    shift = 11 * placed.get((key, start), 0)
+                    placed[(key, start)] = placed.get((key, start), 0) + 1
+                    fig.add_annotation(x=start if horizontal else category, y=category if horizontal else start,
+                                       xshift=shift if horizontal else 0, yshift=0 if horizontal else shift,
+                                       text=T.PUBLICATION_CHART_MARKER, showarrow=False,
+                                       xanchor="left" if horizontal else "center",
+                                       yanchor="middle" if horizontal else "bottom", xref=trace.xaxis or "x",
+                                       yref=trace.yaxis or "y", **_marker_style(colour, trace.name))
+                elif stacked:
+                    base[key] = start + float(value)
+        elif trace.type == "scatter" and trace.x is not None and trace.y is not None:
+            colour = trace.line.color or "#3A3A3A"
+            last = 0.0
+            for x, y in zip(trace.x, trace.y):
+                if y is None or pd.isna(y):
+                    fig.add_annotation(x=x, y=last, text=T.PUBLICATION_CHART_MARKER, showarrow=False,
+                                       yanchor="bottom", xref=trace.xaxis or "x", yref=trace.yaxis or "y",
+                                       **_marker_style(colour, trace.name))
+                else:
+                    last = float(y)
+    return fig
 
 
 def _fade(hex_colour: str, alpha: float = 0.45) -> str:

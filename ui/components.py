@@ -11,6 +11,7 @@ from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import context
 from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
+from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import charts, publication
 from ui.publication import Shown
 
@@ -59,6 +60,7 @@ def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | Non
     Source and filters carry text from the data (file names, Träger): escaped, so they never format or link.
     show_filters=False: the page draws the "Aktive Filter" line itself (filter_line), e.g. after it knows the
     groups chosen on the page."""
+    st.session_state[_FOOTNOTES_KEY] = set()  # a new page run: each publication footnote once (footnote_caption)
     st.title(title)
     meta = context_meta(dataset, filters)
     line = (f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · "
@@ -111,6 +113,7 @@ def stop_if_empty(headline: dict) -> None:
 def metric_cards(headline: dict, keys: list[str], columns: int = 4, key: str | None = None) -> None:
     """st.metric cards with the metric's definition on hover; protected figures when publication mode is on."""
     shown = publication.figures(headline)
+    rounded = getattr(shown, "rounded_keys", frozenset())
     with st.container(key=f"biwaq_cards_{key or '_'.join(keys)}"):  # two per row on a phone (ui/style.py)
         for start in range(0, len(keys), columns):
             cols = st.columns(columns)
@@ -119,9 +122,24 @@ def metric_cards(headline: dict, keys: list[str], columns: int = 4, key: str | N
                     text = shown.text(name)
                 else:
                     text = format_pct(shown[name]) if name.endswith("_rate") else format_int(shown[name])
-                col.metric(card_label(name), text, help=T.METRIC_DEFINITIONS[name], border=True)
-    if getattr(shown, "footnote", None):
-        st.caption(f"\\* {shown.footnote}")
+                label = card_label(name) + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if name in rounded else "")
+                col.metric(label, text, help=T.METRIC_DEFINITIONS[name], border=True)
+    footnote_caption(getattr(shown, "footnote", None))
+
+
+_FOOTNOTES_KEY = "biwaq_footnotes_shown"
+
+
+def footnote_caption(footnote: str | None) -> None:
+    """The publication footnote(s) as a caption, each text once per page (issue 13: not under every chart);
+    the ``*`` marker only when the ``*`` rule is part of it."""
+    if not footnote:
+        return
+    shown = st.session_state.setdefault(_FOOTNOTES_KEY, set())
+    if footnote in shown:
+        return
+    shown.add(footnote)
+    st.caption(f"\\* {footnote}" if FOOTNOTE_DE in footnote else footnote)
 
 
 def display_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -191,6 +209,8 @@ def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, descri
     """
     if isinstance(shown, pd.DataFrame):
         shown = Shown.plain(shown)
+    if shown.on_screen_protected and shown.published is not None and shown.published.suppressed_any:
+        fig = charts.mark_withheld(fig)  # a * in place of every withheld bar / point
     charts.apply_theme(fig, theme_type())
     callback = on_select
     if callable(on_select) and on_select_args:
@@ -198,8 +218,7 @@ def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, descri
     event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=description,
                             on_select=callback or "ignore", selection_mode=selection_mode)
     st.caption(f"{T.CHART_DESCRIPTION}: {description}")
-    if shown.footnote:
-        st.caption(f"\\* {shown.footnote}")
+    footnote_caption(shown.footnote)
     with st.expander(T.TABLE_VIEW, icon=":material/table:"):
         st.dataframe(display_table(shown, columns), hide_index=True, width="stretch")
         download_buttons({filename: export_table(shown, columns)}, meta, filename, key)

@@ -412,6 +412,9 @@ def map_data(dataset, filters, headline: publication.Selection, boundaries: geom
     density = Shown(raw_density, published_areas.published(protected_density, published_areas.withheld_in_density(
         protected_density, ortsteile.published, "participants" in protected_figures.suppressed)), on)
     frame = protected if on else raw
+    if ortsteile.published.rounded:  # a free combination: rounded figures, "gerundet" in the footnote (issue 13)
+        for item in (table, density):
+            object.__setattr__(item.published, "rounded", True)
     return MapData(frame, areas.bezirk_frame(frame, bezirke.frame), table, density)
 
 
@@ -422,4 +425,7 @@ def comparison(dataset, filters, groups: dict[str, tuple[int, ...]]) -> Shown:
     raw = areas.compare({name: (groups[name], sel) for name, sel in selections.items()})
     protected = areas.compare({name: (groups[name], publication.publish_headline(sel))
                              for name, sel in selections.items()})
-    return Shown(raw, published_areas.published(protected, published_areas.withheld_in_compare(protected)), ui_publication.is_on())
+    published = published_areas.published(protected, published_areas.withheld_in_compare(protected))
+    if any(getattr(sel.headline(), "rounded_keys", ()) for sel in selections.values()):  # issue 13: say so
+        object.__setattr__(published, "rounded", True)
+    return Shown(raw, published, ui_publication.is_on())

@@ -88,7 +88,7 @@ class Shown:
     def footnote(self) -> str | None:
         if self.published is None or not self.on_screen_protected:
             return None
-        return FOOTNOTE_DE if self.published.suppressed_any else None
+        return self.published.footnote  # the * rule and/or the rounding rule
 
     def export_frame(self) -> pd.DataFrame:
         """Values for downloads: numbers, '*' where withheld (when exports are protected)."""

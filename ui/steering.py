@@ -16,6 +16,7 @@ from biwaq_data.formatting import format_date, format_int, format_number, format
 from biwaq_data.ingest.schema import TARGET_RATE_MEASURES
 from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
 from biwaq_data.publish.targets import publish_progress
+from ui.charts import plot_text
 
 STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00", "behind": "#D55E00",
                   "missed": "#7F0000"}
@@ -61,7 +62,7 @@ def _value(row, col: str) -> str:
 
 def row_label(row) -> str:
     """Chart label on two lines: Träger, then measure (ESF Plus codes as code) and due date."""
-    provider = row["provider"] if isinstance(row["provider"], str) else T.TARGET_ALL_PROVIDERS
+    provider = plot_text(row["provider"]) if isinstance(row["provider"], str) else T.TARGET_ALL_PROVIDERS
     measure = T.TARGET_MEASURE_LABELS.get(row["measure"], row["measure"])
     return f"{provider}<br>{measure} · {format_date(row['due_date'])}"
 
@@ -186,9 +187,10 @@ def survival_chart(curves: pd.DataFrame, stepped: bool = True) -> go.Figure:
     for i, (group, km) in enumerate(curves.groupby("group", sort=False)):
         x = [0] + km["days"].tolist()
         y = [0.0] + (km["reached"].astype(float) * 100).tolist()
-        fig.add_scatter(x=x, y=y, mode="lines", name=str(group), line_shape="hv" if stepped else "linear",
+        name = plot_text(group)  # a Träger name from the data: never HTML in plotly
+        fig.add_scatter(x=x, y=y, mode="lines", name=name, line_shape="hv" if stepped else "linear",
                         line=dict(color=GROUP_COLOURS[i % len(GROUP_COLOURS)], width=2.5),
-                        hovertemplate=f"{group}<br>Tag %{{x}}: %{{y:.1f}} %<extra></extra>")
+                        hovertemplate=f"{name}<br>Tag %{{x}}: %{{y:.1f}} %<extra></extra>")
     fig.add_hline(y=50, line_dash="dot", line_color="#6B6B6B")
     fig.update_layout(separators=",.", height=380, margin=dict(l=10, r=10, t=10, b=10),
                       legend=dict(orientation="h", y=-0.2),

@@ -18,6 +18,7 @@ from ..formatting import format_date
 from . import publication
 from .describe import describe_filters
 from .export import safe_cell
+from .rounding import round10
 from .privacy import PRIMARY_VALUES, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de, format_rate_de
 
 
@@ -123,16 +124,32 @@ def _published(frame, sup, und):
     return publication._result(frame, values, kinds)
 
 
-def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> IndicatorTables:
+def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True,
+                     four_genders: bool = False) -> IndicatorTables:
     """Output indicators (incl. EECO19), result indicators with their denominators, and their shares.
 
     ``protect`` (default True): publication mode, consistent with every other published table of the
-    selection (see :mod:`biwaq_data.publish.publication`); EECO19 (enterprises) gets the primary rule only.
-    ``protect=False`` only for analysts' screens. Shares divide by the leavers whose window has closed.
+    selection (see :mod:`biwaq_data.publish.publication`): statistical gender (divers / ohne Angabe counted in
+    Frauen / Männer) and cell suppression for the programme, every count rounded to a multiple of ten for other
+    selections; EECO19 (enterprises) gets the primary rule only. ``four_genders`` (the monitoring report for
+    the funder): all four recorded categories with this selection's cell suppression. ``protect=False`` only
+    for analysts' screens. Shares divide by the leavers whose window has closed.
     """
     raw = indicator_table(dataset, filters)
     basis = raw.attrs["basis"]
-    masks = publication.selection(dataset, filters).indicator_masks() if protect else None
+    shown, masks = raw, None
+    if protect:
+        sel = (publication.exact_selection(dataset, filters, statistical_gender=False) if four_genders
+               else publication.selection(dataset, filters))
+        if getattr(sel, "rounded", False):  # a free combination: every count rounded, nothing withheld
+            shown = raw.copy()
+            for col in COLUMNS:
+                values = shown[col]
+                shown[col] = pd.array([pd.NA if pd.isna(v) else int(round10(int(v))) for v in values], dtype="Int64")
+        else:
+            shown = indicator_table(sel.dataset, filters) if sel.dataset is not dataset else raw
+            masks = sel.indicator_masks()
+    raw = shown if protect else raw
     out_frame, out_sup, out_und = _rows(OUTPUT_CODES, raw, basis, masks, False)
     res_frame, res_sup, res_und = _rows(RESULT_CODES, raw, basis, masks, True)
     output, results = _published(out_frame, out_sup, out_und), _published(res_frame, res_sup, res_und)
@@ -182,7 +199,7 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
 
 
     protect = protect or not publication.exports_unprotected_allowed()
-    tables = indicator_tables(dataset, filters, protect=protect)
+    tables = indicator_tables(dataset, filters, protect=protect, four_genders=True)
     start, end = metrics.period(dataset, filters)
     buffer = BytesIO()
     # strings_to_formulas=False: text from the data (e.g. a provider name in the filters) never becomes a formula

@@ -120,8 +120,8 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
         text(ws, row, 2, T.PRESSKIT_UNIT_RATE if is_rate else T.PRESSKIT_UNIT_PERSONS, f["text"])
         text(ws, row, 3, T.METRIC_DEFINITIONS[key], f["text"])
     row += 2
-    if figures.suppressed_any:
-        text(ws, row, 0, FOOTNOTE_DE, f["small"])
+    if figures.footnote:  # the * rule and/or the rounding rule
+        text(ws, row, 0, figures.footnote, f["small"])
         row += 1
     q = press_quote(dataset, filters)
     if q:
@@ -158,8 +158,8 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
                     value(ws, row, c, frame.loc[i, col], kind, bool(pub.suppressed.loc[i, col]),
                           bool(pub.undefined.loc[i, col]), bold)
         row += 2
-        if pub.suppressed_any:
-            text(ws, row, 0, FOOTNOTE_DE, f["small"])
+        if pub.footnote:
+            text(ws, row, 0, pub.footnote, f["small"])
             row += 1
         text(ws, row, 0, T.PRESSKIT_BREAKDOWN_NOTE, f["small"])
         ws.set_column(0, 0, 30)
@@ -190,6 +190,9 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
     text(ws, 0, 0, T.PRESSKIT_TITLE, f["title"])
     lines = list(ctx.items()) + [(T.PRESSKIT_PROTECTION, T.ESF_PROTECTED),
                                  (T.PRESSKIT_FOOTNOTE, FOOTNOTE_DE),
+                                 (T.PRESSKIT_GENDER_LABEL, T.PUBLICATION_GENDER_FOOTNOTE),
+                                 *([(T.PUBLICATION_ROUNDED_BADGE, T.PUBLICATION_ROUNDED_FOOTNOTE)]
+                                   if getattr(sel, "rounded", False) else []),
                                  (T.ESF_NOTE_CREATED, datetime.now().strftime("%d.%m.%Y %H:%M"))]
     for r, (label, val) in enumerate(lines, start=2):
         text(ws, r, 0, label, f["bold_text"])
@@ -209,8 +212,12 @@ def press_quote(dataset, filters=None) -> str | None:
     if any(k in figures.suppressed or k in figures.undefined for k in keys):
         return None
     start, end = metrics.period(dataset, filters)
-    return quote(dict(sel), start, end, dataset.datenstand, filters, source=source_label(dataset),
-                 leaver_rate=leaver_rate(dataset, filters))
+    # the published figures (exact or rounded), never the raw ones; the leaver sentence only where the
+    # selection's tables are exact (the programme), since its indicator tables are rounded elsewhere
+    leavers = None if getattr(sel, "rounded", False) else leaver_rate(dataset, filters)
+    text = quote(dict(figures), start, end, dataset.datenstand, filters, source=source_label(dataset),
+                 leaver_rate=leavers)
+    return text + T.QUOTE_ROUNDED if any(k in getattr(figures, "rounded_keys", ()) for k in keys) else text
 
 
 # =========================================================================== PDF
@@ -379,6 +386,8 @@ def presskit_html(dataset, filters=None, meta: dict | None = None) -> str:
   <div class="caption">{esc(T.PRESSKIT_SANKEY_CAPTION)}{flows_note}</div></div>
 <div class="definitions"><h2>{esc(T.DEFINITION)}en</h2><table class="defs">{definitions}</table>
 {f'<div class="footnote">* {esc(FOOTNOTE_DE)}</div>' if any_suppressed else ''}
+{f'<div class="footnote">{esc(T.PUBLICATION_ROUNDED_FOOTNOTE)}</div>' if getattr(sel, "rounded", False) else ''}
+<div class="footnote">{esc(T.PUBLICATION_GENDER_FOOTNOTE)}</div>
 <div class="footnote">{esc(T.PRESSKIT_PROTECTION_NOTE)}</div></div>
 """
     return (f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{esc(T.PRESSKIT_TITLE)}</title>'

@@ -333,13 +333,37 @@ def _complement(arr: np.ndarray, sup: np.ndarray, candidates: Sequence[_Pos]) ->
     return min(free, key=lambda c: (arr[c], c)) if free else None
 
 
+def _lookahead(arr: np.ndarray, sup: np.ndarray, lines: list[_Line], line: _Line,
+               candidates: Sequence[_Pos]) -> _Pos | None:
+    """Cost-based complement for ``line``: the non-zero unsuppressed candidate with the smallest value *plus* the
+    smallest further complement it forces in its other lines (a line with no withheld cell yet would then hold
+    exactly one); ties: smaller value, then row-major order. One step of look-ahead keeps a withheld 2 from
+    pulling a large cell of another row into the pattern when a small one closes it as well."""
+    free = [c for c in candidates if not sup[c] and arr[c] > 0]
+    if not free:
+        return None
+    index = {c: [ln for ln in lines if ln is not line and (c in ln[0] or c == ln[1])] for c in free}
+
+    def cost(c: _Pos):
+        extra = 0
+        for members, total in index[c]:
+            cells = (*members, total)
+            if not any(sup[x] for x in cells):
+                others = [int(arr[x]) for x in members if x != c and not sup[x] and arr[x] > 0]
+                extra += min(others) if others else int(arr[total])
+        return int(arr[c]) + extra, int(arr[c]), c
+
+    return min(free, key=cost)
+
+
 def _apply_line_rule(arr: np.ndarray, sup: np.ndarray, lines: list[_Line]) -> None:
     changed = True
     while changed:
         changed = False
-        for members, total in lines:
+        for line in lines:
+            members, total = line
             if sum(bool(sup[c]) for c in (*members, total)) == 1:
-                pick = _complement(arr, sup, members) or _complement(arr, sup, [total])
+                pick = _lookahead(arr, sup, lines, line, members) or _complement(arr, sup, [total])
                 if pick is not None:
                     sup[pick] = changed = True
 

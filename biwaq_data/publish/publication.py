@@ -3,7 +3,7 @@ consistently across every table of one selection.
 
 Use it like this (pure, no Streamlit)::
 
-    sel = publication.selection(dataset, filters)     # solves all tables of the selection, cached
+    sel = publication.selection(dataset, filters)     # programme: exact, cell suppression; else rounded (cached)
     sel.headline()                                     # PublishedFigures (dict), NA where withheld
     sel.breakdown("gender")                            # Published: .frame, .suppressed, .text(), ...
     publication.publish_breakdown(metrics.breakdown(ds, "gender", f), sel)   # same, frame-based
@@ -72,12 +72,11 @@ Honest limits (as in BA practice):
 * Only exact derivation from the published linear relations is prevented. Bounds that follow from
   counts being non-negative (interval disclosure) are not considered, and the sum of the withheld
   cells of one line is always known from its total - that is inherent to cell suppression.
-* The protection covers the tables the dashboard publishes **for one filter selection**. A
-  determined user can still difference tables across *different* selections (e.g. "all periods"
-  minus "period up to last month", or Ortsteil A+B minus Ortsteil A) and may recover a small cell.
-  The BA's own tables have the same limit; the remedy would be rounding or noise (the BA's
-  interactive tools round to multiples of 10), which this dashboard does not do because press
-  officers need exact, citable figures.
+* Cell suppression covers the tables of **one** selection. Across selections, publication mode therefore only
+  shows exact figures for the programme and the fixed publication set (each Träger, Stadtbezirk, Ortsteil, year,
+  quarter: their figures that the programme's tables publish anyway, :mod:`.pressset`); every other filter
+  combination is rounded to multiples of ten like the BA's interactive tools (:mod:`.rounding`), and "divers" /
+  "ohne Angabe" are assigned to Frauen / Männer by a fixed rule (:mod:`.gender`). See docs/privacy.md.
 * Facts outside the published tables (e.g. knowing that one provider only serves one Bezirk) are not
   modelled.
 
@@ -97,7 +96,9 @@ from ..ingest import schema
 from .. import texts_de as T
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de  # noqa: F401 (public face)
 from .results import OUTCOME_COLUMNS, Published, PublishedFigures, _rates, _result  # noqa: F401 (public face)
-from .selection import Selection, selection
+from .pressset import canonical, press_selections, press_set, selection  # noqa: F401 (public face)
+from .rounding import ROUNDING_FOOTNOTE_DE, RoundedSelection, round10  # noqa: F401 (public face)
+from .selection import Selection, exact_selection
 
 #: Environment variable allowing exports without suppression (default: not allowed).
 ALLOW_UNPROTECTED_ENV = "BIWAQ_ALLOW_UNPROTECTED_EXPORTS"
@@ -137,7 +138,7 @@ def _infer_attribute(frame: pd.DataFrame) -> str:
 
 
 def _need_selection(selection, what: str) -> "Selection":
-    if not isinstance(selection, Selection):
+    if not isinstance(selection, (Selection, RoundedSelection)):
         raise TypeError(
             f"publication.{what}: pass the Selection, not the headline dict - e.g. "
             f"headline = publication.selection(dataset, filters) (it reads like the headline dict), then "
@@ -168,7 +169,8 @@ def publish_breakdown(frame: pd.DataFrame, selection: Selection, attribute: str 
     """:func:`metrics.breakdown` of the selection in publication mode (attribute inferred if omitted)."""
     attribute = attribute or _infer_attribute(frame)
     selection = _need_selection(selection, "publish_breakdown")
-    _same(frame, selection._breakdowns[attribute], ("participants", *OUTCOME_COLUMNS), "publish_breakdown")
+    if attribute != "gender" or isinstance(selection, RoundedSelection):  # exact tables use statistical gender
+        _same(frame, selection._breakdowns[attribute], ("participants", *OUTCOME_COLUMNS), "publish_breakdown")
     return selection.breakdown(attribute, with_total=with_total)
 
 

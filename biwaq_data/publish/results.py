@@ -29,6 +29,10 @@ class Published:
     suppressed: pd.DataFrame
     undefined: pd.DataFrame
     kinds: dict = field(default_factory=dict)
+    #: True for a free combination: counts rounded to multiples of ten (:mod:`.rounding`), shown "gerundet".
+    rounded: bool = False
+    #: A further note for the footnote (e.g. the statistical gender of a gender breakdown).
+    note: str | None = None
 
     @property
     def suppressed_any(self) -> bool:
@@ -37,7 +41,8 @@ class Published:
 
     @property
     def footnote(self) -> str | None:
-        return FOOTNOTE_DE if self.suppressed_any else None
+        text = _footnote(self.suppressed_any, self.rounded)
+        return " ".join(t for t in (text, self.note) if t) or None
 
     def text(self) -> pd.DataFrame:
         """German display strings: ``1.234``, ``24,5 %``, ``*`` (withheld), ``x`` (undefined)."""
@@ -66,10 +71,13 @@ class PublishedFigures(dict):
     ``text(key)`` gives the German display string (``*`` / ``x`` / ``1.234`` / ``24,5 %``).
     """
 
-    def __init__(self, values: dict, suppressed=frozenset(), undefined=frozenset()):
+    def __init__(self, values: dict, suppressed=frozenset(), undefined=frozenset(), rounded: bool = False):
         super().__init__(values)
         self.suppressed = frozenset(suppressed)
         self.undefined = frozenset(undefined)
+        self.rounded = rounded
+        #: keys whose value is rounded to a multiple of ten (shown "gerundet"); all keys if ``rounded`` alone
+        self.rounded_keys = frozenset(values) if rounded else frozenset()
 
     @property
     def suppressed_any(self) -> bool:
@@ -77,7 +85,7 @@ class PublishedFigures(dict):
 
     @property
     def footnote(self) -> str | None:
-        return FOOTNOTE_DE if self.suppressed else None
+        return _footnote(self.suppressed_any, self.rounded)
 
     def text(self, key: str) -> str:
         if key in self.suppressed:
@@ -86,6 +94,14 @@ class PublishedFigures(dict):
             return UNDEFINED_SYMBOL
         value = self[key]
         return format_rate_de(float(value)) if key.endswith("_rate") else format_count_de(value)
+
+
+def _footnote(suppressed: bool, rounded: bool) -> str | None:
+    """The footnote(s) a published result needs: rounding rule and/or the ``*`` rule."""
+    from .. import texts_de as T
+
+    parts = ([T.PUBLICATION_ROUNDED_FOOTNOTE] if rounded else []) + ([FOOTNOTE_DE] if suppressed else [])
+    return " ".join(parts) or None
 
 
 def _missing(value) -> bool:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..ingest import schema
 from .. import texts_de as T
+from .gender import STATISTICAL_GENDER_SUFFIX
 from .privacy import PRIMARY_VALUES
 from .disclosure import _PRIMARY, _cell_forms, _Conflict, _Grid, _protect_grid
 from .headline import _figures, _headline_status, _HeadlineStatus
@@ -103,7 +104,8 @@ class Selection(Mapping):
     ``monthly()``, ``services()``, ``breakdown(attribute)``, ``tables()`` (all of them).
     """
 
-    def __init__(self, dataset, filters=None):
+    def __init__(self, dataset, filters=None, forced: dict | None = None):
+        """``forced``: table -> cells withheld on top (the publication set asks for them, :mod:`.pressset`)."""
         from ..figures import metrics
 
         self.dataset, self.filters = dataset, filters
@@ -113,7 +115,7 @@ class Selection(Mapping):
                         "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
                         "services": metrics.services_summary(dataset, filters)}
         self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
-        self.forced: dict[str, set] = {}
+        self.forced: dict[str, set] = {k: set(v) for k, v in (forced or {}).items()}
         for _ in range(500):
             try:
                 self._solve()
@@ -317,6 +319,12 @@ class Selection(Mapping):
     def headline(self) -> PublishedFigures:
         return _figures(self.raw, self.status)
 
+    def indicator_counts(self):
+        """The ESF Plus indicator counts behind :meth:`indicator_masks` (this selection's data)."""
+        from ..figures import indicators as ind
+
+        return ind.indicator_counts(self.dataset, self.filters)
+
     def breakdown(self, attribute: str, *, with_total: bool = False) -> Published:
         """:func:`metrics.breakdown` (same rows and columns); ``with_total`` appends the total row
         (``key="total"``, label "Insgesamt") - it equals the headline."""
@@ -353,7 +361,10 @@ class Selection(Mapping):
                 values, sup, und = columns[col]
                 r = _rates([v[numerator]], [v["participants"]], [st.known[numerator]], [st.known["participants"]])
                 columns[col] = tuple(np.append(a, b) for a, b in zip(columns[col], r))
-        return _result(frame, columns, _BREAKDOWN_KINDS)
+        out = _result(frame, columns, _BREAKDOWN_KINDS)
+        if attribute == "gender" and self.dataset.version.endswith(STATISTICAL_GENDER_SUFFIX):
+            object.__setattr__(out, "note", T.PUBLICATION_GENDER_FOOTNOTE)  # divers / ohne Angabe reassigned
+        return out
 
     def flows(self) -> Published:
         frame = self._frames["flows"].reset_index(drop=True)
@@ -465,12 +476,20 @@ _CACHE: dict = {}
 _CACHE_SIZE = 64
 
 
-def selection(dataset, filters=None) -> Selection:
-    """The protected tables of one selection, cached per (dataset version, filters)."""
-    key = (id(dataset), dataset.version, filters)
+def exact_selection(dataset, filters=None, *, statistical_gender: bool = True) -> Selection:
+    """All tables of one selection protected together by cell suppression (exact values), cached per
+    (dataset version, filters). ``statistical_gender`` (default): "divers"/"ohne Angabe" assigned to Frauen/Männer
+    (:mod:`.gender`); ``False`` keeps the four recorded categories (ESF Plus monitoring report).
+
+    Protects the tables of *this* selection only; publication mode uses it for the programme and
+    :func:`selection` for everything else."""
+    from .gender import publication_dataset
+
+    data = publication_dataset(dataset) if statistical_gender else dataset
+    key = (id(dataset), dataset.version, filters, statistical_gender)
     hit = _CACHE.get(key)
     if hit is None:
-        hit = Selection(dataset, filters)
+        hit = Selection(data, filters)
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = hit

@@ -22,7 +22,9 @@ import pandas as pd
 from ..figures import targets as tg
 from .privacy import PRIMARY_VALUES
 from .results import Published, _result
-from .selection import selection
+from .pressset import selection
+from .rounding import round10
+from ..ingest.schema import TARGET_RATE_MEASURES
 
 _KINDS = {"target": "number", "actual": "number", "share_reached": "rate", "share_time": "rate",
           "monthly_rate": "number", "rate_low": "number", "rate_high": "number", "forecast": "number",
@@ -33,28 +35,61 @@ def _small(value) -> bool:
     return pd.notna(value) and round(abs(float(value))) in PRIMARY_VALUES
 
 
-def actual_withheld(dataset, row) -> bool:
-    """Whether publication mode withholds the actual of one progress row."""
+def actual_status(dataset, row) -> tuple[bool, bool]:
+    """(withheld, rounded) of the actual of one progress row in publication mode.
+
+    The programme's figures are exact with cell suppression; a Träger is a member of the publication set, whose
+    headline is exact only where the programme's tables publish the cell (participants, employment, vocational
+    training, improved prospects, the rates) and rounded to a multiple of ten elsewhere (:mod:`.pressset`)."""
     provider, due = row["provider"], pd.Timestamp(row["due_date"])
     data = tg.as_of(dataset, due) if due <= dataset.datenstand else dataset
     sel = selection(data, tg.scope_filters(provider))
     measure = row["measure"]
+    if not getattr(sel, "rounded", False):
+        if measure in tg.INDICATOR_KEYS:
+            return bool(sel.indicator_masks()[tg.INDICATOR_KEYS[measure]][-1]), False
+        if measure == "work_or_training":
+            return not sel.status.known["work"] and bool(sel.status.values["work"]), False
+        return measure in sel.headline().suppressed, False
+    figures = sel.headline()
     if measure in tg.INDICATOR_KEYS:
-        return bool(sel.indicator_masks()[tg.INDICATOR_KEYS[measure]][-1])
-    if measure == "work_or_training":
-        return not sel.status.known["work"] and bool(sel.status.values["work"])
-    return measure in sel.headline().suppressed
+        return False, True  # a member's indicator tables are rounded
+    parts = ("employment", "vocational_training") if measure == "work_or_training" else (measure,)
+    if any(p in figures.suppressed for p in parts):
+        return True, False
+    return False, any(p in figures.rounded_keys or p not in figures for p in parts)
+
+
+def actual_withheld(dataset, row) -> bool:
+    """Whether publication mode withholds the actual of one progress row."""
+    return actual_status(dataset, row)[0]
+
+
+_FOLLOWERS = ("share_reached", "monthly_rate", "rate_low", "rate_high", "forecast", "forecast_low", "forecast_high")
 
 
 def publish_progress(frame: pd.DataFrame, dataset) -> Published:
-    """`figures.targets.progress` rows in publication mode (see module docstring)."""
-    frame = frame.reset_index(drop=True)
+    """`figures.targets.progress` rows in publication mode (see module docstring). A rounded actual is shown
+    as its multiple of ten with the share reached from it; its run rate and forecast are withheld (they would
+    give the exact value back); a rounded rate target is withheld."""
+    frame = frame.reset_index(drop=True).copy()
     n = len(frame)
     masks = {c: np.zeros(n, dtype=bool) for c in _KINDS}
+    any_rounded = False
     for i, row in frame.iterrows():
-        if actual_withheld(dataset, row):
-            for col in ("actual", "share_reached", "monthly_rate", "rate_low", "rate_high", "forecast",
-                        "forecast_low", "forecast_high"):
+        withheld, rounded = actual_status(dataset, row)
+        if rounded and row["measure"] in TARGET_RATE_MEASURES:
+            withheld, rounded = True, False
+        if withheld:
+            for col in ("actual", *_FOLLOWERS):
+                masks[col][i] = True
+            continue
+        if rounded:
+            any_rounded = True
+            actual = float(round10(row["actual"]))
+            frame.loc[i, "actual"] = actual
+            frame.loc[i, "share_reached"] = actual / row["target"] if row["target"] else np.nan
+            for col in _FOLLOWERS[1:]:
                 masks[col][i] = True
             continue
         if _small(row["monthly_rate"] * row["months_used"]):
@@ -67,4 +102,7 @@ def publish_progress(frame: pd.DataFrame, dataset) -> Published:
     for c in _KINDS:
         values = frame[c].to_numpy(dtype=float)
         columns[c] = (values, masks[c], np.isnan(values) & ~masks[c])  # NaN: not defined (no forecast, ...)
-    return _result(frame, columns, _KINDS)
+    out = _result(frame, columns, _KINDS)
+    if any_rounded:
+        object.__setattr__(out, "rounded", True)  # footnote: "gerundet" (see results._footnote)
+    return out

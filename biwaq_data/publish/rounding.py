@@ -1,0 +1,205 @@
+"""Free combinations in publication mode: every count rounded to a multiple of ten, like the interactive tools
+of the Statistik der Bundesagentur für Arbeit ("Die dargestellten Ergebnisse sind zum Zweck der statistischen
+Geheimhaltung auf Vielfache von zehn gerundet", see docs/privacy.md).
+
+Rule (:func:`round10`): each figure is first computed exactly from the records, then rounded on its own to the
+nearest multiple of ten, halves up (0-4 -> 0, 5-14 -> 10, 15-24 -> 20, ...). Totals are rounded like any other
+figure, so a total need not equal the sum of its rounded parts. The same query always gives the same value.
+Rates (shares) are computed from the *rounded* numerator and denominator; where the rounded denominator is 0
+although persons exist, the rate is withheld (``*``). Hours are rounded to multiples of ten hours as well.
+
+Nothing is suppressed here except such rates: rounding replaces cell suppression for free combinations.
+A :class:`RoundedSelection` has the interface of :class:`~biwaq_data.publish.selection.Selection`; every
+result carries ``rounded=True`` so screens mark it "gerundet" and show :data:`ROUNDING_FOOTNOTE_DE`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import texts_de as T
+from .results import _BREAKDOWN_KINDS, PublishedFigures, _result
+
+BASE = 10
+ROUNDING_FOOTNOTE_DE = T.PUBLICATION_ROUNDED_FOOTNOTE
+
+
+def round10(value):
+    """Nearest multiple of :data:`BASE`, halves up; works on ints, floats and numpy arrays (NaN stays NaN)."""
+    arr = np.asarray(value, dtype=float)
+    out = np.floor((arr + BASE / 2) / BASE) * BASE
+    return out if arr.ndim else float(out)
+
+
+def _ratio(num, den):
+    """Rate from rounded counts: (values, withheld, undefined). Undefined (x) where the exact denominator is 0,
+    withheld (*) where only the rounded one is 0."""
+    num_r, den_r = round10(np.asarray(num, dtype=float)), round10(np.asarray(den, dtype=float))
+    den_true = np.asarray(den, dtype=float)
+    undefined = den_true == 0
+    withheld = (den_r == 0) & ~undefined
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.where(den_r > 0, np.minimum(num_r / np.where(den_r > 0, den_r, 1), 1.0), np.nan)
+    return values, withheld, undefined
+
+
+def _counts(values):
+    values = np.asarray(values, dtype=float)
+    return round10(values), np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
+
+
+def round_headline(raw: Mapping) -> PublishedFigures:
+    """The headline dict with counts rounded and the two rates computed from the rounded counts."""
+    out, suppressed, undefined = {}, set(), set()
+    for key, value in raw.items():
+        if not key.endswith("_rate"):
+            out[key] = int(round10(int(value)))
+    rates = {"placement_rate": raw["employment"] + raw["vocational_training"], "outcome_rate": raw["with_outcome"]}
+    for key, numerator in rates.items():
+        if key not in raw:
+            continue
+        values, withheld, und = _ratio([numerator], [raw["participants"]])
+        if und[0]:
+            out[key] = math.nan
+            undefined.add(key)
+        elif withheld[0]:
+            out[key] = pd.NA
+            suppressed.add(key)
+        else:
+            out[key] = float(values[0])
+    figures = PublishedFigures({k: out[k] for k in raw}, suppressed, undefined, rounded=True)
+    figures.rounded_keys = frozenset(raw)
+    return figures
+
+
+class RoundedSelection(Mapping):
+    """All tables of one free combination, rounded (see module docstring). Reads like the raw headline dict.
+
+    ``headline_figures``: for members of the publication set, the jointly protected exact headline to return
+    from :meth:`headline` instead of the rounded one (their other tables are rounded)."""
+
+    rounded = True
+
+    def __init__(self, dataset, filters=None, headline_figures: PublishedFigures | None = None):
+        from ..figures import metrics
+
+        self.dataset, self.filters = dataset, filters
+        self.raw = metrics.headline(dataset, filters)
+        self._headline_figures = headline_figures
+        self._frames = {"funnel": metrics.funnel(dataset, filters),
+                        "outcome_table": metrics.outcome_table(dataset, filters),
+                        "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
+                        "services": metrics.services_summary(dataset, filters)}
+        self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
+
+    def __getitem__(self, key):
+        return self.raw[key]
+
+    def __iter__(self):
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __repr__(self) -> str:
+        return f"RoundedSelection({self.filters!r})"
+
+    def metric(self, name: str) -> pd.DataFrame:
+        if name.startswith("breakdown:"):
+            return self._breakdowns[name.split(":", 1)[1]]
+        return self._frames[name]
+
+    def headline(self) -> PublishedFigures:
+        if self._headline_figures is not None:
+            return self._headline_figures
+        return round_headline(self.raw)
+
+    def _done(self, frame, columns, kinds):
+        out = _result(frame, columns, kinds)
+        object.__setattr__(out, "rounded", True)
+        return out
+
+    def breakdown(self, attribute: str, *, with_total: bool = False):
+        frame = self._breakdowns[attribute].reset_index(drop=True)
+        if with_total:
+            total = {"key": "total", "label": T.PUBLICATION_TOTAL_LABEL,
+                     **{c: self.raw[c] for c in ("participants", "employment", "vocational_training",
+                                                 "improved_prospects", "with_outcome")}}
+            frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+        p = frame["participants"].to_numpy(dtype=float)
+        work = (frame["employment"] + frame["vocational_training"]).to_numpy(dtype=float)
+        columns = {c: _counts(frame[c]) for c in ("participants", "employment", "vocational_training",
+                                                  "improved_prospects", "with_outcome")}
+        columns["share"] = _ratio(p, np.full(len(frame), float(self.raw["participants"])))
+        columns["placement_rate"] = _ratio(work, p)
+        columns["outcome_rate"] = _ratio(frame["with_outcome"].to_numpy(dtype=float), p)
+        return self._done(frame, columns, _BREAKDOWN_KINDS)
+
+    def flows(self):
+        frame = self._frames["flows"].reset_index(drop=True)
+        return self._done(frame, {"persons": _counts(frame["persons"])}, {"persons": "count"})
+
+    def funnel(self):
+        frame = self._frames["funnel"].reset_index(drop=True)
+        persons = frame["persons"].to_numpy(dtype=float)
+        previous = np.concatenate([persons[:1], persons[:-1]])
+        columns = {"persons": _counts(persons), "share_of_initial": _ratio(persons, np.full(len(persons), persons[0])
+                                                                          if len(persons) else persons),
+                   "share_of_previous": _ratio(persons, previous)}
+        return self._done(frame, columns, {"persons": "count", "share_of_initial": "rate", "share_of_previous": "rate"})
+
+    def outcome_table(self):
+        frame = self._frames["outcome_table"].reset_index(drop=True)
+        best = frame["best_persons"].to_numpy(dtype=float)
+        columns = {"best_persons": _counts(best), "any_persons": _counts(frame["any_persons"]),
+                   "share": _ratio(best, np.full(len(best), float(self.raw["participants"])))}
+        return self._done(frame, columns, {"best_persons": "count", "any_persons": "count", "share": "rate"})
+
+    def monthly(self):
+        frame = self._frames["monthly"].reset_index(drop=True)
+        cols = ("entries", "exits", "outcomes", "active", "cumulative_participants")
+        return self._done(frame, {c: _counts(frame[c]) for c in cols}, {c: "count" for c in cols})
+
+    def services(self):
+        frame = self._frames["services"].reset_index(drop=True)
+        persons = frame["persons"].to_numpy(dtype=float)
+        hours = frame["hours_total"].to_numpy(dtype=float)
+        per_person = frame["hours_per_person"].to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            with_hours = np.where(per_person > 0, np.round(hours / per_person), 0.0)
+        work = np.round(np.nan_to_num(frame["placement_rate"].to_numpy(dtype=float)) * persons)
+        any_ = np.round(np.nan_to_num(frame["outcome_rate"].to_numpy(dtype=float)) * persons)
+        hours_r = round10(np.nan_to_num(hours))
+        h_values, h_withheld, h_undefined = _ratio(np.zeros(len(frame)), with_hours)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            h_values = np.where(round10(with_hours) > 0, hours_r / np.where(round10(with_hours) > 0,
+                                                                             round10(with_hours), 1), np.nan)
+        columns = {"persons": _counts(persons), "records": _counts(frame["records"]),
+                   "hours_total": (hours_r, np.zeros(len(frame), dtype=bool), np.zeros(len(frame), dtype=bool)),
+                   "hours_per_person": (np.nan_to_num(h_values), h_withheld, h_undefined),
+                   "placement_rate": _ratio(work, persons), "outcome_rate": _ratio(any_, persons)}
+        kinds = {"persons": "count", "records": "count", "hours_total": "number", "hours_per_person": "number",
+                 "placement_rate": "rate", "outcome_rate": "rate"}
+        return self._done(frame, columns, kinds)
+
+    def tables(self) -> dict:
+        out = {"headline": self.headline(), "funnel": self.funnel(), "outcome_table": self.outcome_table(),
+               "flows": self.flows(), "monthly": self.monthly(), "services": self.services()}
+        out.update({f"breakdown:{a}": self.breakdown(a) for a in self._breakdowns})
+        return out
+
+    # ------------------------------------------------------------------ ESF Plus indicators (four categories, rounded)
+
+    def indicator_counts(self):
+        from ..figures import indicators as ind
+
+        counts = ind.indicator_counts(self.dataset, self.filters)
+        cells = {k: round10(v).astype(np.int64) for k, v in counts.cells.items()}
+        return ind.IndicatorCounts(cells, counts.datenstand)
+
+    def indicator_masks(self):
+        return None
