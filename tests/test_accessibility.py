@@ -53,6 +53,8 @@ def open_full(page, url: str, width: int = 1440) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(url)
     wait_for_app(page)
+    page.wait_for_timeout(1000)  # elements that arrive after the title
+    wait_for_app(page)
     for _ in range(3):  # charts drawn at the new width can make the page longer: measure until it fits
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         if page.viewport_size["height"] >= min(height, 12000):
@@ -196,6 +198,10 @@ def chart_text_contrasts(page) -> list[tuple[str, float, tuple, tuple]]:
                          ids=lambda s: s.title_key)
 def test_chart_text_contrast_at_least_4_5(page, server, spec):
     open_full(page, f"{server}/{url_path(spec)}")
+    # these pages draw charts: wait for them (Streamlit may show the title before the charts arrive)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] .main-svg').length > 0",
+                           timeout=60_000)
+    wait_for_app(page)
     measured = chart_text_contrasts(page)
     assert measured, "no chart text found"
     low = [(text, round(ratio, 2), fill, bg) for text, ratio, fill, bg in measured if ratio < MIN_CONTRAST]

@@ -57,6 +57,8 @@ def open_at(page, url: str, width: int, height: int, full: bool = True) -> None:
     page.set_viewport_size({"width": width, "height": height})
     page.goto(url)
     wait_for_app(page)
+    page.wait_for_timeout(1000)  # elements that arrive after the title
+    wait_for_app(page)
     if full:  # Streamlit scrolls inside its main block: a viewport as tall as the page shows all of it
         for _ in range(3):  # charts drawn at the new width can make the page longer: measure until it fits
             total = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")

@@ -116,7 +116,7 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
     fig.add_bar(y=labels, x=reached, orientation="h", marker_color=colours, name=T.TARGET_COLUMNS_DE["share_reached"],
                 text=["*" if pd.isna(v) else format_number(v, 0) + " %" for v in reached], textposition="inside",
                 insidetextanchor="start",  # dark text on the status colours, white on dark red (>= 4,5:1)
-                insidetextfont=dict(color=["#FFFFFF" if s == "missed" else "#1A1A1A" for s in rows["status"]]),
+                insidetextfont=dict(color=["#FFFFFF" if s == "missed" else "#000000" for s in rows["status"]]),
                 customdata=status_text, hovertemplate="%{y}<br>erreicht: %{x:.1f} %<br>Status: %{customdata}<extra></extra>")
     fig.add_scatter(y=labels, x=forecast, mode="markers", marker=dict(symbol="diamond", size=11, color="#3A3A3A"),
                     error_x=dict(type="data", symmetric=False, array=(high - forecast).fillna(0),
