@@ -8,12 +8,13 @@ fail their checks (ui/data.py) every page shows a German banner instead of figur
 import streamlit as st
 
 from biwaq_data import texts_de as T
-from ui import auth
+from ui import auth, style
 from ui.data import data_state, show_problem
 from ui.navigation import pages_for
-from ui.sidebar import render_filters
+from ui.sidebar import keep_for_later, render_filters
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/insights:", layout="wide")
+style.apply()  # contrast, phone layout, print stylesheet, lang="de" (ui/style.py)
 
 access = auth.current_access()
 if not access.granted:
@@ -26,7 +27,10 @@ st_pages = {path: st.Page(spec.path, title=spec.title, icon=spec.icon, default=s
             for path, spec in specs.items()}
 # Only the role's pages are registered, so a URL to any other page falls back to the default page.
 page = st.navigation(list(st_pages.values()))
-auth.require_page(next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path))
+spec = next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path)
+auth.require_page(spec)
+st.set_page_config(page_title=f"{spec.title} · {T.APP_TITLE}")  # each page its own browser-tab title
+style.apply_script()  # lang="de" and the print zoom
 state = data_state()
 auth.render_account(access, sample_data=state.sample)
 if state.dataset is None:
@@ -36,6 +40,8 @@ if state.dataset is None:
     daten = st_pages.get("pages/daten.py")
     if daten is None or page.url_path != daten.url_path:
         st.stop()
-else:
+elif spec.uses_filters:
     render_filters(state.dataset)
+else:
+    keep_for_later()  # Daten: the figure filters do not apply there
 page.run()

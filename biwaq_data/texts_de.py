@@ -151,6 +151,11 @@ METRIC_LABELS: dict[str, str] = {
     "hours": "Stunden",
 }
 
+# Where long words of the card labels may break on a phone (soft hyphen), instead of mid-syllable.
+CARD_LABEL_BREAKS = {"langzeitarbeitslos": "langzeit\u00adarbeitslos", "Migrationshintergrund": "Migrations\u00adhintergrund",
+                     "Vermittlungsquote": "Vermittlungs\u00adquote", "Ergebnisquote": "Ergebnis\u00adquote",
+                     "Perspektive": "Perspek\u00adtive", "Ausgetretene": "Ausge\u00adtretene"}
+
 METRIC_DEFINITIONS: dict[str, str] = {
     "participants": "Personen mit Eintritt im gewählten Zeitraum (je Person und Projekt einmal gezählt).",
     "unemployed": "Teilnehmende, die bei Eintritt arbeitslos gemeldet waren (inkl. langzeitarbeitslos). "
@@ -262,6 +267,10 @@ FILTER_LABELS = {
 FILTER_HEADER = "Filter"
 FILTER_RESET = "Alle Filter zurücksetzen"
 FILTER_LINK_HINT = "Die Filter stehen in der Adresse dieser Seite: ein kopierter Link öffnet dieselbe Ansicht."
+FILTER_ALL = "alle"  # placeholder of an empty filter (nothing chosen = no restriction)
+CHOOSE = "Bitte auswählen"  # placeholder of other empty selections
+FILTERS_NOT_HERE = ("Die Filter gelten nicht für diese Seite. Ihre Auswahl bleibt erhalten und gilt wieder auf den "
+                    "anderen Seiten.")
 MIGRATION_CHOICES = {"all": "alle", "yes": "mit", "no": "ohne"}
 FILTER_LINK_IGNORED = "Aus dem Link nicht übernommen – {label}: {reason}."
 FILTER_REASON_UNKNOWN = "„{value}“ gibt es hier nicht"
@@ -270,6 +279,7 @@ FILTER_REASON_OUT_OF_RANGE = "„{value}“ liegt außerhalb der Daten ({first} 
 FILTER_REASON_REVERSED = "der Beginn {start} liegt nach dem Ende {end}; es gilt der ganze Zeitraum"
 NO_FILTERS = "keine (alle Teilnehmenden)"
 ACTIVE_FILTERS = "Aktive Filter"
+DRILL_LABEL = "Auswahl auf dieser Seite"
 DATENSTAND = "Datenstand"
 PERIOD = "Zeitraum"
 SOURCE = "Quelle"
@@ -285,19 +295,28 @@ DEFINITION = "Definition"
 DATA_ISSUES_NOTE = "{n} Zeilen der Datenquelle wurden wegen Fehlern nicht gezählt (Details auf der Seite „Daten“)."
 
 QUOTE_HEADING = "Zitierfähiger Text"
-QUOTE_HELP = "Aus den aktuellen Zahlen erzeugt; mit Datenstand. Zum Kopieren Symbol oben rechts im Feld nutzen."
+QUOTE_HELP = ("Aus den aktuellen Zahlen erzeugt, mit Auswahl, Quelle und Datenstand. Zum Kopieren das Symbol "
+              "oben rechts im Feld nutzen.")
 QUOTE_TEMPLATE = (
-    "{intro} hat {programme} {participants} Menschen unterstützt. {unemployed_sentence}"
+    "{lead} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "
     "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
     "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt der Anteil der Unterstützten in "
     "Arbeit oder Ausbildung bei {placement_rate} (Nenner: alle {participants} Unterstützten, auch noch "
-    "Betreute).{leaver_sentence} (Datenstand: {datenstand}{filters})"
+    "Betreute).{leaver_sentence} Quelle: {source}, Datenstand {datenstand}."
 )
+# lead of the quote: the selection first, then programme and period ("In Marxloh hat BIWAQ Duisburg seit …")
+QUOTE_LEAD = "{intro} hat {programme}"
+QUOTE_LEAD_SELECTION = "{selection} hat {programme} {period}"
 QUOTE_INTRO_SINCE = "Seit {month_year}"
 QUOTE_INTRO_PERIOD = "Vom {start} bis zum {end}"
+QUOTE_PLACE_ORTSTEIL = "In {names}"
+QUOTE_PLACE_BEZIRK = "Im Stadtbezirk {names}"
+QUOTE_PLACE_BEZIRKE = "In den Stadtbezirken {names}"
+QUOTE_SELECTION = "In der Auswahl „{filters}“"
+QUOTE_AND = " und "
 QUOTE_UNEMPLOYED = "{unemployed} waren bei Eintritt arbeitslos, {ltu} davon langzeitarbeitslos. "
-QUOTE_FILTERS = "; Auswahl: {filters}"
+QUOTE_SOURCE = "{programme}, Wirkungsdashboard ({source})"
 QUOTE_LEAVERS = (" Von den {leavers} Ausgetretenen, deren Austritt mindestens 28 Tage zurückliegt, waren "
                  "{integration_rate} innerhalb von 28 Tagen nach Austritt in Arbeit oder in schulischer oder "
                  "beruflicher Bildung.")
@@ -548,6 +567,7 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "option_ortsteil": "{name} ({nr}, {bezirk})",
     "selection_heading": "Auswahl: {names}",
     "selection_all": "Ganz Duisburg (keine Auswahl)",
+    "selection_filtered": "Alle Quartiere der Filterauswahl",
     "selection_empty": "In der Auswahl gibt es mit den aktiven Filtern keine Teilnehmenden.",
     "funnel_heading": "Vom Eintritt zum Ergebnis",
     "funnel_description": "Trichter für die Auswahl: alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder "
@@ -575,8 +595,8 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "compare_a": "Quartier A",
     "compare_b": "Quartier B",
     "compare_help": "Ein oder mehrere Ortsteile; mehrere werden zusammengezählt.",
-    "compare_description": "Gruppierte Balken: links Personen (Teilnehmende und beste Ergebnisse), rechts Quoten in "
-                           "Prozent, je Quartier eine Farbe.",
+    "compare_description": "Gruppierte liegende Balken: oben Personen (Teilnehmende und beste Ergebnisse), unten "
+                           "Quoten in Prozent, je Quartier eine Farbe (Quartier A jeweils oben).",
     "compare_persons": "Personen",
     "compare_rates": "Quoten",
     "compare_none": "Für den Vergleich in Quartier A und/oder B mindestens einen Ortsteil wählen.",
@@ -1081,7 +1101,7 @@ PRESSKIT_FUNNEL_CAPTION = ("Alle Unterstützten, davon mit Ergebnis, davon in Ar
                            "Arbeit; Prozent: Anteil an allen Unterstützten.")
 PRESSKIT_SANKEY_HEADING = "Von der Ausgangslage zum Ergebnis"
 PRESSKIT_SANKEY_CAPTION = ("Personen vom Erwerbsstatus bei Eintritt zu ihrem besten Ergebnis, einschließlich "
-                           "„noch in Betreuung“ und „ohne Ergebnis“; in Klammern die Zahl der Personen.")
+                           "„noch in Betreuung“ und „ohne Ergebnis“; hinter dem Namen die Zahl der Personen.")
 PRESSKIT_FLOWS_HIDDEN = "Geheim gehaltene Flüsse (*) sind nicht dargestellt."
 PRESSKIT_NO_FLOWS = "Keine darstellbaren Flüsse für diese Auswahl."
 PRESSKIT_NO_QUOTE = ("Kein zitierfähiger Text: Für diese Auswahl sind einzelne Kennzahlen aus Gründen der "
@@ -1111,7 +1131,7 @@ PAGE_TEXTS = {
     'impact_funnel_heading': 'Vom Eintritt zum Ergebnis',
     'impact_outcomes_heading': 'Bestes Ergebnis je Person',
     'impact_sankey_heading': 'Von der Ausgangslage zum Ergebnis',
-    'breakdown_intro': 'Balken anklicken (Umschalt + Klick für mehrere), um die Seite auf diese Gruppen einzugrenzen. Anteil in Arbeit oder Ausbildung = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
+    'breakdown_intro': 'Gruppen in der Liste unter „Aufschlüsseln nach“ wählen oder Balken anklicken, um die Seite auf diese Gruppen einzugrenzen; das Ergebnis steht direkt unter dem Diagramm. Anteil in Arbeit oder Ausbildung = (Beschäftigung + Ausbildung) ÷ Teilnehmende der Gruppe.',
     'breakdown_bars': 'Gestapelte Balken: Teilnehmende je {group}, aufgeteilt nach bestem Ergebnis; grau: ohne Ergebnis oder noch in Betreuung.',
     'breakdown_selection_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group} innerhalb der Auswahl.',
     'breakdown_rates': 'Anteil in Arbeit/Ausbildung und Ergebnisquote je {group}; Nenner: Teilnehmende der Gruppe.',
@@ -1133,6 +1153,11 @@ PAGE_TEXTS.update({
     "breakdown_by": "Aufschlüsseln nach",
     "breakdown_selection_heading": "Auswahl: {groups}",
     "breakdown_selection_by": "Auswahl weiter aufschlüsseln nach",
+    "breakdown_pick": "Gruppen auswählen ({group}) – auch per Klick auf einen Balken",
+    "breakdown_pick_none": "keine: alle Gruppen",
+    "breakdown_pick_help": "Mit der Tastatur: Feld anwählen, Gruppe tippen, Enter. Ein Klick auf einen Balken "
+                           "fügt die Gruppe hinzu oder entfernt sie. Die Auswahl steht in der Adresse der Seite.",
+    "breakdown_fixed": "Nicht angeboten, weil die Filter nur eine Gruppe übrig lassen: {dimensions}.",
     "overview_downloads": "Alle Kennzahlen mit Definition, Datenstand, Zeitraum und Filtern als CSV oder Excel.",
 })
 # Breakdown dimensions offered on the Aufschlüsselung page (attribute -> German name)

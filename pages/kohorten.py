@@ -9,7 +9,7 @@ from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import steering
 from ui.auth import require_page
-from ui.components import PLOTLY_CONFIG, open_page
+from ui.components import open_page, plot
 from ui.publication import is_on, show
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
@@ -18,7 +18,7 @@ dataset, filters, meta, headline = open_page(T.PAGE_TITLES["cohorts"], intro=T.C
 
 st.subheader(T.COHORT_TABLE_HEADING)
 table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
-st.plotly_chart(steering.cohort_chart(table.frame), width="stretch", key="cohort_chart", config=PLOTLY_CONFIG)
+plot(steering.cohort_chart(table.frame), key="cohort_chart", description=T.COHORT_CHART)
 st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
 st.dataframe(steering.cohort_display(table), hide_index=True, width="stretch")
 if table.footnote:
@@ -35,14 +35,13 @@ curves = cohorts.survival(dataset, filters, by=by or "provider", event=event or 
 if is_on():
     grid, medians = publish_survival(curves)
     shown_curves = grid.dropna(subset=["reached"])
-    st.plotly_chart(steering.survival_chart(shown_curves, stepped=False), width="stretch", key="survival_chart",
-                    config=PLOTLY_CONFIG)
+    plot(steering.survival_chart(shown_curves, stepped=False), key="survival_chart", description=T.SURVIVAL_CHART)
     st.caption(T.SURVIVAL_PUBLICATION_NOTE)
     median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
                              else f"bis Tag {format_int(r.median_days)}") for r in medians.itertuples()}
 else:
     medians = cohorts.medians(curves)
-    st.plotly_chart(steering.survival_chart(curves), width="stretch", key="survival_chart", config=PLOTLY_CONFIG)
+    plot(steering.survival_chart(curves), key="survival_chart", description=T.SURVIVAL_CHART)
     median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
                              else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
 st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")

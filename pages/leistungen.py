@@ -17,14 +17,16 @@ COLUMNS = {"label": ("Leistung", "text"), "persons": ("Personen", "int"), "recor
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["services"], intro=T.PAGE_TEXTS["services_intro"])
 summary = show(metrics.services_summary(dataset, filters), publication.publish_services, headline)
+# Both charts list the services in the same order: most persons first (withheld counts last).
+ordered = summary.frame.sort_values("persons", ascending=False, kind="stable", na_position="last")
 
 left, right = st.columns(2)
 with left:
     st.subheader(T.PAGE_TEXTS["services_persons_heading"])
-    chart_card(charts.service_bars(summary.frame), summary, COLUMNS,
+    chart_card(charts.service_bars(ordered), summary, COLUMNS,
                description=T.PAGE_TEXTS["services_persons"], filename="biwaq_leistungen", key="services_persons", meta=meta)
 with right:
     st.subheader(T.PAGE_TEXTS["services_rates_heading"])
-    chart_card(charts.rate_bars(summary.frame, "Leistung"), summary, COLUMNS,
+    chart_card(charts.rate_bars(ordered, "Leistung"), summary, COLUMNS,
                description=T.PAGE_TEXTS["services_rates"],
                filename="biwaq_leistungen_quoten", key="services_rates", meta=meta)

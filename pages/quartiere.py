@@ -71,21 +71,35 @@ stop_if_empty(headline)
 
 boundaries = geometry.ortsteil_boundaries()
 data = maps.map_data(dataset, filters, headline, boundaries)
-options = place_keys.place_options()
+# Each Stadtbezirk, then its Ortsteile by name (place_options lists them by number)
+options, group = {}, []
+for key, label in list(place_keys.place_options().items()) + [("b", "")]:
+    if key.startswith("b"):
+        options.update(sorted(group, key=lambda item: item[1].casefold()))
+        group = []
+        if label:
+            options[key] = label
+    else:
+        group.append((key, label))
 
 map_col, side_col = st.columns([3, 2], gap="large")
 with side_col:
     picked = st.multiselect(N["selection_label"], list(options), format_func=options.get, key=SELECT_KEY,
                             placeholder=N["selection_placeholder"], help=N["selection_help"],
-                            bind="query-params")
+                            bind="query-params", select_all=False)
     picked = place_keys.normalise_keys(picked)
     selected_filters = areas.selection_filters(filters, picked)
     selected = publication.selection(dataset, selected_filters) if picked else headline
-    st.subheader(N["selection_heading"].format(names=", ".join(place_keys.selection_names(picked))) if picked
-                 else N["selection_all"])
+    if picked:
+        st.subheader(N["selection_heading"].format(names=", ".join(place_keys.selection_names(picked))))
+    elif filters.is_active():  # the sidebar filters already narrow the figures: say so, not "ganz Duisburg"
+        st.subheader(N["selection_filtered"])
+        st.caption(f"{T.ACTIVE_FILTERS}: {meta[T.ACTIVE_FILTERS]}")
+    else:
+        st.subheader(N["selection_all"])
     metric_cards(selected, ["participants", "with_outcome", "placement_rate", "outcome_rate",
                             "employment", "vocational_training", "improved_prospects", "long_term_unemployed"],
-                 columns=2)
+                 columns=2, key="quartier_auswahl")
     if picked:
         area = areas.compare({"": (place_keys.ortsteile_of(picked), published_figures(selected))}).iloc[0]
         if pd.notna(area["einwohner"]):
@@ -154,13 +168,16 @@ with source_col:
 
 st.subheader(N["compare_heading"])
 ortsteil_names = dict(zip(data.frame["ortsteil_nr"], data.frame["ortsteil"]))
-ortsteil_labels = {nr: N["option_ortsteil"].format(name=name, nr=nr, bezirk=b)
-                   for nr, name, b in zip(data.frame["ortsteil_nr"], data.frame["ortsteil"], data.frame["bezirk"])}
+ortsteil_labels = {nr: N["option_ortsteil"].format(name=name, nr=nr, bezirk=b)  # listed by name
+                   for name, nr, b in sorted(zip(data.frame["ortsteil"], data.frame["ortsteil_nr"], data.frame["bezirk"]),
+                                             key=lambda t: t[0].casefold())}
 col_a, col_b = st.columns(2)
 side_a = col_a.multiselect(N["compare_a"], list(ortsteil_labels), default=[202], format_func=ortsteil_labels.get,
-                           key="vergleich_a", help=N["compare_help"], bind="query-params")
+                           key="vergleich_a", help=N["compare_help"], bind="query-params",
+                           placeholder=T.CHOOSE, select_all=False)
 side_b = col_b.multiselect(N["compare_b"], list(ortsteil_labels), default=[508], format_func=ortsteil_labels.get,
-                           key="vergleich_b", help=N["compare_help"], bind="query-params")
+                           key="vergleich_b", help=N["compare_help"], bind="query-params",
+                           placeholder=T.CHOOSE, select_all=False)
 name_a = ", ".join(ortsteil_names[n] for n in side_a)
 name_b = ", ".join(ortsteil_names[n] for n in side_b)
 if name_a == name_b:

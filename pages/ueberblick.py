@@ -5,7 +5,7 @@ import streamlit as st
 
 from biwaq_data import presskit, publication
 from biwaq_data import texts_de as T
-from ui.components import download_buttons, metric_cards, page_header, stop_if_empty
+from ui.components import card_label, download_buttons, export_values, metric_cards, page_header, stop_if_empty
 from ui.cards import outcome_card
 from ui.auth import require_page
 from ui.data import current_dataset
@@ -31,7 +31,8 @@ if not comparison_cards(dataset, filters, headline, CARDS):  # with a period pre
 st.subheader(T.QUOTE_HEADING)
 press_text = presskit.press_quote(dataset, filters)  # None when one of its figures is withheld (as the press kit)
 if press_text:
-    st.code(press_text, language=None, wrap_lines=True)
+    with st.container(key="biwaq_quote"):  # st.code for its one-click copy button, styled as text (ui/style.py)
+        st.code(press_text, language=None, wrap_lines=True)
     st.caption(T.QUOTE_HELP)
 else:
     st.caption(T.PRESSKIT_NO_QUOTE)
@@ -44,8 +45,10 @@ with right:
     st.subheader(T.PAGE_TEXTS["overview_downloads_heading"])
     protected = published_figures(headline)
     figures = pd.DataFrame({
-        "Kennzahl": [T.METRIC_LABELS[k] for k in CARDS + ["with_outcome"]],
-        "Wert": ["*" if k in protected.suppressed else protected[k] * 100 if k.endswith("_rate") else protected[k]
+        "Kennzahl": [card_label(k) for k in CARDS + ["with_outcome"]],
+        # counts as whole numbers, rates in percent rounded as on the cards (24,5)
+        "Wert": ["*" if k in protected.suppressed else export_values(pd.Series([protected[k]]),
+                                                                     "pct" if k.endswith("_rate") else "int")[0]
                  for k in CARDS + ["with_outcome"]],
         "Einheit": ["%" if k.endswith("_rate") else "Personen" for k in CARDS + ["with_outcome"]],
         "Definition": [T.METRIC_DEFINITIONS[k] for k in CARDS + ["with_outcome"]],

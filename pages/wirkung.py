@@ -3,6 +3,7 @@
 import streamlit as st
 
 from biwaq_data import metrics, publication
+from biwaq_data.publish.presskit import sankey_totals
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, metric_cards, open_page
@@ -30,7 +31,9 @@ with right:
 
 st.subheader(T.PAGE_TEXTS["impact_sankey_heading"])
 flows = show(metrics.flows(dataset, filters), publication.publish_flows, headline)
-chart_card(charts.sankey(flows.frame), flows,
+# node labels carry their persons; in publication mode the published totals (left-out flows would undercount)
+totals = sankey_totals(headline) if flows.on_screen_protected else None
+chart_card(charts.sankey(flows.frame, totals), flows,
            {"source_label": ("Status bei Eintritt", "text"), "target_label": ("Bestes Ergebnis", "text"),
             "persons": ("Personen", "int")},
            description=T.PAGE_TEXTS["impact_sankey"],

@@ -14,6 +14,7 @@ import biwaq_data as b
 from biwaq_data import publication
 from biwaq_data import texts_de as T
 from biwaq_data.formatting import format_int, format_pct
+from ui.components import card_label
 from ui.navigation import PAGES
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -73,17 +74,18 @@ def test_overview_cards_show_published_figures(dataset):
     h = b.metrics.headline(dataset)
     for key in ("participants", "unemployed", "long_term_unemployed", "migration_background", "employment",
                 "vocational_training", "improved_prospects"):
-        assert shown[T.METRIC_LABELS[key]] == format_int(h[key])
-    assert shown[T.METRIC_LABELS["participants"]] == "827"
-    assert shown[T.METRIC_LABELS["employment"]] == "171"
-    assert shown[T.METRIC_LABELS["vocational_training"]] == "32"
-    assert shown[T.METRIC_LABELS["improved_prospects"]] == "222"
-    assert shown[T.METRIC_LABELS["placement_rate"]] == "24,5 %"
+        assert shown[card_label(key)] == format_int(h[key])
+    assert shown[card_label("participants")] == "827"
+    assert shown[card_label("employment")] == "171"
+    assert shown[card_label("vocational_training")] == "32"
+    assert shown[card_label("improved_prospects")] == "222"
+    assert shown[card_label("placement_rate")] == "24,5 %"
     # every card carries its definition as hover help
     assert all(m.help for m in at.metric)
     quote = at.code[0].value
     assert quote.startswith("Seit Januar 2023 hat BIWAQ Duisburg 827 Menschen unterstützt")
-    assert "171" in quote and "Datenstand: 30.09.2026" in quote
+    assert "171" in quote and quote.endswith(f"Quelle: BIWAQ Duisburg, Wirkungsdashboard ({T.SAMPLE_SOURCE}), "
+                                             "Datenstand 30.09.2026.")
 
 
 def test_marxloh_filter_from_url(dataset):
@@ -92,9 +94,12 @@ def test_marxloh_filter_from_url(dataset):
     shown = cards(at)
     assert expected["participants"] < 827
     for key in ("participants", "employment", "vocational_training", "improved_prospects"):
-        assert shown[T.METRIC_LABELS[key]] == format_int(expected[key])
-    assert shown[T.METRIC_LABELS["placement_rate"]] == format_pct(expected["placement_rate"])
+        assert shown[card_label(key)] == format_int(expected[key])
+    assert shown[card_label("placement_rate")] == format_pct(expected["placement_rate"])
     assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the page says which filters are active
+    # the quotable paragraph starts with the selection, not with the whole programme
+    assert at.code[0].value.startswith(f"In Marxloh hat BIWAQ Duisburg seit Januar 2023 "
+                                       f"{format_int(expected['participants'])} Menschen unterstützt.")
 
 
 @pytest.mark.parametrize("path", [p.path for p in PAGES if p.title_key not in ("data", "targets")])  # these ignore filters
@@ -111,7 +116,12 @@ def test_impact_funnel_and_sankey_match_metrics(dataset):
     sankey = next(f["data"][0] for f in (figure(at, i) for i in range(len(at.get("plotly_chart"))))
                   if f["data"][0]["type"] == "sankey")
     assert sum(sankey["link"]["value"]) == 827
-    assert "noch in Betreuung" in sankey["node"]["label"] and "ohne Ergebnis" in sankey["node"]["label"]
+    labels = sankey["node"]["label"]
+    h = b.metrics.headline(dataset)
+    # each node names its persons; in publication mode the published totals
+    assert f"{T.CATEGORY_LABELS['best_outcome']['employment']}: {format_int(h['employment'])}" in labels
+    assert any(label.startswith("noch in Betreuung: ") for label in labels)
+    assert any(label.startswith("ohne Ergebnis: ") for label in labels)
 
 
 def test_breakdown_bars_add_up_with_publication_mode_off(dataset):
@@ -151,6 +161,57 @@ def test_services_show_every_service(dataset):
     bars = figure(at, 0)["data"][0]
     summary = b.metrics.services_summary(dataset)
     assert dict(zip(bars["y"], bars["x"])) == dict(zip(summary["label"], summary["persons"]))
+
+
+def test_breakdown_drill_down_from_the_url_is_named_and_shown(dataset):
+    at = run_page("pages/aufschluesselung.py", {"dimension": "Geschlecht", "auswahl": "Frauen", "schutz": "false"})
+    assert any(f"{T.DRILL_LABEL}: Geschlecht: Frauen" in i.value for i in at.info)  # the "Aktive Filter" line
+    assert at.multiselect(key="auswahl").value == ["Frauen"]  # the keyboard path: a list, bound to the URL
+    women = b.metrics.headline(dataset, b.Filters(genders=("female",)))
+    assert "Auswahl: Frauen" in [s.value for s in at.subheader]
+    assert cards(at)[card_label("participants")] == format_int(women["participants"])
+
+
+def test_breakdown_does_not_offer_a_dimension_the_filters_fix():
+    at = run_page("pages/aufschluesselung.py", {"ortsteil": "Marxloh (Hamborn)"})
+    control = next(c for c in at.get("button_group") if "Geschlecht" in str(c.proto))
+    labels = [o.content for o in control.proto.options]
+    assert "Ortsteil" not in labels and "Stadtbezirk" not in labels  # one bar each under a Marxloh filter
+    assert "Geschlecht" in labels
+
+
+def test_exports_write_counts_as_integers_and_rates_as_on_screen(dataset):
+    from biwaq_data.publish.export import to_csv_bytes
+    from ui.components import export_table
+    from ui.publication import Shown
+
+    table = b.metrics.breakdown(dataset, "bezirk")
+    text = to_csv_bytes(export_table(Shown.plain(table), {"label": ("Gruppe", "text"),
+                                                          "participants": ("Teilnehmende", "int"),
+                                                          "placement_rate": ("Vermittlungsquote", "pct")}))
+    body = text.decode("utf-8-sig").splitlines()
+    assert body[0] == "Gruppe;Teilnehmende;Vermittlungsquote (%)"
+    first = table[table["participants"] > 0].iloc[0]
+    row = next(line for line in body if line.startswith(f"{first['label']};"))
+    assert row == f"{first['label']};{int(first['participants'])};{format_pct(first['placement_rate']).removesuffix(' %')}"
+    assert ",0;" not in text.decode("utf-8-sig")
+
+
+def test_daten_shows_no_figure_filters_and_keeps_them_for_the_other_pages():
+    at = run_page("pages/ueberblick.py", {"ortsteil": "Marxloh (Hamborn)"})
+    at.switch_page("pages/daten.py").run()
+    assert not at.exception  # (what the sidebar shows on Daten is checked in Chromium: tests/test_accessibility.py)
+    at.switch_page("pages/ueberblick.py").run()
+    assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the selection is back
+
+
+def test_quartiere_side_panel_names_the_filter_not_all_of_duisburg(dataset):
+    at = run_page("pages/quartiere.py", {"ortsteil": "Marxloh (Hamborn)", "schutz": "false"})
+    headings = [s.value for s in at.subheader]
+    assert T.NEIGHBOURHOOD_TEXTS["selection_filtered"] in headings
+    assert T.NEIGHBOURHOOD_TEXTS["selection_all"] not in headings  # was "Ganz Duisburg (keine Auswahl)" over 303
+    marxloh = b.metrics.headline(dataset, b.Filters(ortsteile=(202,)))
+    assert cards(at)[card_label("participants")] == format_int(marxloh["participants"])
 
 
 def test_withheld_bars_are_marked_with_a_star(dataset):

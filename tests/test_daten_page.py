@@ -137,7 +137,7 @@ def test_accept_makes_a_new_active_snapshot_shown_everywhere(data_dir, exports):
     assert info.rows_accepted["participants"] == 299 and info.rows_rejected["participants"] == 1
     assert info.id in texts(at, "success")
     markdown = texts(at, "markdown")
-    assert f"`{info.id}`" in markdown and "29.09.2026" in markdown  # header: Datenversion and new Datenstand
+    assert f"{T.SNAPSHOT}:** {info.id}" in markdown and "29.09.2026" in markdown  # header: Datenversion and new Datenstand
     assert "Beispieldaten" not in texts(at, "info")
     assert at.dataframe[-1].value[D["col_active"]].tolist() == ["✓"]  # Versionen
     assert at.file_uploader[0].value in (None, [])  # the uploader was emptied
@@ -152,7 +152,7 @@ def test_accept_makes_a_new_active_snapshot_shown_everywhere(data_dir, exports):
     headline = metrics.headline(store.load())
     cards = {m.label: m.value for m in at.metric}
     assert cards[T.METRIC_LABELS["participants"]] == format_int(headline["participants"]) == "299"
-    assert f"`{info.id}`" in texts(at, "markdown")
+    assert f"{T.SNAPSHOT}:** {info.id}" in texts(at, "markdown")
 
 
 def test_identical_files_are_recognised(data_dir, exports):
@@ -228,7 +228,7 @@ def test_activate_an_older_version(data_dir, exports):
     assert_ok(at)
     assert store.active_id() == older.id
     assert older.id in texts(at, "success")
-    assert f"`{older.id}`" in texts(at, "markdown") and format_date(older.datenstand) in texts(at, "markdown")
+    assert f"{T.SNAPSHOT}:** {older.id}" in texts(at, "markdown") and format_date(older.datenstand) in texts(at, "markdown")
     assert at.dataframe[-1].value[D["col_active"]].tolist() == ["", "✓"]
 
 

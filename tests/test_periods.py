@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import biwaq_data as b
 from biwaq_data import texts_de as T
+from ui.components import card_label
 from biwaq_data.figures import periods
 from biwaq_data.formatting import format_int
 
@@ -66,7 +67,7 @@ def test_overview_with_quarter_preset_from_the_url(sample_dir):
     prev = b.publication.selection(ds, b.Filters(period_start=date(2026, 4, 1), period_end=date(2026, 6, 30)))
     cur = b.publication.selection(ds, b.Filters(period_start=date(2026, 7, 1)))
     for key in ("unemployed", "employment"):
-        card = next(m for m in at.metric if m.label == T.METRIC_LABELS[key])
+        card = next(m for m in at.metric if m.label == card_label(key))
         withheld = key in prev.headline().suppressed or key in cur.headline().suppressed
         assert (card.proto.delta == "") == withheld
 

@@ -464,13 +464,14 @@ def test_page_density_and_comparison(sample_dataset):
                    and "Einwohner Stand" in str(f["data"][0]["y"]))
     bars = dict(zip(values(density["data"][0]["y"]), values(density["data"][0]["x"])))
     population = hand_population()
-    assert bars["Marxloh (Einwohner Stand 31.12.2023)"] == pytest.approx(303 / population[202][1] * 1000)
-    assert bars["Hochfeld (Einwohner Stand 31.12.2021)"] == pytest.approx(279 / population[508][1] * 1000)
-    assert bars["Duisburg gesamt (Einwohner Stand 31.12.2023)"] == pytest.approx(827 / population[0][1] * 1000)
+    assert bars["Marxloh<br>(Einwohner Stand 31.12.2023)"] == pytest.approx(303 / population[202][1] * 1000)
+    assert bars["Hochfeld<br>(Einwohner Stand 31.12.2021)"] == pytest.approx(279 / population[508][1] * 1000)
+    assert bars["Duisburg gesamt<br>(Einwohner Stand 31.12.2023)"] == pytest.approx(827 / population[0][1] * 1000)
     assert any("Stichtage" in w.value for w in at.warning)
     assert "Wikipedia (de), Artikel Marxloh" in captions(at)
     comparison = next(f for f in figures(at) if {t.get("name") for t in f["data"]} == {"Marxloh", "Hochfeld"})
-    counts = {t["name"]: values(t["y"]) for t in comparison["data"] if t["xaxis"] == "x"}
+    # horizontal bars (readable on a phone), persons in the upper panel, first figure on top
+    counts = {t["name"]: values(t["x"])[::-1] for t in comparison["data"] if t["yaxis"] == "y"}
     for name, nr in (("Marxloh", 202), ("Hochfeld", 508)):
         h = metrics.headline(sample_dataset, Filters(ortsteile=(nr,)))
         assert counts[name] == [h[k] for k in ("participants", "employment", "vocational_training",

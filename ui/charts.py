@@ -24,8 +24,18 @@ COLOURS = {
     "outcomes": "#0072B2",
 }
 OUTCOME_LABELS = T.CATEGORY_LABELS["best_outcome"]
-# Funnel stages are not outcomes (except the last, employment), so they use neutral shades.
-FUNNEL_COLOURS = ["#3A3A3A", "#6B6B6B", "#4F8FC0", COLOURS["employment"]]
+# Funnel stages are not outcomes (except the last, employment), so they use neutral shades. White text on each
+# has >= 4.5:1 (the third was #4F8FC0, 3.5:1).
+FUNNEL_COLOURS = ["#3A3A3A", "#6B6B6B", "#2F6F9F", COLOURS["employment"]]
+
+# Chart text colours per Streamlit theme (>= 4.5:1 against the chart background; Streamlit's plotly template
+# writes ticks and axis titles in #808495, 3.7:1 on white).
+# Backgrounds are transparent (the page's own background shows); `halo` is a solid colour close to it, for text
+# halos and legend/colour-bar boxes.
+THEMES = {
+    "light": dict(text="#31333F", grid="#E6E6E6", background="rgba(0,0,0,0)", halo="#FFFFFF", line="#8A8A8A"),
+    "dark": dict(text="#E6E6EA", grid="#3A3A3A", background="rgba(0,0,0,0)", halo="#1A1A1A", line="#6B6E78"),
+}
 
 
 def plot_text(value) -> str:
@@ -39,6 +49,37 @@ def _labels(values) -> list[str]:
     return ["*" if pd.isna(v) else format_int(v) for v in values]
 
 
+def apply_theme(fig: go.Figure, theme: str = "light") -> go.Figure:
+    """Text, grid and background colours of every part of `fig` for Streamlit's light or dark theme."""
+    c = THEMES.get(theme, THEMES["light"])
+    fig.update_layout(font_color=c["text"], legend_font_color=c["text"], paper_bgcolor=c["background"],
+                      plot_bgcolor=c["background"], hoverlabel=dict(font_color="#1F1F1F", bgcolor="#FFFFFF"))
+    axis = dict(tickfont_color=c["text"], title_font_color=c["text"], gridcolor=c["grid"], linecolor=c["line"],
+                zerolinecolor=c["grid"])
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    for annotation in fig.layout.annotations or ():
+        # subplot titles and the map's attribution follow the theme; the withheld-value * keeps its own dark-on-white box
+        if annotation.font is None or annotation.font.color in (None, "#444444"):
+            annotation.font.color = c["text"]
+            if annotation.bgcolor:
+                annotation.bgcolor = c["halo"]
+    if fig.layout.coloraxis and fig.layout.coloraxis.colorbar:
+        fig.update_layout(coloraxis_colorbar=dict(tickfont_color=c["text"], title_font_color=c["text"],
+                                                  bgcolor=c["halo"]))
+    if fig.layout.geo:
+        fig.update_geos(bgcolor=c["background"])
+    for trace in fig.data:
+        if trace.type in ("bar", "funnel") and getattr(trace, "textposition", None) is not None:
+            trace.outsidetextfont = dict(color=c["text"])
+        if trace.type == "sankey":
+            trace.textfont = dict(color=c["text"], size=13, shadow="none")
+        if trace.type == "scattergeo" and trace.meta == "bezirk_labels":
+            trace.textfont.color = c["text"]
+        # (Ortsteil names on the map keep dark text with a white halo: they sit on the light map in both themes)
+    return fig
+
+
 def _layout(fig: go.Figure, *, height: int = 380, title: str | None = None) -> go.Figure:
     fig.update_layout(
         separators=",.",  # decimal comma, thousands dot
@@ -47,11 +88,10 @@ def _layout(fig: go.Figure, *, height: int = 380, title: str | None = None) -> g
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title_text=""),
         font=dict(family="Source Sans Pro, sans-serif", size=13),
         hoverlabel=dict(font_size=13),
-        plot_bgcolor="white",
     )
-    fig.update_xaxes(gridcolor="#EEEEEE")
-    fig.update_yaxes(gridcolor="#EEEEEE")
-    return fig
+    fig.update_xaxes(automargin=True)  # tick labels and axis titles get room instead of being cut or overlapping
+    fig.update_yaxes(automargin=True)
+    return apply_theme(fig)
 
 
 def funnel(frame: pd.DataFrame) -> go.Figure:
@@ -78,25 +118,35 @@ def outcome_bars(frame: pd.DataFrame) -> go.Figure:
         text=_labels(frame["best_persons"]), textposition="outside", customdata=frame["share"] * 100,
         hovertemplate="<b>%{x}</b><br>%{y:,} Personen<br>%{customdata:.1f} % aller Teilnehmenden<extra></extra>",
     ))
-    fig.update_yaxes(title_text="Personen (bestes Ergebnis)")
+    fig.update_traces(cliponaxis=False)
+    top = pd.to_numeric(frame["best_persons"], errors="coerce").max()
+    fig.update_yaxes(title_text="Personen (bestes Ergebnis)", rangemode="tozero",
+                     range=[0, float(top) * 1.15] if pd.notna(top) and top > 0 else None)  # room for the labels
     fig.update_xaxes(tickangle=0)
     return _layout(fig, height=340)
 
 
-def sankey(frame: pd.DataFrame) -> go.Figure:
-    """Flows from employment status at entry to best outcome (metrics.flows); withheld flows are left out."""
+def sankey(frame: pd.DataFrame, totals: dict[str, str] | None = None) -> go.Figure:
+    """Flows from employment status at entry to best outcome (metrics.flows); withheld flows are left out.
+
+    Each node is labelled with its number of persons: `totals` (label -> text, the published node totals in
+    publication mode, where left-out flows would make sums too small), else the sum of its flows."""
     frame = frame[frame["persons"].notna()]
     sources = list(dict.fromkeys(frame["source_label"]))
     targets = [OUTCOME_LABELS[k] for k in BEST_OUTCOMES if k in set(frame["target"])]
     target_keys = [k for k in BEST_OUTCOMES if k in set(frame["target"])]
     nodes = sources + targets
+    if totals is None:
+        sums = pd.concat([frame.groupby("source_label")["persons"].sum(),
+                          frame.assign(t=frame["target"].map(OUTCOME_LABELS)).groupby("t")["persons"].sum()])
+        totals = {label: format_int(value) for label, value in sums.items()}
     node_text = dict(textfont=dict(color="#1F1F1F", size=13, shadow="none"))
     index = {label: i for i, label in enumerate(nodes)}
     fig = go.Figure(go.Sankey(
         arrangement="snap", **node_text,
-        node=dict(label=nodes, pad=18, thickness=16,
+        node=dict(label=[f"{label}: {totals.get(label, '*')}" for label in nodes], pad=18, thickness=16,
                   color=["#6E6E6E"] * len(sources) + [COLOURS[k] for k in target_keys],
-                  hovertemplate="%{label}: %{value:,} Personen<extra></extra>"),
+                  hovertemplate="%{label} Personen<extra></extra>"),
         link=dict(source=[index[s] for s in frame["source_label"]],
                   target=[len(sources) + target_keys.index(t) for t in frame["target"]],
                   value=frame["persons"], color=[_fade(COLOURS[t]) for t in frame["target"]],
@@ -201,7 +251,7 @@ def monthly_flows(frame: pd.DataFrame) -> go.Figure:
     """Two panels sharing the month axis: active participants at month end (top); entries, exits and
     persons with a first outcome per month (bottom), so the small monthly flows stay readable."""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.4, 0.6])
-    template = "%{x|%m.%Y}<br>{label}: %{y:,}<extra></extra>"
+    template = "{label}: %{y:,}<extra></extra>"  # the month heads the unified hover (hoverformat below)
     fig.add_scatter(x=frame["month"], y=frame["active"], name=T.METRIC_LABELS["active"], mode="lines",
                     fill="tozeroy", line=dict(color=COLOURS["active"], width=2), row=1, col=1,
                     hovertemplate=template.replace("{label}", T.METRIC_LABELS["active"]))
@@ -212,7 +262,7 @@ def monthly_flows(frame: pd.DataFrame) -> go.Figure:
                     line=dict(color=COLOURS["outcomes"], width=2), marker=dict(size=4), row=2, col=1,
                     hovertemplate=template.replace("{label}", "Personen mit erstem Ergebnis"))
     fig.update_layout(barmode="group", hovermode="x unified")
-    fig.update_xaxes(tickformat="%m.%Y")
+    fig.update_xaxes(tickformat="%m.%Y", hoverformat="%m.%Y")  # the unified hover's title: "11.2024", not "Nov 1, 2024"
     fig.update_xaxes(title_text="Monat", row=2, col=1)
     fig.update_yaxes(title_text="aktiv", row=1, col=1)
     fig.update_yaxes(title_text="Personen je Monat", row=2, col=1)
@@ -225,19 +275,23 @@ def cumulative(frame: pd.DataFrame) -> go.Figure:
         x=frame["month"], y=frame["cumulative_participants"], mode="lines", fill="tozeroy",
         line=dict(color=COLOURS["participants"], width=2), name=T.METRIC_LABELS["cumulative_participants"],
         hovertemplate="%{x|%m.%Y}<br>Teilnehmende kumuliert: %{y:,}<extra></extra>"))
-    fig.update_xaxes(tickformat="%m.%Y", title_text="Monat")
+    fig.update_xaxes(tickformat="%m.%Y", hoverformat="%m.%Y", title_text="Monat")
     fig.update_yaxes(title_text="Teilnehmende")
     return _layout(fig, height=320)
 
 
 def service_bars(frame: pd.DataFrame) -> go.Figure:
-    """Persons per service (bars) with hours in the hover."""
-    frame = frame.sort_values("persons")
+    """Persons per service (bars) with hours in the hover; services in the order of the frame (first on top,
+    like rate_bars, so both Leistungen charts list the services in the same order)."""
+    frame = frame.iloc[::-1]
     fig = go.Figure(go.Bar(
         y=frame["label"], x=frame["persons"], orientation="h", marker_color=COLOURS["participants"],
-        text=_labels(frame["persons"]), textposition="outside",
+        text=_labels(frame["persons"]), textposition="outside", cliponaxis=False,
         customdata=frame[["records", "hours_total", "hours_per_person"]].to_numpy(),
         hovertemplate="<b>%{y}</b><br>Personen: %{x:,}<br>Einträge: %{customdata[0]:,}<br>"
         "Stunden gesamt: %{customdata[1]:,.1f}<br>Stunden je Person: %{customdata[2]:.1f}<extra></extra>"))
-    fig.update_xaxes(title_text="Personen mit dieser Leistung")
+    top = pd.to_numeric(frame["persons"], errors="coerce").max()
+    fig.update_xaxes(title_text="Personen mit dieser Leistung", rangemode="tozero",
+                     range=[0, float(top) * 1.18] if pd.notna(top) and top > 0 else None)  # room for "827"
+    fig.update_yaxes(automargin=True)
     return _layout(fig, height=360)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 import streamlit as st
 
@@ -10,10 +12,40 @@ from biwaq_data import texts_de as T
 from biwaq_data.publish.describe import context
 from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
 from biwaq_data.publish.privacy import FOOTNOTE_DE
-from ui import publication
+from ui import charts, publication
 from ui.publication import Shown
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# plotly.js ships only English: a German locale passed in the config (month names in hover dates, decimal comma).
+# No mode bar: its eight English buttons (40 on Quartiere) sat over the legends on a phone; each chart has its
+# table view and CSV/Excel downloads instead.
+PLOTLY_LOCALE_DE = {
+    "dictionary": {"Double-click to zoom back out": "Doppelklick zum Zurückzoomen", "trace": "Datenreihe",
+                   "Click to enter Plot title": "Titel eingeben"},
+    "format": {
+        "days": ["Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"],
+        "shortDays": ["So", "Mo", "Di", "Mi", "Do", "Fr", "Sa"],
+        "months": list(T.MONTHS),
+        "shortMonths": ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"],
+        "date": "%d.%m.%Y", "decimal": ",", "thousands": ".",
+    },
+}
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False, "locale": "de", "locales": {"de": PLOTLY_LOCALE_DE}}
+
+
+def theme_type() -> str:
+    """'light' or 'dark': the theme the browser shows (st.context.theme; light when unknown, e.g. in AppTest)."""
+    try:
+        return "dark" if st.context.theme.type == "dark" else "light"
+    except Exception:  # noqa: BLE001 - no browser context
+        return "light"
+
+
+def card_label(key: str) -> str:
+    """A card's label, capitalised like the chart labels ("In Beschäftigung")."""
+    label = T.METRIC_LABELS[key]
+    for word, breakable in T.CARD_LABEL_BREAKS.items():
+        label = label.replace(word, breakable)
+    return label[:1].upper() + label[1:]
 
 
 def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
@@ -21,27 +53,40 @@ def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
     return context(dataset, filters)
 
 
-def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | None = None) -> dict[str, str]:
+def page_header(title: str, dataset: Dataset, filters: Filters, intro: str | None = None,
+                show_filters: bool = True) -> dict[str, str]:
     """Title, one line of context (Datenstand, period, source, version) and the active filters.
 
     Source and filters carry text from the data (file names, Träger): escaped, so they never format or link.
-    """
+    show_filters=False: the page draws the "Aktive Filter" line itself (filter_line), e.g. after it knows the
+    groups chosen on the page."""
     st.session_state[_FOOTNOTES_KEY] = set()  # a new page run: each publication footnote once (footnote_caption)
     st.title(title)
     meta = context_meta(dataset, filters)
-    st.markdown(
-        f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · "
-        f"**{T.SOURCE}:** {escape_markdown(meta[T.SOURCE])} · **{T.SNAPSHOT}:** `{meta[T.SNAPSHOT]}`")
-    if filters.is_active():
-        st.info(f"**{T.ACTIVE_FILTERS}:** {escape_markdown(meta[T.ACTIVE_FILTERS])}", icon=":material/filter_alt:")
-    else:
-        st.caption(f"{T.ACTIVE_FILTERS}: {T.NO_FILTERS}. {T.PERIOD_NOTE}")
+    line = (f"**{T.DATENSTAND}:** {meta[T.DATENSTAND]} · **{T.PERIOD}:** {meta[T.PERIOD]} · "
+            f"**{T.SOURCE}:** {escape_markdown(meta[T.SOURCE])}")
+    if meta[T.SNAPSHOT] != meta[T.SOURCE]:  # the sample data's version is its source: said once, as plain text
+        line += f" · **{T.SNAPSHOT}:** {escape_markdown(meta[T.SNAPSHOT])}"
+    st.markdown(line)
+    if show_filters:
+        filter_line(meta, filters)
     if intro:
         st.caption(intro)
     return meta
 
 
-def open_page(title: str, intro: str | None = None):
+def filter_line(meta: dict[str, str], filters: Filters, drill: str | None = None) -> None:
+    """The "Aktive Filter" line; `drill`: groups chosen on the page itself (Aufschlüsselung), named there too
+    (already escaped by the caller)."""
+    if filters.is_active() or drill:
+        parts = [escape_markdown(meta[T.ACTIVE_FILTERS])] if filters.is_active() else []
+        parts += [f"{T.DRILL_LABEL}: {drill}"] if drill else []
+        st.info(f"**{T.ACTIVE_FILTERS}:** {'; '.join(parts)}", icon=":material/filter_alt:")
+    else:
+        st.caption(f"{T.ACTIVE_FILTERS}: {T.NO_FILTERS}. {T.PERIOD_NOTE}")
+
+
+def open_page(title: str, intro: str | None = None, show_filters: bool = True):
     """The start every figures page shares: data, filters, header, and the protected selection.
 
     Returns (dataset, filters, meta, selection); stops with a friendly message when the filters leave nobody.
@@ -52,7 +97,7 @@ def open_page(title: str, intro: str | None = None):
     from ui.sidebar import current_filters
 
     dataset, filters = current_dataset(), current_filters()
-    meta = page_header(title, dataset, filters, intro=intro)
+    meta = page_header(title, dataset, filters, intro=intro, show_filters=show_filters)
     selection = protected.selection(dataset, filters)
     stop_if_empty(selection)
     return dataset, filters, meta, selection
@@ -65,19 +110,20 @@ def stop_if_empty(headline: dict) -> None:
         st.stop()
 
 
-def metric_cards(headline: dict, keys: list[str], columns: int = 4) -> None:
+def metric_cards(headline: dict, keys: list[str], columns: int = 4, key: str | None = None) -> None:
     """st.metric cards with the metric's definition on hover; protected figures when publication mode is on."""
     shown = publication.figures(headline)
     rounded = getattr(shown, "rounded_keys", frozenset())
-    for start in range(0, len(keys), columns):
-        cols = st.columns(columns)
-        for col, key in zip(cols, keys[start:start + columns]):
-            if hasattr(shown, "text"):
-                text = shown.text(key)
-            else:
-                text = format_pct(shown[key]) if key.endswith("_rate") else format_int(shown[key])
-            label = T.METRIC_LABELS[key] + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if key in rounded else "")
-            col.metric(label, text, help=T.METRIC_DEFINITIONS[key], border=True)
+    with st.container(key=f"biwaq_cards_{key or '_'.join(keys)}"):  # two per row on a phone (ui/style.py)
+        for start in range(0, len(keys), columns):
+            cols = st.columns(columns)
+            for col, name in zip(cols, keys[start:start + columns]):
+                if hasattr(shown, "text"):
+                    text = shown.text(name)
+                else:
+                    text = format_pct(shown[name]) if name.endswith("_rate") else format_int(shown[name])
+                label = card_label(name) + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if name in rounded else "")
+                col.metric(label, text, help=T.METRIC_DEFINITIONS[name], border=True)
     footnote_caption(getattr(shown, "footnote", None))
 
 
@@ -107,15 +153,29 @@ def display_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataF
     return pd.DataFrame({label: shown.raw[name].map(formatters[kind]) for name, (label, kind) in columns.items()})
 
 
+def export_values(values: pd.Series, kind: str) -> pd.Series:
+    """Numbers as the screen shows them: counts as whole numbers (827, not 827,0), rates in percent rounded to
+    one decimal like on screen (24,5, not 24,546553808948005), other numbers to one decimal (kaufmännisch);
+    '*' (withheld) and text unchanged."""
+    def one(v):
+        if isinstance(v, str) or v is None or pd.isna(v):
+            return v
+        if kind == "int":
+            return int(round(float(v)))
+        if kind in ("pct", "number"):
+            exact = Decimal(str(float(v))) * (100 if kind == "pct" else 1)
+            return float(exact.quantize(Decimal("0.1"), ROUND_HALF_UP))
+        return v
+    return values.map(one).astype(object)
+
+
 def export_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """The same columns with German headers but numbers (rates in percent, '*' where withheld) for downloads."""
     frame = shown.export_frame()
     out = {}
     for name, (label, kind) in columns.items():
         values = frame[name]
-        if kind == "pct":
-            values = values.map(lambda v: v if isinstance(v, str) or pd.isna(v) else float(v) * 100)
-        out[f"{label} (%)" if kind == "pct" else label] = values
+        out[f"{label} (%)" if kind == "pct" else label] = export_values(values, kind)
     return pd.DataFrame(out)
 
 
@@ -132,8 +192,16 @@ def download_buttons(tables: dict[str, pd.DataFrame], meta: dict[str, str], file
                        key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
 
 
+def plot(fig, *, key: str, description: str, **kwargs):
+    """st.plotly_chart with the theme's text colours, the German plotly config and the description as the
+    chart's accessible name (for charts drawn outside chart_card)."""
+    charts.apply_theme(fig, theme_type())
+    return st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=description, **kwargs)
+
+
 def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, description: str, filename: str,
-               key: str, meta: dict[str, str], on_select=None, selection_mode=("points",)):
+               key: str, meta: dict[str, str], on_select=None, selection_mode=("points",),
+               on_select_args: tuple = ()):
     """A chart with its description (alt text), a table view and downloads of the data behind it.
 
     `fig` is built from `shown.frame` (protected values in publication mode); the footnote follows when
@@ -142,11 +210,13 @@ def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, descri
     if isinstance(shown, pd.DataFrame):
         shown = Shown.plain(shown)
     if shown.on_screen_protected and shown.published is not None and shown.published.suppressed_any:
-        from ui.charts import mark_withheld
-
-        fig = mark_withheld(fig)  # a * in place of every withheld bar / point
-    event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG,
-                            on_select=on_select or "ignore", selection_mode=selection_mode)
+        fig = charts.mark_withheld(fig)  # a * in place of every withheld bar / point
+    charts.apply_theme(fig, theme_type())
+    callback = on_select
+    if callable(on_select) and on_select_args:
+        callback = lambda: on_select(*on_select_args)  # noqa: E731 - st.plotly_chart takes no args for it
+    event = st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=description,
+                            on_select=callback or "ignore", selection_mode=selection_mode)
     st.caption(f"{T.CHART_DESCRIPTION}: {description}")
     footnote_caption(shown.footnote)
     with st.expander(T.TABLE_VIEW, icon=":material/table:"):

@@ -276,7 +276,8 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
                                 hoverinfo="skip", showlegend=False, meta="bezirk_leaders"))
     fig.add_trace(go.Scattergeo(
         lon=bezirke["label_lon"], lat=bezirke["label_lat"], mode="text",
-        text=[name.replace("/", "/<br>", 1) if len(name) > 12 else name for name in bezirke["bezirk"]],
+        # one part per line ("HOMBERG/<br>RUHRORT/<br>BAERL"): narrow names are not cut on a phone
+        text=[name.replace("/", "/<br>") for name in bezirke["bezirk"]],
         textposition=["middle left" if side == "west" else "middle right" for side in bezirke["side"]],
         textfont=dict(size=11, color="#5E5E5E", textcase="upper"), hoverinfo="skip",
         showlegend=False, meta="bezirk_labels"))
@@ -326,8 +327,10 @@ def density_bars(frame: pd.DataFrame) -> go.Figure:
     Withheld values (publication mode) have no bar and the label *."""
     frame = frame.iloc[::-1]
     colours = [COLOURS["no_outcome"] if nr == geometry.CITY_NR else COLOURS["participants"] for nr in frame["ortsteil_nr"]]
+    # the Stichtag on its own line, so the names leave room for the bars on a phone
+    labels = [label.replace(" (", "<br>(", 1) for label in frame["label"]]
     fig = go.Figure(go.Bar(
-        y=frame["label"], x=[_json_number(v) for v in frame["per_1000"]], orientation="h", marker_color=colours,
+        y=labels, x=[_json_number(v) for v in frame["per_1000"]], orientation="h", marker_color=colours,
         text=[SUPPRESSED if pd.isna(v) else format_number(v) for v in frame["per_1000"]], textposition="outside",
         cliponaxis=False,
         customdata=[[_count(p), format_int(e)] for p, e in zip(frame["participants"], frame["einwohner"])],
@@ -337,7 +340,9 @@ def density_bars(frame: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(title_text=N["density_axis"], rangemode="tozero",
                      range=[0, float(top) * 1.15] if pd.notna(top) and top > 0 else None)  # room for the labels
     fig.update_yaxes(automargin=True)
-    return _layout(fig, height=max(200, 44 * len(frame) + 90))
+    _layout(fig, height=max(220, 56 * len(frame) + 90))
+    fig.update_layout(margin=dict(l=10, r=40, t=10, b=10))  # room for the value label of the longest bar
+    return fig
 
 
 COMPARE_COUNTS = ("participants", "employment", "vocational_training", "improved_prospects", "with_outcome")
@@ -345,29 +350,35 @@ COMPARE_RATES = ("placement_rate", "outcome_rate")
 
 
 def comparison_bars(frame: pd.DataFrame) -> go.Figure:
-    """Grouped bars, one colour per area (areas.compare): persons on the left, rates in percent on the right.
-    Withheld figures (publication mode) have no bar and the label *."""
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.64, 0.36], horizontal_spacing=0.09,
+    """Grouped horizontal bars, one colour per area (areas.compare): persons on top, rates in percent below.
+    Horizontal, so the labels stay readable on a phone. Withheld figures (publication mode) have no bar and the
+    label *."""
+    fig = make_subplots(rows=2, cols=1, row_heights=[0.66, 0.34], vertical_spacing=0.16,
                         subplot_titles=(N["compare_persons"], N["compare_rates"]))
-    count_labels = [M[k].replace(" ", "<br>", 1) if len(M[k]) > 12 else M[k] for k in COMPARE_COUNTS]
-    rate_labels = [M[k] for k in COMPARE_RATES]
-    for i, row in enumerate(frame.itertuples()):
+    count_labels = [M[k][:1].upper() + M[k][1:] for k in COMPARE_COUNTS][::-1]  # first on top
+    rate_labels = [M[k] for k in COMPARE_RATES][::-1]
+    counts_top = rates_top = 0.0
+    rows = list(enumerate(frame.itertuples()))
+    for i, row in rows[::-1]:  # plotly draws a group's first trace at the bottom: Quartier A on top
         colour = AREA_COLOURS[i % len(AREA_COLOURS)]
-        counts = [getattr(row, k) for k in COMPARE_COUNTS]
-        rates = [getattr(row, k) for k in COMPARE_RATES]
-        fig.add_bar(x=count_labels, y=[_json_number(v) for v in counts], name=row.area, marker_color=colour,
-                    legendgroup=row.area, text=[_count(v) for v in counts], textposition="outside",
-                    cliponaxis=False, hovertemplate="<b>" + row.area + "</b><br>%{x}: %{text}<extra></extra>",
+        counts = [getattr(row, k) for k in COMPARE_COUNTS][::-1]
+        rates = [getattr(row, k) for k in COMPARE_RATES][::-1]
+        counts_top = max([counts_top] + [float(v) for v in counts if pd.notna(v)])
+        rates_top = max([rates_top] + [float(v) * 100 for v in rates if pd.notna(v)])
+        fig.add_bar(y=count_labels, x=[_json_number(v) for v in counts], name=row.area, marker_color=colour,
+                    orientation="h", legendgroup=row.area, text=[_count(v) for v in counts], textposition="outside",
+                    cliponaxis=False, hovertemplate="<b>" + row.area + "</b><br>%{y}: %{text}<extra></extra>",
                     row=1, col=1)
-        fig.add_bar(x=rate_labels, y=[None if pd.isna(v) else round(v * 100, 4) for v in rates], name=row.area,
-                    marker_color=colour, legendgroup=row.area, showlegend=False,
+        fig.add_bar(y=rate_labels, x=[None if pd.isna(v) else round(v * 100, 4) for v in rates], name=row.area,
+                    marker_color=colour, orientation="h", legendgroup=row.area, showlegend=False,
                     text=[_rate(v, row.participants) for v in rates], textposition="outside", cliponaxis=False,
-                    hovertemplate="<b>" + row.area + "</b><br>%{x}: %{text}<extra></extra>", row=1, col=2)
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=N["compare_persons"], row=1, col=1)
-    fig.update_yaxes(ticksuffix=" %", rangemode="tozero", row=1, col=2)
-    _layout(fig, height=420)
-    fig.update_layout(margin=dict(l=10, r=10, t=70, b=10), legend=dict(y=1.12))
+                    hovertemplate="<b>" + row.area + "</b><br>%{y}: %{text}<extra></extra>", row=2, col=1)
+    fig.update_layout(barmode="group", legend_traceorder="reversed")
+    # room right of the longest bar for its label, also on a phone (plot area about 200 px wide)
+    fig.update_xaxes(rangemode="tozero", range=[0, counts_top * 1.3 or 1], row=1, col=1)
+    fig.update_xaxes(ticksuffix=" %", rangemode="tozero", range=[0, rates_top * 1.5 or 10], row=2, col=1)
+    _layout(fig, height=560)
+    fig.update_layout(margin=dict(l=10, r=30, t=70, b=10), legend=dict(y=1.1))
     return fig
 
 

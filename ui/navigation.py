@@ -20,6 +20,7 @@ class PageSpec:
     icon: str
     roles: tuple[str, ...] = ALL_ROLES
     default: bool = False
+    uses_filters: bool = True  # the sidebar figure filters apply to this page
 
     @property
     def title(self) -> str:
@@ -36,7 +37,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/leistungen.py", "services", ":material/handshake:", ("analyst", "data_manager")),
     PageSpec("pages/indikatoren.py", "indicators", ":material/assignment:", ("analyst", "data_manager")),
     PageSpec("pages/quartiere.py", "neighbourhoods", ":material/map:", ("analyst", "data_manager")),
-    PageSpec("pages/daten.py", "data", ":material/upload_file:", ("data_manager",)),
+    PageSpec("pages/daten.py", "data", ":material/upload_file:", ("data_manager",), uses_filters=False),
 ]
 
 

@@ -58,14 +58,17 @@ def comparison_cards(dataset: Dataset, filters: Filters, headline, keys: list[st
     now = shown_publication.figures(headline)
     before_selection = publication.selection(dataset, previous)
     before = before_selection.headline() if protected else before_selection.raw
-    for start in range(0, len(keys), columns):
-        for col, key in zip(st.columns(columns), keys[start:start + columns]):
-            text = now.text(key) if hasattr(now, "text") else (
-                format_pct(now[key]) if key.endswith("_rate") else format_int(now[key]))
-            delta = periods.change(now[key], before[key])
-            col.metric(T.METRIC_LABELS[key], text, help=T.METRIC_DEFINITIONS[key], border=True,
-                       delta=_delta_text(key, delta, label) if delta is not None else None,
-                       delta_color="normal" if key in OUTCOME_KEYS else "off")
+    from ui.components import card_label
+
+    with st.container(key=f"biwaq_cards_cmp_{'_'.join(keys)}"):  # two per row on a phone (ui/style.py)
+        for start in range(0, len(keys), columns):
+            for col, key in zip(st.columns(columns), keys[start:start + columns]):
+                text = now.text(key) if hasattr(now, "text") else (
+                    format_pct(now[key]) if key.endswith("_rate") else format_int(now[key]))
+                delta = periods.change(now[key], before[key])
+                col.metric(card_label(key), text, help=T.METRIC_DEFINITIONS[key], border=True,
+                           delta=_delta_text(key, delta, label) if delta is not None else None,
+                           delta_color="normal" if key in OUTCOME_KEYS else "off")
     if getattr(now, "footnote", None) or getattr(before, "footnote", None):
         from biwaq_data.publish.privacy import FOOTNOTE_DE
         st.caption(f"\\* {FOOTNOTE_DE}")

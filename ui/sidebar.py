@@ -17,6 +17,7 @@ from ui.data import per_version
 # Widget key = URL query parameter name.
 KEYS = ("periode", "zeitraum", "traeger", "bezirk", "ortsteil", "status", "migration", "geschlecht", "alter")
 STATE_KEY = "biwaq_filters"
+SAVED_KEY = "biwaq_filters_saved"
 
 
 def choices(dataset: Dataset) -> dict:
@@ -25,7 +26,9 @@ def choices(dataset: Dataset) -> dict:
     return {"first": dataset.participants["entry_date"].min().date(), "last": dataset.datenstand.date(),
             "providers": sorted(dataset.participants["provider"].cat.categories),
             "bezirke": list(ref["bezirk"].drop_duplicates()),
-            "ortsteil_label": {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})" for r in ref.itertuples()},
+            # Ortsteile listed by name (the reference table is ordered by their number)
+            "ortsteil_label": {int(r.ortsteil_nr): f"{r.ortsteil} ({r.bezirk})"
+                               for r in ref.sort_values("ortsteil", key=lambda s: s.str.casefold()).itertuples()},
             "bezirk_of": {int(r.ortsteil_nr): r.bezirk for r in ref.itertuples()}}
 
 
@@ -38,6 +41,17 @@ def _defaults(dataset: Dataset) -> dict:
 def _reset(defaults: dict) -> None:
     for key, value in defaults.items():
         st.session_state[key] = value
+
+
+def keep_for_later() -> None:
+    """On a page the filters do not apply to (Daten): no filters in the sidebar, but their values are kept
+    (Streamlit forgets the state of widgets not drawn in a run), so the next page shows the same selection."""
+    saved = {k: st.session_state[k] for k in KEYS if k in st.session_state}
+    if saved:
+        st.session_state[SAVED_KEY] = saved
+    st.session_state[STATE_KEY] = Filters()
+    with st.sidebar:
+        st.caption(T.FILTERS_NOT_HERE)
 
 
 def _dropped_from_link(from_link: dict[str, list[str]], first: date, last: date) -> list[str]:
@@ -68,34 +82,36 @@ def _dropped_from_link(from_link: dict[str, list[str]], first: date, last: date)
 
 def render_filters(dataset: Dataset) -> Filters:
     """Draw the filters in the sidebar and return them; also kept in session state for the pages."""
+    for key, value in st.session_state.pop(SAVED_KEY, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
     L, C = T.FILTER_LABELS, T.CATEGORY_LABELS
     c = per_version(dataset, "sidebar", choices)
     defaults = _defaults(dataset)
     first, last = defaults["zeitraum"]
     ortsteil_label = c["ortsteil_label"]
     bound = {"bind": "query-params"}
+    many = {"select_all": False, "placeholder": T.FILTER_ALL}  # no English "Select all" (Enter chose everything)
     from_link = {key: st.query_params.get_all(key) for key in KEYS}  # before the widgets drop invalid values
     problems: list[str] = []
     with st.sidebar:
         st.header(T.FILTER_HEADER)
         period = periods.period_input(dataset, defaults["zeitraum"], dict(  # presets (issue 16), else date range
             label=L["period"], min_value=first, max_value=last, format="DD.MM.YYYY"))
-        providers = st.multiselect(L["providers"], c["providers"], key="traeger",
-                                   placeholder="alle", **bound)
-        bezirke = st.multiselect(L["bezirke"], c["bezirke"], key="bezirk",
-                                 placeholder="alle", **bound)
+        providers = st.multiselect(L["providers"], c["providers"], key="traeger", **many, **bound)
+        bezirke = st.multiselect(L["bezirke"], c["bezirke"], key="bezirk", **many, **bound)
         ortsteil_options = [nr for nr, label in ortsteil_label.items()
                             if not bezirke or c["bezirk_of"][nr] in bezirke]
         ortsteile = st.multiselect(L["ortsteile"], ortsteil_options, format_func=ortsteil_label.get, key="ortsteil",
-                                   placeholder="alle", **bound)
+                                   **many, **bound)
         employment = st.multiselect(L["employment"], list(EMPLOYMENT_FILTER_VALUES), key="status",
-                                    format_func=C["employment_filter"].get, placeholder="alle", **bound)
+                                    format_func=C["employment_filter"].get, **many, **bound)
         migration = st.segmented_control(L["migration_background"], list(T.MIGRATION_CHOICES), key="migration",
                                          format_func=T.MIGRATION_CHOICES.get, default="all", **bound)
         genders = st.multiselect(L["genders"], list(PARTICIPANT_CATEGORIES["gender"]), key="geschlecht",
-                                 format_func=C["gender"].get, placeholder="alle", **bound)
+                                 format_func=C["gender"].get, **many, **bound)
         ages = st.multiselect(L["age_groups"], list(AGE_GROUPS), key="alter", format_func=C["age_group"].get,
-                              placeholder="alle", **bound)
+                              **many, **bound)
         problems += _dropped_from_link(from_link, first, last)
         publication.render_toggle()
         st.button(T.FILTER_RESET, on_click=_reset, args=(defaults,), icon=":material/restart_alt:",

@@ -115,7 +115,8 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(y=labels, x=reached, orientation="h", marker_color=colours, name=T.TARGET_COLUMNS_DE["share_reached"],
                 text=["*" if pd.isna(v) else format_number(v, 0) + " %" for v in reached], textposition="inside",
-                insidetextanchor="start",
+                insidetextanchor="start",  # dark text on the status colours, white on dark red (>= 4,5:1)
+                insidetextfont=dict(color=["#FFFFFF" if s == "missed" else "#000000" for s in rows["status"]]),
                 customdata=status_text, hovertemplate="%{y}<br>erreicht: %{x:.1f} %<br>Status: %{customdata}<extra></extra>")
     fig.add_scatter(y=labels, x=forecast, mode="markers", marker=dict(symbol="diamond", size=11, color="#3A3A3A"),
                     error_x=dict(type="data", symmetric=False, array=(high - forecast).fillna(0),
@@ -207,7 +208,9 @@ def render_targets(rows: pd.DataFrame, protected: bool) -> None:
         f":{T.TARGET_STATUS_BADGE_COLOURS[s]}-badge[{T.TARGET_STATUS_ICONS[s]} {int(counts.get(s, 0))} "
         f"{T.TARGET_STATUS_LABELS[s]}]" for s in T.TARGET_STATUS_LABELS), help=T.TARGET_RULES)
     st.subheader(T.TARGET_CHART_HEADING)
-    st.plotly_chart(progress_chart(rows), width="stretch", key="targets_chart", config={"displaylogo": False})
+    from ui.components import plot
+
+    plot(progress_chart(rows), key="targets_chart", description=T.TARGET_CHART)
     st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
     st.subheader(T.TARGET_TABLE_HEADING)
     st.dataframe(styled_table(rows), hide_index=True, width="stretch")

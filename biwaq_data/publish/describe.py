@@ -63,29 +63,56 @@ def context(dataset, filters: Filters | None = None, meta: dict | None = None) -
     return out
 
 
+def _names(items: list[str]) -> str:
+    """'A', 'A und B', 'A, B und C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + T.QUOTE_AND + items[-1]
+
+
+def quote_lead(filters: Filters | None, period: str, programme: str = T.PROGRAMME) -> str:
+    """The start of the quote: the selection leads ("In Marxloh hat BIWAQ Duisburg seit Januar 2023"); without
+    a selection the period does ("Seit Januar 2023 hat BIWAQ Duisburg")."""
+    f = filters or Filters()
+    others = [d for d in describe_filters(f) if not d.startswith((T.FILTER_LABELS["period"], T.FILTER_LABELS["ortsteile"],
+                                                                   T.FILTER_LABELS["bezirke"]))]
+    names = dict(zip(places.ortsteile()["ortsteil_nr"], places.ortsteile()["ortsteil"]))
+    if others:
+        selection = T.QUOTE_SELECTION.format(filters="; ".join(
+            d for d in describe_filters(f) if not d.startswith(T.FILTER_LABELS["period"])))
+    elif f.ortsteile:
+        selection = T.QUOTE_PLACE_ORTSTEIL.format(names=_names([names.get(int(n), str(n)) for n in f.ortsteile]))
+    elif f.bezirke:
+        template = T.QUOTE_PLACE_BEZIRK if len(f.bezirke) == 1 else T.QUOTE_PLACE_BEZIRKE
+        selection = template.format(names=_names(list(f.bezirke)))
+    else:
+        return T.QUOTE_LEAD.format(intro=period, programme=programme)
+    return T.QUOTE_LEAD_SELECTION.format(selection=selection, programme=programme,
+                                         period=period[:1].lower() + period[1:])
+
+
 def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd.Timestamp,
-          filters: Filters | None = None, programme: str = T.PROGRAMME, leaver_rate: dict | None = None) -> str:
-    """The press paragraph for the given headline figures ("Seit Januar 2023 hat BIWAQ Duisburg 827 …").
+          filters: Filters | None = None, programme: str = T.PROGRAMME, source: str | None = None,
+          leaver_rate: dict | None = None) -> str:
+    """The press paragraph for the given headline figures: the selection leads, source and Datenstand end it
+    ("In Marxloh hat BIWAQ Duisburg seit Januar 2023 303 Menschen unterstützt. … Quelle: …, Datenstand …").
 
     The share in work or training names its denominator (all supported). ``leaver_rate`` (from
     :func:`biwaq_data.publish.indicator_report.leaver_rate`: German text of ``leavers`` and
     ``integration_rate``) adds the transition rate over leavers whose 28-day window has closed."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if filters is not None and (filters.period_start or filters.period_end):
-        intro = T.QUOTE_INTRO_PERIOD.format(start=format_date(start), end=format_date(end))
+        period = T.QUOTE_INTRO_PERIOD.format(start=format_date(start), end=format_date(end))
     else:
-        intro = T.QUOTE_INTRO_SINCE.format(month_year=f"{T.MONTHS[start.month - 1]} {start.year}")
-    described = [d for d in describe_filters(filters) if not d.startswith(T.FILTER_LABELS["period"])]
+        period = T.QUOTE_INTRO_SINCE.format(month_year=f"{T.MONTHS[start.month - 1]} {start.year}")
     h = headline
     return T.QUOTE_TEMPLATE.format(
-        intro=intro, programme=programme,
+        lead=quote_lead(filters, period, programme),
         participants=format_int(h["participants"]),
         unemployed_sentence=T.QUOTE_UNEMPLOYED.format(unemployed=format_int(h["unemployed"]),
                                                       ltu=format_int(h["long_term_unemployed"])),
         migration=format_int(h["migration_background"]),
         employment=format_int(h["employment"]), training=format_int(h["vocational_training"]),
         improved=format_int(h["improved_prospects"]), placement_rate=format_pct(h["placement_rate"]),
+        source=T.QUOTE_SOURCE.format(programme=programme, source=source) if source else programme,
         datenstand=format_date(datenstand),
         leaver_sentence=T.QUOTE_LEAVERS.format(**leaver_rate) if leaver_rate else "",
-        filters=T.QUOTE_FILTERS.format(filters="; ".join(described)) if described else "",
     )

@@ -146,6 +146,9 @@ def _csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
             has_time = (values.dropna() != values.dropna().dt.normalize()).any()
             fmt = "%d.%m.%Y %H:%M" if has_time else "%d.%m.%Y"
             out.isetitem(i, values.dt.strftime(fmt).astype(object).where(values.notna(), ""))
+        elif values.dtype == object:  # mixed columns (numbers and '*'): floats get the decimal comma too
+            out.isetitem(i, values.map(lambda v: repr(float(v)).replace(".", ",")
+                                       if isinstance(v, (float, np.floating)) and math.isfinite(v) else v))
     return out
 
 

@@ -37,7 +37,7 @@ import pandas as pd
 from ..figures import metrics
 from . import publication
 from .. import texts_de as T
-from .describe import context, quote
+from .describe import context, quote, source_label
 from .export import safe_cell
 from .indicator_report import leaver_rate
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL
@@ -215,7 +215,8 @@ def press_quote(dataset, filters=None) -> str | None:
     # the published figures (exact or rounded), never the raw ones; the leaver sentence only where the
     # selection's tables are exact (the programme), since its indicator tables are rounded elsewhere
     leavers = None if getattr(sel, "rounded", False) else leaver_rate(dataset, filters)
-    text = quote(dict(figures), start, end, dataset.datenstand, filters, leaver_rate=leavers)
+    text = quote(dict(figures), start, end, dataset.datenstand, filters, source=source_label(dataset),
+                 leaver_rate=leavers)
     return text + T.QUOTE_ROUNDED if any(k in getattr(figures, "rounded_keys", ()) for k in keys) else text
 
 
@@ -280,15 +281,14 @@ def report_figures(dataset, filters=None) -> dict:
     flows["persons"] = _float(flow_pub.frame, "persons")
     sankey = charts.sankey(flows) if flows["persons"].notna().any() else None
     if sankey is not None:
-        totals = _sankey_totals(sel)
-        labels = [f"{label} ({totals.get(label, SUPPRESSION_SYMBOL)})" for label in sankey.data[0].node.label]
-        sankey.update_traces(node=dict(label=labels))
+        totals = sankey_totals(sel)
+        sankey = charts.sankey(flows, totals)
         sankey.update_layout(width=680, height=400, font=font, margin=dict(l=10, r=10, t=10, b=10))
     return {"outcome_bars": bars, "funnel": funnel, "sankey": sankey,
             "flows_hidden": bool(flow_pub.suppressed_any)}
 
 
-def _sankey_totals(sel) -> dict[str, str]:
+def sankey_totals(sel) -> dict[str, str]:
     """Published node totals for the Sankey labels (status at entry, best outcome)."""
     figures = sel.headline()
     es = sel.breakdown("employment_status").text().set_index("key")["participants"]
@@ -337,7 +337,8 @@ table.defs td:first-child { width: 32%%; font-weight: bold; }
 
 
 def _cards(figures, keys) -> str:
-    items = "".join(f'<div class="card"><div class="label">{html.escape(T.METRIC_LABELS[k])}</div>'
+    # labels capitalised like the dashboard's cards ("In Beschäftigung")
+    items = "".join(f'<div class="card"><div class="label">{html.escape(T.METRIC_LABELS[k][:1].upper() + T.METRIC_LABELS[k][1:])}</div>'
                     f'<div class="value">{html.escape(figures.text(k))}</div></div>' for k in keys)
     return f'<div class="cards">{items}</div>'
 
