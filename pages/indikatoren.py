@@ -37,10 +37,8 @@ def show(part: str, with_denominator: bool) -> None:
     text = tables.text(part)
     # figures first, then what they rest on: the long texts do not push the counts out of sight
     columns = ["code", "indicator"] + list(COLUMNS) + (["denominator"] if with_denominator else []) + ["basis"]
-    config = {LABELS["indicator"]: st.column_config.TextColumn(width="large"),  # on a phone: scroll, the code stays pinned
-              LABELS["code"]: st.column_config.TextColumn(pinned=True)}
-    st.dataframe(text[columns].rename(columns=LABELS), hide_index=True, width="stretch", column_config=config,
-                 height=35 * (len(text) + 1) + 3)  # every row visible, no inner scrolling
+    # a report table: every row and column on the page, long texts wrap (no inner scrolling, nothing cut)
+    st.table(text[columns].rename(columns=LABELS).set_index(LABELS["code"]))
 
 
 notes = basis_notes(tables)

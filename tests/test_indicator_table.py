@@ -321,8 +321,8 @@ def _page(monkeypatch, folder: Path | None):
 
 
 def _shown(at) -> pd.DataFrame:
-    frames = [at.dataframe[i].value for i in range(2)]
-    return pd.concat(frames).set_index("Code")
+    frames = [at.table[i].value for i in range(2)]  # report tables, indexed by the code
+    return pd.concat(frames)
 
 
 def test_page_with_the_monitoring_record(monkeypatch, sample_dataset):
@@ -335,11 +335,11 @@ def test_page_with_the_monitoring_record(monkeypatch, sample_dataset):
             cell = shown.loc[code, T.ESF_COLUMN_LABELS[col]]
             assert cell == ("x" if pd.isna(value) else f"{int(value):,}".replace(",", ".")), (code, col)
     assert T.ESF_NOT_COLLECTED not in shown.to_numpy()
-    rates = at.dataframe[2].value.set_index("Code")
+    rates = at.table[2].value
     assert all("Nenner" in d for d in rates["Bezugsgröße (Nenner)"])
     captions = " ".join(c.value for c in at.caption)
     assert "Anteil der Unterstützten in Arbeit oder Ausbildung 24,5 %" in captions
-    assert len(at.dataframe) == 5  # output, results, rates, enterprises per place and per quarter
+    assert len(at.table) == 3 and len(at.dataframe) == 2  # output, results, rates; enterprises per place/quarter
 
 
 def test_page_without_the_monitoring_record(monkeypatch, older_export):

@@ -224,8 +224,9 @@ def test_indicator_page_renders():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == T.PAGE_TITLES["indicators"]
-    assert len(at.dataframe) == 5  # output, results, shares; enterprises per place and per quarter
-    output = at.dataframe[0].value
+    # output, results, shares as report tables (every row and column on the page); enterprises as dataframes
+    assert len(at.table) == 3 and len(at.dataframe) == 2
+    output = at.table[0].value.reset_index()
     assert list(output.columns)[2:7] == ["Frauen", "Männer", "nicht-binär", "ohne Angabe", "Insgesamt"]
     assert output.set_index("Code").loc["EECO01", "Insgesamt"] == "827"
     captions = " ".join(c.value for c in at.caption)
@@ -235,7 +236,7 @@ def test_indicator_page_renders():
     assert T.PUBLICATION_GENDER_FOOTNOTE in captions
     # issue 13: Frauen and Männer are shown for every indicator where both are 10 or more (statistical gender)
     published = indicators.indicator_table(publication_dataset(sample()))
-    for frame in (at.dataframe[0].value, at.dataframe[1].value):
+    for frame in (at.table[0].value.reset_index(), at.table[1].value.reset_index()):
         for _, row in frame.iterrows():
             code = row["Code"].split()[0]
             female, male = published.loc[code, "female"], published.loc[code, "male"]
@@ -249,7 +250,7 @@ def test_indicator_page_renders():
     raw.run()
     raw.switch_page("pages/indikatoren.py").run()
     assert not raw.exception
-    assert "*" not in raw.dataframe[0].value.to_numpy()
+    assert "*" not in raw.table[0].value.to_numpy()
     assert raw.warning
 
 
@@ -263,7 +264,7 @@ def test_indicator_page_follows_the_sidebar_filters():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Marxloh" in at.info[0].value
-    total = at.dataframe[0].value.set_index("Code").loc["EECO01"]
+    total = at.table[0].value.loc["EECO01"]
     assert str(metrics.headline(sample(), Filters(ortsteile=(202,)))["participants"]) == "303"
     assert total["Insgesamt"] == "300"  # not the programme: rounded to a multiple of ten (issue 13)
     assert T.PUBLICATION_ROUNDED_FOOTNOTE in " ".join(c.value for c in at.caption)
