@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -170,3 +171,36 @@ def _result(frame: pd.DataFrame, columns: dict, kinds: dict) -> Published:
 _BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",
                     "improved_prospects": "count", "with_outcome": "count", "share": "rate",
                     "placement_rate": "rate", "outcome_rate": "rate"}
+
+
+class SelectionFrames(Mapping):
+    """The raw figures behind the published tables of one (dataset, filters): the headline (this object reads
+    like the raw headline dict) and every metric frame, computed once. Base of `selection.Selection` (exact,
+    cell suppression) and `rounding.RoundedSelection` (rounded to multiples of ten)."""
+
+    def __init__(self, dataset, filters=None):
+        from ..figures import metrics
+
+        self.dataset, self.filters = dataset, filters
+        self.raw = metrics.headline(dataset, filters)
+        self._frames = {"funnel": metrics.funnel(dataset, filters),
+                        "outcome_table": metrics.outcome_table(dataset, filters),
+                        "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
+                        "services": metrics.services_summary(dataset, filters)}
+        self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
+
+    def __getitem__(self, key):
+        return self.raw[key]
+
+    def __iter__(self):
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def metric(self, name: str) -> pd.DataFrame:
+        """The unprotected metric frame behind a table: "funnel", "outcome_table", "flows", "monthly",
+        "services" or "breakdown:<attribute>" (for screens with publication mode switched off)."""
+        if name.startswith("breakdown:"):
+            return self._breakdowns[name.split(":", 1)[1]]
+        return self._frames[name]

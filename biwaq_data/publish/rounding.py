@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import texts_de as T
-from .results import _BREAKDOWN_KINDS, PublishedFigures, _result
+from .results import _BREAKDOWN_KINDS, PublishedFigures, SelectionFrames, _result
 
 BASE = 10
 ROUNDING_FOOTNOTE_DE = T.PUBLICATION_ROUNDED_FOOTNOTE
@@ -76,7 +76,7 @@ def round_headline(raw: Mapping) -> PublishedFigures:
     return figures
 
 
-class RoundedSelection(Mapping):
+class RoundedSelection(SelectionFrames):
     """All tables of one free combination, rounded (see module docstring). Reads like the raw headline dict.
 
     ``headline_figures``: for members of the publication set, the jointly protected exact headline to return
@@ -85,33 +85,11 @@ class RoundedSelection(Mapping):
     rounded = True
 
     def __init__(self, dataset, filters=None, headline_figures: PublishedFigures | None = None):
-        from ..figures import metrics
-
-        self.dataset, self.filters = dataset, filters
-        self.raw = metrics.headline(dataset, filters)
+        super().__init__(dataset, filters)
         self._headline_figures = headline_figures
-        self._frames = {"funnel": metrics.funnel(dataset, filters),
-                        "outcome_table": metrics.outcome_table(dataset, filters),
-                        "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
-                        "services": metrics.services_summary(dataset, filters)}
-        self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
-
-    def __getitem__(self, key):
-        return self.raw[key]
-
-    def __iter__(self):
-        return iter(self.raw)
-
-    def __len__(self) -> int:
-        return len(self.raw)
 
     def __repr__(self) -> str:
         return f"RoundedSelection({self.filters!r})"
-
-    def metric(self, name: str) -> pd.DataFrame:
-        if name.startswith("breakdown:"):
-            return self._breakdowns[name.split(":", 1)[1]]
-        return self._frames[name]
 
     def headline(self) -> PublishedFigures:
         if self._headline_figures is not None:

@@ -3,7 +3,6 @@ solving coarse to fine with the disclosure engine; `selection()` returns a cache
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ from .gender import STATISTICAL_GENDER_SUFFIX
 from .privacy import PRIMARY_VALUES
 from .disclosure import _PRIMARY, _cell_forms, _Conflict, _Grid, _protect_grid
 from .headline import _figures, _headline_status, _HeadlineStatus
-from .results import _BREAKDOWN_KINDS, OUTCOME_COLUMNS, Published, PublishedFigures, _rates, _result
+from .results import _BREAKDOWN_KINDS, OUTCOME_COLUMNS, Published, PublishedFigures, SelectionFrames, _rates, _result
 
 # =========================================================================== the solver
 
@@ -86,7 +85,7 @@ def _grid_constraints(grid: _Grid, table: str) -> tuple[list, list]:
     return known, secret
 
 
-class Selection(Mapping):
+class Selection(SelectionFrames):
     """All tables the dashboard publishes for one selection (dataset + filters), protected together.
 
     A Selection is also a read-only mapping of the *raw* headline figures (``sel["participants"]``,
@@ -106,15 +105,7 @@ class Selection(Mapping):
 
     def __init__(self, dataset, filters=None, forced: dict | None = None):
         """``forced``: table -> cells withheld on top (the publication set asks for them, :mod:`.pressset`)."""
-        from ..figures import metrics
-
-        self.dataset, self.filters = dataset, filters
-        self.raw = metrics.headline(dataset, filters)
-        self._frames = {"funnel": metrics.funnel(dataset, filters),
-                        "outcome_table": metrics.outcome_table(dataset, filters),
-                        "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
-                        "services": metrics.services_summary(dataset, filters)}
-        self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
+        super().__init__(dataset, filters)
         self.forced: dict[str, set] = {k: set(v) for k, v in (forced or {}).items()}
         for _ in range(500):
             try:
@@ -293,28 +284,10 @@ class Selection(Mapping):
         return _protect_grid(inner, total_col=False, known=known, secret=secret, extra=extra, extra_values=values,
                              forced_cells=self.forced.get("monthly", ()), name="monthly", max_tries=4)
 
-    # ------------------------------------------------------------------ the raw headline as a mapping
-
-    def __getitem__(self, key):
-        return self.raw[key]
-
-    def __iter__(self):
-        return iter(self.raw)
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
     def __repr__(self) -> str:
         return f"Selection({self.filters!r}, participants={self.raw['participants']})"
 
     # ------------------------------------------------------------------ published tables
-
-    def metric(self, name: str) -> pd.DataFrame:
-        """The unprotected metric frame behind a table: "funnel", "outcome_table", "flows", "monthly",
-        "services" or "breakdown:<attribute>" (for screens with publication mode switched off)."""
-        if name.startswith("breakdown:"):
-            return self._breakdowns[name.split(":", 1)[1]]
-        return self._frames[name]
 
     def headline(self) -> PublishedFigures:
         return _figures(self.raw, self.status)
