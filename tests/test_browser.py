@@ -47,8 +47,11 @@ def test_filter_from_url_and_csv_download(server, tmp_path):
         assert "827" not in participants  # the Marxloh filter from the link applies
         assert page.get_by_text("Ortsteil: Marxloh").first.is_visible()
         page.get_by_text(T.TABLE_VIEW).first.click()
-        with page.expect_download() as info:
-            page.get_by_role("button", name=T.DOWNLOAD_CSV).first.click()
+        button = page.get_by_role("button", name=T.DOWNLOAD_CSV).first
+        button.wait_for(state="visible")
+        page.wait_for_timeout(1000)  # let the opened table view settle before clicking inside it
+        with page.expect_download(timeout=90_000) as info:
+            button.click()
         target = tmp_path / info.value.suggested_filename
         info.value.save_as(target)
         text = target.read_text(encoding="utf-8-sig")
