@@ -240,6 +240,17 @@ def _parse_datenstand(value) -> pd.Timestamp:
     return pd.Timestamp(parsed) if pd.notna(parsed) else pd.Timestamp(value).normalize()
 
 
+
+def _end_before_start(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog, start: str, end: str,
+                      rule: str, field_name: str) -> np.ndarray:
+    """Rows whose `end` date lies before their `start` date: an error at the end cell, naming the start date."""
+    early = (frame[end] < frame[start]).to_numpy()
+    if early.any():
+        starts = iter(frame.loc[early, start].dt.strftime("%d.%m.%Y").tolist())
+        log.add(raw, early, headers[end], raw.frame[headers[end]],
+                lambda _v: T.RULE_MESSAGES[rule].format(**{field_name: next(starts)}), rule)
+    return early
+
 def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
                   stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
     frame, error, headers = parse_table(raw, log)
@@ -254,12 +265,7 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
     error |= dup
     error |= check_dates(raw, frame, "entry_date", headers, log, today, stand)
     error |= check_dates(raw, frame, "exit_date", headers, log, today)
-    exit_early = (frame["exit_date"] < frame["entry_date"]).to_numpy()
-    if exit_early.any():
-        entries = iter(frame.loc[exit_early, "entry_date"].dt.strftime("%d.%m.%Y").tolist())
-        log.add(raw, exit_early, headers["exit_date"], raw.frame[headers["exit_date"]],
-                lambda _v: T.RULE_MESSAGES["exit_before_entry"].format(entry=next(entries)), "exit_before_entry")
-    error |= exit_early
+    error |= _end_before_start(raw, frame, headers, log, "entry_date", "exit_date", "exit_before_entry", "entry")
     ltu_wrong = (frame["long_term_unemployed"].fillna(False).to_numpy(dtype=bool)
                  & (frame["employment_status"] != "unemployed").to_numpy() & frame["employment_status"].notna())
     log.add(raw, ltu_wrong, headers["long_term_unemployed"], raw.frame[headers["long_term_unemployed"]],
@@ -329,12 +335,7 @@ def _enterprises(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFr
     frame, error, headers = parse_table(raw, log)
     error |= check_dates(raw, frame, "support_start", headers, log, today)
     error |= check_dates(raw, frame, "support_end", headers, log, today)
-    early = (frame["support_end"] < frame["support_start"]).to_numpy()
-    if early.any():
-        starts = iter(frame.loc[early, "support_start"].dt.strftime("%d.%m.%Y").tolist())
-        log.add(raw, early, headers["support_end"], raw.frame[headers["support_end"]],
-                lambda _v: T.RULE_MESSAGES["end_before_start"].format(start=next(starts)), "end_before_start")
-    error |= early
+    error |= _end_before_start(raw, frame, headers, log, "support_start", "support_end", "end_before_start", "start")
     out = frame.loc[~error].reset_index(drop=True)
     out["enterprise_id"] = out["enterprise_id"].astype("str")
     ref = places.ortsteile()
