@@ -235,3 +235,33 @@ def test_two_processes_behind_the_sticky_balancer(tmp_path):
             routes[agent] = rows[0][:2]
         assert routes["biwaq-proxy-test-A"][0] == route_a[1:] and routes["biwaq-proxy-test-B"][0] == route_b[1:]
         assert {worker for _, worker in routes.values()} == {f"http://127.0.0.1:{p}" for p in ports}
+
+
+def test_gate_with_the_balancer_is_valid_configuration(tmp_path):
+    """biwaq-gate.conf started with -D BIWAQ_BALANCED includes the same balancer (config test; the gate itself
+    runs in tests/test_gate.py)."""
+    apache = require_apache()
+    if not (MODULES / "mod_auth_openidc.so").exists():
+        pytest.skip("libapache2-mod-auth-openidc fehlt")
+    members = tmp_path / "members.conf"
+    subprocess.run([sys.executable, str(LAUNCHER), "--ports", "8501,8502", "--members", str(members),
+                    "--members-only"], check=True, capture_output=True)
+    conf = server_conf(tmp_path, free_port()).read_text()
+    conf = conf.replace(str(SITE), str(APACHE_DIR / "biwaq-gate.conf"))
+    modules = ("mod_authn_core", "mod_authz_user", "mod_auth_openidc")
+    conf += "".join(f"LoadModule {m.removeprefix('mod_')}_module {MODULES}/{m}.so\n" for m in modules)
+    (tmp_path / "httpd.conf").write_text(conf, encoding="utf-8")
+    env = {**os.environ, "BIWAQ_GATE_PORT": "8443", "BIWAQ_PUBLIC_URL": "https://biwaq.example",
+           "BIWAQ_OIDC_METADATA_URL": "https://login.example/.well-known/openid-configuration",
+           "BIWAQ_OIDC_CLIENT_ID": "biwaq", "BIWAQ_OIDC_CLIENT_SECRET": "s", "BIWAQ_OIDC_PASSPHRASE": "p" * 32,
+           "BIWAQ_BALANCER_MEMBERS": str(members), "BIWAQ_STREAMLIT_PORT": "8501"}
+    balanced = subprocess.run([apache, "-t", "-D", "BIWAQ_BALANCED", "-f", str(tmp_path / "httpd.conf")], env=env,
+                              capture_output=True, text=True)
+    assert balanced.returncode == 0, balanced.stderr
+    members.write_text("BalancerMember nonsense\n")  # the balanced gate really reads the member file
+    broken = subprocess.run([apache, "-t", "-D", "BIWAQ_BALANCED", "-f", str(tmp_path / "httpd.conf")], env=env,
+                            capture_output=True, text=True)
+    assert broken.returncode != 0
+    single = subprocess.run([apache, "-t", "-f", str(tmp_path / "httpd.conf")], env=env, capture_output=True,
+                            text=True)
+    assert single.returncode == 0, single.stderr  # without -D: the single-process gate, member file unused
