@@ -284,12 +284,14 @@ def child_sessions(folder: Path, counts: list[int], timeout: float, go: bool = F
             print("READY", flush=True)
             sys.stdin.readline()
         load = os.getloadavg()[0]
+        cpu = time.process_time()  # all threads of this process
         start = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu
         gc.collect()
         alive = rss_mb()
         del sessions, threads
@@ -302,7 +304,8 @@ def child_sessions(folder: Path, counts: list[int], timeout: float, go: bool = F
             "rerun_max_s": max(reruns, default=float("nan")), "errors": errors,
             "rss_before_mb": before, "rss_alive_mb": alive, "rss_after_mb": after,
             "mb_per_session": (alive - before) / n, "mb_after_minus_before": after - before,
-            "rerun_s": reruns, "first_view_s": first_views, "loadavg": load, "processes": 1,
+            "rerun_s": reruns, "first_view_s": first_views, "loadavg": load, "processes": 1, "cpu_s": cpu,
+            "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX"),
         }
     return out
 
@@ -325,6 +328,7 @@ def _merge(parts: list[dict], n: int) -> dict:
         "rss_process_mb": [r["rss_before_mb"] for r in runs],  # each process with the data loaded, before sessions
         "mb_per_session": alive / n, "mb_after_minus_before": sum(r["mb_after_minus_before"] for r in runs),
         "rerun_s": reruns, "first_view_s": views, "loadavg": max(r["loadavg"] for r in runs),
+        "cpu_s": sum(r["cpu_s"] for r in runs), "malloc_arena_max": runs[0].get("malloc_arena_max"),
     }
 
 
@@ -372,6 +376,18 @@ def run_sessions(folder: Path, counts: list[int], processes: list[int], timeout:
     K > 1 with K <= N the same N sessions over K processes."""
     from .bench import _run_child
 
+    # The server runs with MALLOC_ARENA_MAX=2 (ui.warm sets it; glibc reads it when a process starts): so do
+    # the session processes, else memory "after" measures glibc's per-thread arenas (docs/benchmark.md).
+    arenas = os.environ.get("MALLOC_ARENA_MAX")
+    os.environ["MALLOC_ARENA_MAX"] = arenas or "2"
+    try:
+        return _run_sessions(folder, counts, processes, timeout, log, _run_child)
+    finally:
+        if arenas is None:
+            del os.environ["MALLOC_ARENA_MAX"]
+
+
+def _run_sessions(folder, counts, processes, timeout, log, _run_child) -> dict:
     merged: dict = {"warm_errors": [], "runs": {}, "processes": {}, "cpus": os.cpu_count()}
     for count in counts:  # a fresh process per count: memory per session is this count's alone
         if log:

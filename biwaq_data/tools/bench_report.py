@@ -196,7 +196,7 @@ def _render_sessions(results: dict) -> list[str]:
     if not results.get("sessions"):
         return []
     header = ["Teilnehmende", "Prozesse", "Sitzungen", "Reruns", "erster Aufruf p50", "Rerun p50", "Rerun p95",
-              "p95 ÷ 1 Sitzung", "Untergrenze", "MB je Prozess", "MB je Sitzung", "MB danach", "Fehler"]
+              "p95 ÷ 1 Sitzung", "Untergrenze", "Kerne genutzt", "MB je Prozess", "MB je Sitzung", "MB danach", "Fehler"]
     rows = []
     for label, info in results["sessions"].items():
         single = info["runs"].get("1", {}).get("rerun_p50_s")
@@ -207,11 +207,13 @@ def _render_sessions(results: dict) -> list[str]:
                 per_process = r.get("rss_process_mb") or [r["rss_before_mb"]]
                 rows.append([_n(int(label)), k, n, str(r["reruns"]), _t(r["first_view_p50_s"]), _t(r["rerun_p50_s"]),
                              _t(r["rerun_p95_s"]), _x(r["rerun_p95_s"] / single) if single else "–",
-                             _x(int(n) / min(int(k), cores)), " / ".join(_mb(m) for m in per_process),
+                             _x(int(n) / min(int(k), cores)),
+                             _num(r["cpu_s"] / r["wall_s"], 2) if r.get("cpu_s") and r["wall_s"] else "–",
+                             " / ".join(_mb(m) for m in per_process),
                              _num(r["mb_per_session"], 2), _mb(r["mb_after_minus_before"]), str(len(r["errors"]))])
     title = ("— Viele Nutzer: N Sitzungen gleichzeitig (AppTest-Threads, Startseite, 3 Filterwechsel je Sitzung) in "
              "einem Prozess bzw. auf K Prozesse verteilt (deploy/: K Server hinter Apache); Untergrenze = "
-             "N ÷ min(K, Kerne)")
+             "N ÷ min(K, Kerne); Kerne genutzt = CPU-Zeit der Prozesse ÷ Dauer")
     return ["", title, *_lines(header, rows, 16)]
 
 
