@@ -329,11 +329,13 @@ def _merge(parts: list[dict], n: int) -> dict:
         "mb_per_session": alive / n, "mb_after_minus_before": sum(r["mb_after_minus_before"] for r in runs),
         "rerun_s": reruns, "first_view_s": views, "loadavg": max(r["loadavg"] for r in runs),
         "cpu_s": sum(r["cpu_s"] for r in runs), "malloc_arena_max": runs[0].get("malloc_arena_max"),
+        "warm_errors": [e for p in parts for e in p["warm_errors"]], "warm_s": max(p["warm_s"] for p in parts),
     }
 
 
 def sessions_split(folder: Path, n: int, k: int, timeout: float) -> dict:
-    """N sessions over K fresh processes (N // K each, the rest one more), released together once all are warm."""
+    """N sessions over K fresh processes (N // K each, the rest one more), released together once all are warm
+    (K = 1: the one-process measurement)."""
     shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     procs, logs = [], []
@@ -374,28 +376,26 @@ def sessions_split(folder: Path, n: int, k: int, timeout: float) -> dict:
 def run_sessions(folder: Path, counts: list[int], processes: list[int], timeout: float, log=None) -> dict:
     """The benchmark's sessions section for one data folder: for each N a fresh process (K = 1), and for each
     K > 1 with K <= N the same N sessions over K processes."""
-    from .bench import _run_child
-
     # The server runs with MALLOC_ARENA_MAX=2 (ui.warm sets it; glibc reads it when a process starts): so do
     # the session processes, else memory "after" measures glibc's per-thread arenas (docs/benchmark.md).
     arenas = os.environ.get("MALLOC_ARENA_MAX")
     os.environ["MALLOC_ARENA_MAX"] = arenas or "2"
     try:
-        return _run_sessions(folder, counts, processes, timeout, log, _run_child)
+        return _run_sessions(folder, counts, processes, timeout, log)
     finally:
         if arenas is None:
             del os.environ["MALLOC_ARENA_MAX"]
 
 
-def _run_sessions(folder, counts, processes, timeout, log, _run_child) -> dict:
+def _run_sessions(folder, counts, processes, timeout, log) -> dict:
     merged: dict = {"warm_errors": [], "runs": {}, "processes": {}, "cpus": os.cpu_count()}
     for count in counts:  # a fresh process per count: memory per session is this count's alone
         if log:
             log(f"{folder.name}: {count} session(s) in one process")
-        part = _run_child("sessions", folder=str(folder), counts=[count], timeout=timeout)
-        merged["warm_errors"] += part["warm_errors"]
-        merged["runs"].update(part["runs"])
-        merged.setdefault("warm_s", part.get("warm_s"))
+        run = sessions_split(folder, count, 1, timeout)
+        merged["warm_errors"] += run["warm_errors"]
+        merged["runs"][str(count)] = run
+        merged.setdefault("warm_s", run["warm_s"])
     for k in processes:
         for count in counts:
             if k > 1 and count >= k:
