@@ -3,7 +3,8 @@ real Streamlit servers on one snapshot store, Debian's apache2 runs deploy/apach
 
 - Through the proxy, headless Chromium shows the figures of the active snapshot, and each browser stays on one
   process (sticky ROUTEID cookie) for every request of its session: page, assets, the websocket
-  /_stcore/stream, reruns after page switches. Apache's access log names the process of every request.
+  /_stcore/stream, reruns after page switches, a CSV download from /media/. Apache's access log names the
+  process of every request.
 - Both processes serve the same snapshot (a second browser is sent to the other process by its cookie).
 - A new import activated in the store (SnapshotStore.save, as the Daten page does) is shown by both processes
   on their next rerun, without a restart (same process ids).
@@ -198,6 +199,11 @@ def test_two_processes_behind_the_sticky_balancer(tmp_path):
                     switch_page(page_a, 1)  # reruns of the same session, over the same websocket
                     switch_page(page_a, 0)
                     assert participants_card(page_a) == first_count
+                    # a download: its file is held in the memory of the session's process (/media/…)
+                    with page_a.expect_download(timeout=60_000) as info:
+                        page_a.get_by_role("button", name=T.DOWNLOAD_CSV).first.click()
+                    assert info.value.url.startswith(f"{proxy}/media/"), info.value.url
+                    assert T.DATENSTAND.encode() in Path(info.value.path()).read_bytes()
                     page_a.screenshot(path=str(ARTIFACTS / "proxy.png"))
 
                     # Browser B: sent to the other process by its cookie; the same snapshot, the same figures.
@@ -232,6 +238,8 @@ def test_two_processes_behind_the_sticky_balancer(tmp_path):
             assert len({(route, worker) for route, worker, _, _ in rows}) == 1, rows  # one process per browser
             streams = [r for r in rows if r[3] == "/_stcore/stream"]
             assert streams and all(status == "101" for _, _, status, _ in streams), streams  # websocket upgraded
+            if agent.endswith("A"):
+                assert any(path.startswith("/media/") and status == "200" for _, _, status, path in rows), rows
             routes[agent] = rows[0][:2]
         assert routes["biwaq-proxy-test-A"][0] == route_a[1:] and routes["biwaq-proxy-test-B"][0] == route_b[1:]
         assert {worker for _, worker in routes.values()} == {f"http://127.0.0.1:{p}" for p in ports}
