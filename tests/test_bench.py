@@ -98,6 +98,11 @@ def test_sessions_at_once(run):
             assert r["reruns"] == 3 * int(n) and 0 < r["checked_cards"] <= r["reruns"]
             assert r["rerun_p95_s"] >= r["rerun_p50_s"] > 0
             assert r["rss_alive_mb"] > 0
+        # the same 2 sessions over 2 processes (deploy/: two servers behind the balancer), released together
+        split = info["processes"]["2"]["2"]
+        assert not split["errors"], (label, split["errors"])
+        assert split["processes"] == 2 and len(split["rss_process_mb"]) == 2 and split["reruns"] == 6
+        assert 0 < split["checked_cards"] <= 6 and split["rerun_p95_s"] >= split["rerun_p50_s"] > 0
 
 
 def test_import_of_the_csv_export(run):

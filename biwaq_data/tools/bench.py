@@ -13,7 +13,8 @@ One run, on this machine (run it with `nice -n 19` on a shared machine; the load
    memory, best outcome derived once at load, one query per metric: the baseline the targets use) and, as a
    second line, DuckDB reading the Parquet files in every query; the results must be equal;
 4. every page under AppTest: cold cache, first view with the data loaded, reruns after filter changes;
-5. N sessions (default 1, 20, 50) rerunning the start page at the same time in one process (bench_app);
+5. N sessions (default 1, 20, 50) rerunning the start page at the same time in one process, and the same
+   N sessions over K = 2 processes (bench_app; the setup of deploy/ behind Apache's balancer);
 6. importing a German CSV export through the import path.
 
 Prints one table (absolute figures, ratio to the baseline, growth from the smallest to the largest size,
@@ -48,7 +49,8 @@ FULL_SIZES = (1_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 100_000)
 IMPORT_ROWS = 100_000
 SESSIONS = (1, 20, 50)
-SESSIONS_MAX_SIZE = 100_000
+SESSIONS_MAX_SIZE = 1_000_000
+SESSION_PROCESSES = (1, 2)  # the same N sessions in one process and over K processes (deploy/processes.py)
 FORMATS = ("parquet", "foreign", "csv")  # own Parquet, plain Parquet written by DuckDB, German CSV export
 METRICS = ("headline", "funnel", "outcome_table", "breakdown_ortsteil", "monthly", "services_summary", "flows")
 FILTER_NAMES = ("alle", "Ortsteil 202", "Zeitraum 2024")
@@ -141,7 +143,8 @@ def _child(params: dict) -> dict:
     if kind == "app":
         return bench_app.child_app(Path(params["folder"]), params["timeout"])
     if kind == "sessions":
-        return bench_app.child_sessions(Path(params["folder"]), params["counts"], params["timeout"])
+        return bench_app.child_sessions(Path(params["folder"]), params["counts"], params["timeout"],
+                                        go=params.get("go", False), offset=params.get("offset", 0))
     if kind == "import":
         return _child_import(Path(params["folder"]))
     if kind == "hostile":
@@ -328,7 +331,7 @@ def _loads(folders: dict[str, Path], repeat: int) -> dict:
 
 def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None, out: Path | None,
         app_timeout: float = 900, sessions: tuple[int, ...] = SESSIONS,
-        sessions_max: int = SESSIONS_MAX_SIZE) -> dict:
+        sessions_max: int = SESSIONS_MAX_SIZE, session_processes: tuple[int, ...] = SESSION_PROCESSES) -> dict:
     import duckdb
     import pandas as pd
     import pyarrow as pa
@@ -378,14 +381,10 @@ def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None
         session_data = [("827", ROOT / "sample_data")] + [(str(n), workdir / f"parquet_{n}")
                                                          for n in sizes if n <= sessions_max]
         for label, folder in session_data if sessions else []:
-            _log(f"{label}: {', '.join(map(str, sessions))} sessions at once")
-            merged: dict = {"warm_errors": [], "runs": {}}
-            for count in sessions:  # a fresh process per count: memory per session is this count's alone
-                part = _run_child("sessions", folder=str(folder), counts=[count], timeout=app_timeout)
-                merged["warm_errors"] += part["warm_errors"]
-                merged["runs"].update(part["runs"])
-                merged.setdefault("warm_s", part.get("warm_s"))
-            results["sessions"][label] = merged
+            _log(f"{label}: {', '.join(map(str, sessions))} sessions at once, in 1 and over "
+                 f"{', '.join(str(k) for k in session_processes if k > 1) or '–'} processes")
+            results["sessions"][label] = bench_app.run_sessions(folder, list(sessions), list(session_processes),
+                                                                app_timeout)
             note_load()
         csv_folder = workdir / f"csv_{import_rows}"
         _log(f"import of a {import_rows:,}-row CSV export")
@@ -424,7 +423,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", default=",".join(map(str, SESSIONS)),
                         help="concurrent session counts, e.g. 1,20,50 ('' to skip)")
     parser.add_argument("--sessions-max-size", type=int, default=SESSIONS_MAX_SIZE,
-                        help="run the sessions section at the sample and at sizes up to this (default 100000)")
+                        help="run the sessions section at the sample and at sizes up to this (default 1000000)")
+    parser.add_argument("--session-processes", default=",".join(map(str, SESSION_PROCESSES)),
+                        help="process counts K for the sessions section (default 1,2: one process and two)")
     args = parser.parse_args(argv)
     if args.sizes:
         sizes = sorted({int(s.replace(".", "").replace("_", "")) for s in args.sizes.split(",") if s.strip()})
@@ -434,13 +435,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("need at least two sizes (growth and the rerun target compare smallest and largest)")
     sessions = tuple(int(s) for s in args.sessions.split(",") if s.strip())
     results = run(sizes, repeat=args.repeat, import_rows=args.import_rows, workdir=args.data_dir, out=args.out,
-                  sessions=sessions, sessions_max=args.sessions_max_size)
+                  sessions=sessions, sessions_max=args.sessions_max_size,
+                  session_processes=tuple(int(k) for k in args.session_processes.split(",") if k.strip()))
     print(results["table"])
     if args.out:
         print(f"\nJSON: {args.out}")
     broken = ([r for r in results["metrics"] if not r["equal"]]
               + [e for k in results["app"] for p in results["app"][k]["pages"].values() for e in p["errors"]]
               + [e for s in results["sessions"].values() for r in s["runs"].values() for e in r["errors"]]
+              + [e for s in results["sessions"].values() for k in s.get("processes", {}).values()
+                 for r in k.values() for e in r["errors"]]
               + [f for k in results["load"].values() for f in k.values() if not f["equal"]])
     return 1 if broken or not results["import"]["result"]["ok"] else 0
 

@@ -5,14 +5,26 @@
 - `child_sessions`: N sessions (AppTest instances on threads, one process, sharing st.cache_resource and the
   publication cache, as the server's script threads do) open the start page and rerun it after filter
   changes at the same time; p50/p95 rerun time, errors, resident memory per live session and after they end.
+- `sessions_split`: the same N sessions spread over K such processes (each with the data loaded, all released
+  at the same moment), as K servers behind the balancer (deploy/) would run them; `run_sessions` runs the
+  whole section (K = 1 and more, every N) for one data folder:
+
+      python -m biwaq_data.tools.bench_app --folder DIR --sessions 1,20,50 --processes 1,2
+
+Bound: N simultaneous reruns of t seconds of CPU each, on P = min(K, cores) processes that can run at once
+(one GIL per process), end no earlier than N/P x t, so p95 >= about 0,95 x N/P x t whatever the code does.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
 import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from datetime import date
@@ -201,8 +213,13 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def child_sessions(folder: Path, counts: list[int], timeout: float) -> dict:
-    """N sessions at once on the start page: each opens it, then three filter changes (own Ortsteil, + 2024, all)."""
+def child_sessions(folder: Path, counts: list[int], timeout: float, go: bool = False, offset: int = 0) -> dict:
+    """N sessions at once on the start page: each opens it, then three filter changes (own Ortsteil, + 2024, all).
+
+    go: after the warm start and with the sessions created, print READY and wait for a line on stdin before
+    releasing them (sessions_split starts K processes together). offset: number of the first session (its
+    Ortsteil), so K processes together run the same sessions as one.
+    """
     _setup(folder)
     share_runtime_between_apptests()
     from streamlit.testing.v1 import AppTest
@@ -233,7 +250,7 @@ def child_sessions(folder: Path, counts: list[int], timeout: float) -> dict:
         first_views, reruns, errors, checks = [], [], [], []
 
         def work(i: int, at) -> None:
-            mine = ortsteile[(i * 7) % len(ortsteile)]
+            mine = ortsteile[((i + offset) * 7) % len(ortsteile)]
             changes = [("ortsteil", [mine], Filters(ortsteile=(mine,))),
                        ("zeitraum", year, Filters(ortsteile=(mine,), period_start=year[0], period_end=year[1])),
                        ("ortsteil", [], Filters(period_start=year[0], period_end=year[1]))]
@@ -263,12 +280,18 @@ def child_sessions(folder: Path, counts: list[int], timeout: float) -> dict:
                 checks.extend(ok)
 
         threads = [threading.Thread(target=work, args=(i, at), daemon=True) for i, at in enumerate(sessions)]
+        if go:
+            print("READY", flush=True)
+            sys.stdin.readline()
+        load = os.getloadavg()[0]
+        cpu = time.process_time()  # all threads of this process
         start = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu
         gc.collect()
         alive = rss_mb()
         del sessions, threads
@@ -281,5 +304,143 @@ def child_sessions(folder: Path, counts: list[int], timeout: float) -> dict:
             "rerun_max_s": max(reruns, default=float("nan")), "errors": errors,
             "rss_before_mb": before, "rss_alive_mb": alive, "rss_after_mb": after,
             "mb_per_session": (alive - before) / n, "mb_after_minus_before": after - before,
+            "rerun_s": reruns, "first_view_s": first_views, "loadavg": load, "processes": 1, "cpu_s": cpu,
+            "malloc_arena_max": os.environ.get("MALLOC_ARENA_MAX"),
         }
     return out
+
+
+def _merge(parts: list[dict], n: int) -> dict:
+    """One result for N sessions run as len(parts) processes: percentiles over all reruns, memory summed."""
+    runs = [next(iter(p["runs"].values())) for p in parts]
+    reruns = [t for r in runs for t in r["rerun_s"]]
+    views = [t for r in runs for t in r["first_view_s"]]
+    alive = sum(r["rss_alive_mb"] - r["rss_before_mb"] for r in runs)
+    return {
+        "sessions": n, "processes": len(parts), "wall_s": max(r["wall_s"] for r in runs), "reruns": len(reruns),
+        "checked_cards": sum(r["checked_cards"] for r in runs),
+        "first_view_p50_s": _percentile(views, 0.5), "first_view_p95_s": _percentile(views, 0.95),
+        "rerun_p50_s": _percentile(reruns, 0.5), "rerun_p95_s": _percentile(reruns, 0.95),
+        "rerun_max_s": max(reruns, default=float("nan")),
+        "errors": [e for p in parts for e in p["warm_errors"]] + [e for r in runs for e in r["errors"]],
+        "rss_before_mb": sum(r["rss_before_mb"] for r in runs), "rss_alive_mb": sum(r["rss_alive_mb"] for r in runs),
+        "rss_after_mb": sum(r["rss_after_mb"] for r in runs),
+        "rss_process_mb": [r["rss_before_mb"] for r in runs],  # each process with the data loaded, before sessions
+        "mb_per_session": alive / n, "mb_after_minus_before": sum(r["mb_after_minus_before"] for r in runs),
+        "rerun_s": reruns, "first_view_s": views, "loadavg": max(r["loadavg"] for r in runs),
+        "cpu_s": sum(r["cpu_s"] for r in runs), "malloc_arena_max": runs[0].get("malloc_arena_max"),
+        "warm_errors": [e for p in parts for e in p["warm_errors"]], "warm_s": max(p["warm_s"] for p in parts),
+    }
+
+
+def sessions_split(folder: Path, n: int, k: int, timeout: float) -> dict:
+    """N sessions over K fresh processes (N // K each, the rest one more), released together once all are warm
+    (K = 1: the one-process measurement)."""
+    shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    procs, logs = [], []
+    for i, share in enumerate(shares):
+        params = {"kind": "sessions", "folder": str(folder), "counts": [share], "timeout": timeout, "go": True,
+                  "offset": sum(shares[:i])}
+        log = tempfile.TemporaryFile("w+")
+        logs.append(log)
+        procs.append(subprocess.Popen([sys.executable, "-m", "biwaq_data.tools.bench", "--child", json.dumps(params)],
+                                      cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=log, text=True))
+    try:
+        for proc in procs:  # every process warm, its sessions created
+            for line in proc.stdout:
+                if line.strip() == "READY":
+                    break
+        for proc in procs:
+            proc.stdin.write("GO\n")
+            proc.stdin.flush()
+        parts = []
+        for proc, log in zip(procs, logs):
+            out = proc.stdout.read()
+            proc.wait()
+            lines = [line for line in out.splitlines() if line.startswith("{")]
+            if proc.returncode != 0 or not lines:
+                log.seek(0)
+                raise RuntimeError(f"sessions child failed (exit {proc.returncode}):\n{log.read()[-4000:]}")
+            parts.append(json.loads(lines[-1]))
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        for log in logs:
+            log.close()
+    return _merge(parts, n)
+
+
+def run_sessions(folder: Path, counts: list[int], processes: list[int], timeout: float, log=None) -> dict:
+    """The benchmark's sessions section for one data folder: for each N a fresh process (K = 1), and for each
+    K > 1 with K <= N the same N sessions over K processes."""
+    # The server runs with MALLOC_ARENA_MAX=2 (ui.warm sets it; glibc reads it when a process starts): so do
+    # the session processes, else memory "after" measures glibc's per-thread arenas (docs/benchmark.md).
+    arenas = os.environ.get("MALLOC_ARENA_MAX")
+    os.environ["MALLOC_ARENA_MAX"] = arenas or "2"
+    try:
+        return _run_sessions(folder, counts, processes, timeout, log)
+    finally:
+        if arenas is None:
+            del os.environ["MALLOC_ARENA_MAX"]
+
+
+def _run_sessions(folder, counts, processes, timeout, log) -> dict:
+    merged: dict = {"warm_errors": [], "runs": {}, "processes": {}, "cpus": os.cpu_count()}
+    for count in counts:  # a fresh process per count: memory per session is this count's alone
+        if log:
+            log(f"{folder.name}: {count} session(s) in one process")
+        run = sessions_split(folder, count, 1, timeout)
+        merged["warm_errors"] += run["warm_errors"]
+        merged["runs"][str(count)] = run
+        merged.setdefault("warm_s", run["warm_s"])
+    for k in processes:
+        for count in counts:
+            if k > 1 and count >= k:
+                if log:
+                    log(f"{folder.name}: {count} sessions over {k} processes")
+                merged["processes"].setdefault(str(k), {})[str(count)] = sessions_split(folder, count, k, timeout)
+    return merged
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Only the sessions section, on an existing data folder; prints its table and writes the JSON."""
+    import argparse
+
+    from .bench_report import _render_sessions
+
+    parser = argparse.ArgumentParser(prog="python -m biwaq_data.tools.bench_app", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folder", type=Path, required=True, help="a data folder (sample.write / Parquet)")
+    parser.add_argument("--label", help="participants shown in the table (default: read from the data)")
+    parser.add_argument("--sessions", default="1,20,50")
+    parser.add_argument("--processes", default="1,2", help="process counts K (1 = one process)")
+    parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--out", type=Path, help="JSON output")
+    args = parser.parse_args(argv)
+    counts = [int(x) for x in args.sessions.split(",") if x.strip()]
+    processes = [int(x) for x in args.processes.split(",") if x.strip()]
+    label = args.label
+    if not label:
+        meta = args.folder / "metadata.json"
+        label = str(json.loads(meta.read_text())["participants"]) if meta.exists() else "827"
+    start_load = os.getloadavg()
+    result = {"sessions": {label: run_sessions(args.folder, counts, processes, args.timeout,
+                                               log=lambda m: print(f"[sessions {time.strftime('%H:%M:%S')}] {m}",
+                                                                   file=sys.stderr, flush=True))},
+              "meta": {"loadavg_start": list(start_load), "loadavg_end": list(os.getloadavg()),
+                       "cpus": os.cpu_count(), "nice": os.nice(0)}}
+    print("\n".join(_render_sessions(result)))
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    errors = [e for s in result["sessions"].values() for r in s["runs"].values() for e in r["errors"]]
+    errors += [e for s in result["sessions"].values() for k in s["processes"].values() for r in k.values()
+               for e in r["errors"]]
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
