@@ -241,16 +241,28 @@ def _relative(marks: dict) -> dict:
     return {k: (round(v, 1) if isinstance(v, float) else v) for k, v in rel.items()}
 
 
+def _cpu(cdp) -> dict:
+    """The renderer's CPU time so far (ms): main thread (ThreadTime), whole renderer process (ProcessTime), and
+    the main thread's time in script and in tasks. Less sensitive to other load on the machine than wall time."""
+    got = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return {key: round(got[name] * 1000, 1) for key, name in (("cpu_main_ms", "ThreadTime"),
+            ("cpu_renderer_ms", "ProcessTime"), ("script_ms", "ScriptDuration"), ("task_ms", "TaskDuration"))
+            if name in got}
+
+
 def visit(browser, url: str, timeout_ms: float = 60_000) -> dict:
     """A first visit: fresh context (no cache, no session), navigate, marks until the first chart."""
     context = browser.new_context(viewport=VIEWPORT, locale="de-DE")
     try:
         page = context.new_page()
         page.add_init_script(INIT_SCRIPT)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(url, wait_until="commit")
         result = _relative(_marks(page, timeout_ms))
+        result.update(_cpu(cdp))
         result["charts"] = page.locator(".js-plotly-plot").count()
         result["errors"] = errors
         return result
@@ -272,9 +284,13 @@ def switch(browser, base: str, slug: str, timeout_ms: float = 60_000) -> dict:
         page.wait_for_timeout(300)
         link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{slug}"]').first
         link.wait_for(state="visible", timeout=timeout_ms)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})
+        before = _cpu(cdp)
         page.evaluate("() => window.__biwaqSwitch()")
         link.click()
         result = _relative(_marks(page, timeout_ms))
+        result.update({k: round(v - before.get(k, 0), 1) for k, v in _cpu(cdp).items()})
         result["url"] = page.url
         return result
     finally:
