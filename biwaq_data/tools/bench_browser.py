@@ -402,7 +402,9 @@ def render(results: dict) -> str:
 
     floor = results["minimal"].get("median_ms")
     limit = results["meta"]["target"]
-    header = ["Seite", "erster Besuch", "Median", "Bestzeit", "Server", "Browser", "JS/CSS davor", "Verhältnis", "Ziel"]
+    header = ["Seite", "erster Besuch", "Median", "Bestzeit", "Server", "Browser", "CPU Browser", "JS/CSS davor",
+              "Verhältnis", "CPU-Verh.", "Ziel"]
+    cpu_floor = _median(results["minimal"]["runs"], "cpu_main_ms")
 
     def row(label, info, verdict=True):
         runs = info["runs"]
@@ -414,26 +416,30 @@ def render(results: dict) -> str:
         target = ""
         if verdict and ratio is not None:
             target = f"{'PASS' if ratio <= limit and not errors else 'MISS'} ≤ {_num(limit, 1)}×"
+        cpu = _median(runs, "cpu_main_ms")
         return [label + (" FEHLER!" if errors else ""), _ms(first), _ms(info.get("median_ms")), _ms(info.get("best_ms")),
-                _ms(_median(runs, "server_ms")), _ms(_median(runs, "client_ms")),
-                "–" if assets is None else f"{count:.0f} / {_num(assets, 0)} KB", _x(ratio) if verdict else "", target]
+                _ms(_median(runs, "server_ms")), _ms(_median(runs, "client_ms")), _ms(cpu),
+                "–" if assets is None else f"{count:.0f} / {_num(assets, 0)} KB", _x(ratio) if verdict else "",
+                _x(cpu / cpu_floor) if verdict and cpu and cpu_floor else "", target]
 
     rows = [["— Zeit bis zum ersten Diagramm (ms ab Navigation, frischer Browser-Kontext; Server = Rerun-Anfrage → "
-             "erstes Diagramm-Delta, Browser = Delta → gezeichnet)"] + [""] * (len(header) - 1)]
+             "erstes Diagramm-Delta, Browser = Delta → gezeichnet; CPU Browser = CPU-Zeit des Haupt-Threads der "
+             "Seite bis dahin)"] + [""] * (len(header) - 1)]
     rows.append(row("Minimal-App (1 Plotly-Diagramm): Basis", results["minimal"], verdict=False))
     for slug, info in results["pages"].items():
         if info["has_chart"]:
             rows.append(row(info["title"], info))
         else:
             rows.append([f"{info['title']} (kein Diagramm; Titel sichtbar)", _ms(info["first_visit"].get("h1")),
-                         _ms(info["h1_median_ms"]), "", "", "", "", "", ""])
+                         _ms(info["h1_median_ms"]), *[""] * (len(header) - 3)])
     if results.get("switches"):
         rows.append(["— Seitenwechsel in der Seitenleiste: Klick → erstes Diagramm der neuen Seite (Start: Überblick)"]
                     + [""] * (len(header) - 1))
         for slug, info in results["switches"].items():
             runs = info["runs"]
             rows.append([f"→ {info['title']}", "", _ms(info["median_ms"]), _ms(info["best_ms"]),
-                         _ms(_median(runs, "server_ms")), _ms(_median(runs, "client_ms")), "", "", ""])
+                         _ms(_median(runs, "server_ms")), _ms(_median(runs, "client_ms")),
+                         _ms(_median(runs, "cpu_main_ms")), "", "", "", ""])
     out = _lines(header, rows, 56)
     targets = results.get("targets") or []
     out += ["", f"Ziele Browser: {sum(t['pass'] for t in targets)} von {len(targets)} erfüllt "
