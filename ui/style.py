@@ -8,18 +8,10 @@ The small script (st.html with JavaScript) does three things Streamlit offers no
 - `<html lang="de">` (screen readers pick the German voice; Streamlit's index.html says "en"),
 - a print zoom (`--biwaq-print-zoom`): on paper the main column is scaled so that the charts, which plotly
   drew at the screen width, fit the page width instead of being cut at the edge,
-- starts loading Streamlit's plotly chunk (`PlotlyChart.<hash>.js`, 4,7 MB, found in Streamlit's static folder
-  at start) when the run begins instead of when the first chart's delta arrives, so the browser fetches and
-  evaluates it while the server still runs the page (issue 15, docs/benchmark.md "Browser"). The same URL as
-  Streamlit's own lazy import, so the browser's module map holds it once.
 Dark mode: chart colours follow st.context.theme (ui.charts.apply_theme); the CSS uses inherited colours.
 """
 
 from __future__ import annotations
-
-import functools
-import json
-from pathlib import Path
 
 import streamlit as st
 
@@ -101,14 +93,9 @@ SCRIPT = """
     .observe(doc.body, {childList: true, subtree: false});
   setZoom();
   setTimeout(setZoom, 1500);
-  // Load the chunks the pages need (module URLs relative to Streamlit's own index module) before their elements
-  // arrive; a failure is harmless: Streamlit imports them again itself when it draws the element.
-  const index = doc.querySelector('script[type="module"][src*="static/js/index."]');
-  if (index) for (const chunk of CHUNKS) import(new URL(chunk, index.src).href).catch(() => {});
 })();
 </script>
 """
-PRELOAD = ("PlotlyChart",)  # Streamlit's lazily loaded element chunks every chart page needs first
 
 
 def apply() -> None:
@@ -116,21 +103,8 @@ def apply() -> None:
     st.html(CSS)
 
 
-@functools.cache
-def preload_chunks() -> tuple[str, ...]:
-    """File names of Streamlit's JS chunks named in PRELOAD (the hash changes with the Streamlit version)."""
-    folder = Path(st.__file__).parent / "static" / "static" / "js"
-    return tuple(sorted(p.name for name in PRELOAD for p in folder.glob(f"{name}.*.js")))
-
-
-@functools.cache
-def script() -> str:
-    """SCRIPT with this Streamlit's chunk names filled in (built once per process)."""
-    return SCRIPT.replace("CHUNKS", json.dumps(list(preload_chunks())))
-
-
 def apply_script() -> None:
-    """The lang/print/preload script, in the sidebar (not printed, takes no room); only on pages behind the
-    sign-in gate, whose sidebar stays empty. Called first thing after the gate, so the chunks start early."""
+    """The lang/print script, in the sidebar (not printed, takes no room); only on pages behind the sign-in gate,
+    whose sidebar stays empty."""
     with st.sidebar:
-        st.html(script(), unsafe_allow_javascript=True)
+        st.html(SCRIPT, unsafe_allow_javascript=True)
