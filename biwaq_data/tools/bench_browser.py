@@ -212,10 +212,12 @@ def app_pages() -> list[dict]:
 
 def _marks(page, timeout_ms: float) -> dict:
     """Wait for the first chart (or, on a page without one, for the run to end) and read the marks."""
-    try:
-        page.wait_for_function("() => window.__biwaq && window.__biwaq.chart !== null", timeout=timeout_ms)
-    except Exception:  # noqa: BLE001 - a page without a chart: report when its run ended instead
-        pass
+    # A page without a chart: its run ended (no running indicator) without a plotly spec on the websocket, and
+    # nothing came for 3 s.
+    page.wait_for_function("() => { const t = window.__biwaq; return t && (t.chart !== null || (t.chart_msg === null"
+                           " && t.h1 !== null && t.last_msg !== null && performance.now() - t.last_msg > 3000"
+                           " && !document.querySelector('[data-testid=\"stStatusWidget\"]'))); }",
+                           timeout=timeout_ms)
     marks = page.evaluate("() => { const t = window.__biwaq; return {...t, longtasks: t.longtasks}; }")
     until = marks["chart"] if marks["chart"] is not None else (marks["last_msg"] or 0)
     res = page.evaluate(RESOURCES_JS, until)
