@@ -327,8 +327,7 @@ def run(pages: list[str] | None = None, repeat: int = 5, switches: bool = True, 
             results["meta"]["browser_version"] = browser.version
             raw: dict[str, list[dict]] = {"minimal": []} | {p["slug"]: [] for p in chosen}
             first: dict[str, dict] = {}
-            # Round 0: each page once right after the start (the start page first: a deep link as the very first
-            # request would run a page file without dashboard.py, docs/benchmark.md "Other findings").
+            # Round 0: each page once right after the start, reported apart ("erster Besuch"); the start page first.
             for rnd in range(repeat + 1):
                 for p in chosen:  # alternating: minimal page, app page, minimal page, ...
                     if rnd == 0:
