@@ -89,3 +89,51 @@ def test_launcher_serves_with_data_loaded(tmp_path):
             proc.kill()
     if proc.returncode not in (0, -15):
         pytest.fail(log.read_text()[-2000:])
+
+
+def test_launcher_deep_link_as_first_request_runs_dashboard(tmp_path):
+    """Right after `python -m ui.warm` starts, a shared link to a page as the very first request gets the whole
+    app (sidebar filters, German page titles, lang="de"), not the page file alone (Streamlit's v1 multipage mode
+    for a folder named pages/)."""
+    from tests.browser import CHROMIUM_ARGS, require_chromium
+
+    executable = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    env = {k: v for k, v in os.environ.items() if k not in ("BIWAQ_DATA_SOURCE", "BIWAQ_REQUIRE_SIGN_IN")}
+    env["BIWAQ_DATA_DIR"] = str(tmp_path / "empty")  # no snapshot: the bundled sample
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "ui.warm", "--server.port", str(port), "--server.address",
+                                 "127.0.0.1", "--server.headless", "true"], cwd=ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 1200})
+            page.goto(f"http://127.0.0.1:{port}/zeitverlauf?ortsteil=Marxloh%20%28Hamborn%29")
+            page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stMultiSelect"]', timeout=90_000)
+            page.wait_for_selector(".js-plotly-plot .main-svg", timeout=90_000)
+            nav = [t.split("\n")[-1] for t in page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()]
+            assert "Zeitverlauf" in nav and "Überblick" in nav, nav  # st.navigation's titles, not file names
+            assert page.locator("h1").first.inner_text().startswith("Zeitverlauf")
+            assert page.evaluate("document.documentElement.lang") == "de"
+            # the link's Ortsteil reached the sidebar filter and the page's filter line
+            page.wait_for_function("() => document.body.innerText.includes('Aktive Filter') "
+                                   "&& document.body.innerText.includes('Marxloh')", timeout=30_000)
+            assert "Aktive Filter: keine" not in page.inner_text("body")
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

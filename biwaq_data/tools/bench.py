@@ -15,7 +15,9 @@ One run, on this machine (run it with `nice -n 19` on a shared machine; the load
 4. every page under AppTest: cold cache, first view with the data loaded, reruns after filter changes;
 5. N sessions (default 1, 20, 50) rerunning the start page at the same time in one process, and the same
    N sessions over K = 2 processes (bench_app; the setup of deploy/ behind Apache's balancer);
-6. importing a German CSV export through the import path.
+6. importing a German CSV export through the import path;
+7. time to first chart in Chromium per page against a minimal Streamlit page (bench_browser; on by default
+   only in the full run without --quick/--sizes, because it takes ≈ 10 minutes; `--browser N` for N repeats).
 
 Prints one table (absolute figures, ratio to the baseline, growth from the smallest to the largest size,
 PASS/MISS per target) and writes the same as JSON. Exit code 1 when a result differs from DuckDB, a page
@@ -331,7 +333,8 @@ def _loads(folders: dict[str, Path], repeat: int) -> dict:
 
 def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None, out: Path | None,
         app_timeout: float = 900, sessions: tuple[int, ...] = SESSIONS,
-        sessions_max: int = SESSIONS_MAX_SIZE, session_processes: tuple[int, ...] = SESSION_PROCESSES) -> dict:
+        sessions_max: int = SESSIONS_MAX_SIZE, session_processes: tuple[int, ...] = SESSION_PROCESSES,
+        browser: int = 0) -> dict:
     import duckdb
     import pandas as pd
     import pyarrow as pa
@@ -386,6 +389,12 @@ def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None
             results["sessions"][label] = bench_app.run_sessions(folder, list(sessions), list(session_processes),
                                                                 app_timeout)
             note_load()
+        if browser > 0:
+            from . import bench_browser
+
+            _log(f"time to first chart in Chromium, every page against a minimal page, {browser} repeats")
+            results["browser"] = bench_browser.run(repeat=browser, log=_log)
+            note_load()
         csv_folder = workdir / f"csv_{import_rows}"
         _log(f"import of a {import_rows:,}-row CSV export")
         gen = generate(csv_folder, import_rows, "csv")
@@ -401,6 +410,8 @@ def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None
     results["meta"]["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
     results["targets"] = evaluate(results)
     results["table"] = render(results)
+    if results.get("browser"):
+        results["table"] += "\n\n" + results["browser"]["table"]
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
@@ -426,7 +437,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the sessions section at the sample and at sizes up to this (default 1000000)")
     parser.add_argument("--session-processes", default=",".join(map(str, SESSION_PROCESSES)),
                         help="process counts K for the sessions section (default 1,2: one process and two)")
+    parser.add_argument("--browser", type=int, default=None, metavar="N",
+                        help="time to first chart in Chromium, N repeats (default: 5 in the full run, 0 = skip, "
+                             "which is the default with --quick or --sizes)")
     args = parser.parse_args(argv)
+    browser = args.browser if args.browser is not None else (0 if args.quick or args.sizes else 5)
     if args.sizes:
         sizes = sorted({int(s.replace(".", "").replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     else:
@@ -436,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
     sessions = tuple(int(s) for s in args.sessions.split(",") if s.strip())
     results = run(sizes, repeat=args.repeat, import_rows=args.import_rows, workdir=args.data_dir, out=args.out,
                   sessions=sessions, sessions_max=args.sessions_max_size,
-                  session_processes=tuple(int(k) for k in args.session_processes.split(",") if k.strip()))
+                  session_processes=tuple(int(k) for k in args.session_processes.split(",") if k.strip()),
+                  browser=browser)
     print(results["table"])
     if args.out:
         print(f"\nJSON: {args.out}")
@@ -445,7 +461,10 @@ def main(argv: list[str] | None = None) -> int:
               + [e for s in results["sessions"].values() for r in s["runs"].values() for e in r["errors"]]
               + [e for s in results["sessions"].values() for k in s.get("processes", {}).values()
                  for r in k.values() for e in r["errors"]]
-              + [f for k in results["load"].values() for f in k.values() if not f["equal"]])
+              + [f for k in results["load"].values() for f in k.values() if not f["equal"]]
+              + [e for info in [results.get("browser", {}).get("minimal", {}),
+                                *results.get("browser", {}).get("pages", {}).values()]
+                 for r in info.get("runs", []) for e in r.get("errors", [])])
     return 1 if broken or not results["import"]["result"]["ok"] else 0
 
 

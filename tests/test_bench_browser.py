@@ -1,0 +1,73 @@
+"""The browser part of the benchmark (biwaq_data.tools.bench_browser) in its tiny mode: one repeat, one page
+(Zeitverlauf) against the minimal Streamlit page, plus one sidebar switch. It must have timed both, in real
+Chromium, with the chart really drawn. No timing thresholds: times depend on the machine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser import require_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    require_chromium()
+    out = tmp_path_factory.mktemp("bench_browser") / "browser.json"
+    proc = subprocess.run([sys.executable, "-m", "biwaq_data.tools.bench_browser", "--repeat", "1", "--pages",
+                           "zeitverlauf", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    print(proc.stdout)  # the table, visible with pytest -s
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc, json.loads(out.read_text(encoding="utf-8"))
+
+
+def _drawn(visit: dict) -> None:
+    """The chart was drawn (a plotly div with a trace, timed), its spec came over the websocket first."""
+    assert visit["errors"] == []
+    assert visit["chart"] is not None and visit["chart"] > 0
+    assert visit["charts"] >= 1
+    assert visit["chart_msg"] is not None and visit["rerun_sent"] < visit["chart_msg"] <= visit["chart"]
+    assert visit["server_ms"] > 0 and visit["client_ms"] >= 0
+    assert visit["cpu_main_ms"] > 0 and visit["assets_before_chart"] > 0
+
+
+def test_minimal_and_page_were_timed_with_the_chart_drawn(run):
+    proc, results = run
+    assert list(results["pages"]) == ["zeitverlauf"]
+    assert len(results["minimal"]["runs"]) == 1 and len(results["pages"]["zeitverlauf"]["runs"]) == 1
+    _drawn(results["minimal"]["runs"][0])
+    _drawn(results["minimal"]["first_visit"])
+    page = results["pages"]["zeitverlauf"]
+    assert page["has_chart"] and page["title"] == "Zeitverlauf"
+    _drawn(page["runs"][0])
+    _drawn(page["first_visit"])
+    # the app page carries more than the minimal one: sidebar filters, cards, a second chart
+    assert page["runs"][0]["messages"] > results["minimal"]["runs"][0]["messages"]
+    assert page["median_ms"] == page["runs"][0]["chart"] and results["minimal"]["median_ms"] > 0
+
+
+def test_sidebar_switch_reached_the_page_and_its_chart(run):
+    _, results = run
+    switch = results["switches"]["zeitverlauf"]["runs"][0]
+    assert switch["url"].endswith("/zeitverlauf")
+    assert switch["chart"] is not None and switch["chart"] > 0
+    assert switch["chart_msg"] is not None and 0 < switch["rerun_sent"] < switch["chart_msg"]
+
+
+def test_table_and_verdict(run):
+    proc, results = run
+    table = proc.stdout
+    assert results["table"] in table
+    for text in ("Minimal-App", "Zeitverlauf", "Seitenwechsel", "Systemlast", "Ziele Browser: "):
+        assert text in table
+    [target] = results["targets"]
+    assert target["page"] == "zeitverlauf" and target["ratio"] > 0
+    assert target["pass"] == (target["ratio"] <= 1.3)
+    assert ("PASS ≤ 1,3×" in table) == target["pass"] and ("MISS ≤ 1,3×" in table) != target["pass"]
+    assert results["meta"]["loadavg"] and results["meta"]["cpus"]
