@@ -50,8 +50,47 @@ class Filters:
         return any(getattr(self, f.name) not in (None, ()) for f in fields(self) if not f.name.startswith("period"))
 
 
-_MASKS: OrderedDict = OrderedDict()  # (id(frame), rows, filters) -> (weak ref to the frame, read-only mask)
-_MASKS_SIZE = 16  # at 1.000.000 participants one mask is 1 MB
+class Selection:
+    """The participants that filters select: `mask` (read-only bool per participant), `count`, and `index`.
+
+    `index` takes the selected rows from any participant-aligned array in row order, the cheapest way:
+    slice(None) when all are selected, a slice when they are one run of rows (a period on data ordered by entry
+    date), else their positions (int32 or int64, read-only). Taking 300.000 of 1.000.000 values by position costs
+    ~0.2 ms, by a boolean mask ~4 ms. Computed lazily, once per selection (a cached selection is shared).
+    """
+
+    __slots__ = ("mask", "count", "_index")
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.count = int(np.count_nonzero(mask))
+        self._index = slice(None) if self.count == len(mask) else None
+
+    @property
+    def all(self) -> bool:
+        """True when every participant is selected."""
+        return self.count == len(self.mask)
+
+    @property
+    def index(self) -> slice | np.ndarray:
+        index = self._index
+        if index is None:  # computing it twice on two threads is harmless: both get equal values
+            positions = np.flatnonzero(self.mask)
+            if len(positions) and positions[-1] - positions[0] + 1 == len(positions):
+                index = slice(int(positions[0]), int(positions[-1]) + 1)
+            else:
+                index = positions.astype(np.int32) if len(self.mask) < 2**31 else positions
+                index.flags.writeable = False
+            self._index = index
+        return index
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """values[selected] in row order (a view when the selection is a run of rows)."""
+        return values[self.index]
+
+
+_MASKS: OrderedDict = OrderedDict()  # (id(frame), rows, filters) -> (weak ref to the frame, Selection)
+_MASKS_SIZE = 16  # at 1.000.000 participants one selection is 1 MB of mask plus 4 bytes per selected person
 _MASKS_LOCK = threading.Lock()  # the server runs sessions on threads
 
 
@@ -63,8 +102,13 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
     keyed by the frame's identity (checked with a weak reference, so a new frame at a reused address is a
     miss); the returned array is read-only. Without an active filter the mask is all True (not cached).
     """
+    return participant_selection(participants, filters).mask
+
+
+def participant_selection(participants: pd.DataFrame, filters: Filters | None) -> Selection:
+    """The Selection of `participant_mask` (same cache: the mask is computed once per frame and filters)."""
     if filters is None or not filters.is_active():
-        return np.ones(len(participants), dtype=bool)
+        return Selection(np.ones(len(participants), dtype=bool))
     key = (id(participants), len(participants), filters)
     with _MASKS_LOCK:
         hit = _MASKS.get(key)
@@ -73,11 +117,12 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
             return hit[1]
     mask = _compute_mask(participants, filters)
     mask.flags.writeable = False
+    selection = Selection(mask)
     with _MASKS_LOCK:
-        _MASKS[key] = (weakref.ref(participants), mask)
+        _MASKS[key] = (weakref.ref(participants), selection)
         while len(_MASKS) > _MASKS_SIZE:
             _MASKS.popitem(last=False)
-    return mask
+    return selection
 
 
 def _compute_mask(participants: pd.DataFrame, filters: Filters) -> np.ndarray:
