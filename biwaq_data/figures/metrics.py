@@ -194,23 +194,26 @@ def breakdown(dataset: Dataset, attribute: str, filters: Filters | None = None, 
     codes, keys, labels = _group_codes(p, attribute)
     k = len(keys)
     counts = _by_group_and_best(selection.take(codes), selection.take(prepared(dataset).best), k)
+    if drop_empty if drop_empty is not None else attribute in ("ortsteil", "provider"):
+        keep = np.flatnonzero(counts.sum(axis=1) > 0)
+    else:
+        keep = np.arange(k)
+    counts = counts[keep]
     participants = counts.sum(axis=1)
     work = counts[:, _EMPLOYMENT] + counts[:, _TRAINING]
     with_outcome = work + counts[:, _IMPROVED]
-    out = pd.DataFrame({
-        "key": keys, "label": labels, "participants": participants,
+    columns = {"key": pd.Series(keys).array.take(keep)}  # the dtype pandas gives the whole list, even if empty
+    if attribute == "ortsteil":  # Ortsteil number and Bezirk per category, derived once per dataset
+        numbers, bezirke = prepared(dataset).ortsteil_columns
+        columns.update(ortsteil_nr=numbers.take(keep), bezirk=bezirke.take(keep))
+    columns.update({
+        "label": pd.Series(labels).array.take(keep), "participants": participants,
         "employment": counts[:, _EMPLOYMENT], "vocational_training": counts[:, _TRAINING],
         "improved_prospects": counts[:, _IMPROVED], "with_outcome": with_outcome,
-        "share": _rate(participants, [participants.sum()] * k),
+        "share": _rate(participants, [participants.sum()] * len(keep)),
         "placement_rate": _rate(work, participants), "outcome_rate": _rate(with_outcome, participants),
     })
-    if drop_empty if drop_empty is not None else attribute in ("ortsteil", "provider"):
-        out = out[out["participants"] > 0]
-    if attribute == "ortsteil":
-        ref = prepared(dataset).ortsteil_rows.set_index("ortsteil")
-        out.insert(1, "ortsteil_nr", out["key"].map(ref["ortsteil_nr"]).astype("Int16"))
-        out.insert(2, "bezirk", out["key"].map(ref["bezirk"]).astype(str))
-    return out.reset_index(drop=True)
+    return pd.DataFrame(columns)
 
 
 def ortsteil_options(dataset: Dataset) -> pd.DataFrame:

@@ -94,7 +94,13 @@ class Prepared:
     def _build_months(self, column: str) -> np.ndarray:
         d = self._p()[column].to_numpy()
         counted = d <= np.datetime64(self.datenstand)  # NaT compares False
-        months = d[counted].astype("datetime64[M]").astype(np.int64)
+        days = d[counted].astype("datetime64[D]").astype(np.int64)
+        if len(days):  # day -> month through a table of the days that occur (datetime64[M] per value is slow)
+            first = days.min()
+            table = np.arange(first, days.max() + 1).astype("datetime64[D]").astype("datetime64[M]")
+            months = table.astype(np.int64)[days - first]
+        else:
+            months = days
         small = not len(months) or (months.min() > -2**15 and months.max() < 2**15 - 1)
         dtype = np.int16 if small else np.int32
         out = np.full(len(d), np.iinfo(dtype).max, dtype=dtype)
@@ -111,6 +117,17 @@ class Prepared:
         """One participants row per Ortsteil that occurs (ortsteil_nr, ortsteil, bezirk), in category order."""
         return self._get("ortsteil_rows", lambda: _ortsteil_rows(self._p()))
 
+    @property
+    def ortsteil_columns(self) -> tuple:
+        """Per Ortsteil category (in category order): number (Int16, NA when it does not occur) and Bezirk
+        (str), as arrays, for breakdown(..., "ortsteil")."""
+        def build():
+            ref = self.ortsteil_rows.set_index("ortsteil")
+            keys = pd.Series(list(self._p()["ortsteil"].cat.categories))
+            return (keys.map(ref["ortsteil_nr"]).astype("Int16").array,
+                    keys.map(ref["bezirk"]).astype(str).array)
+        return self._get("ortsteil_columns", build)
+
     # --- services -------------------------------------------------------------------------------------
 
     @property
@@ -124,21 +141,23 @@ class Prepared:
         person, code = s["person"].to_numpy(), s["service"].cat.codes.to_numpy()
         if len(code) and code.min() < 0:
             raise ValueError("service has missing values")
-        rows = np.arange(len(code), dtype=np.int32 if len(code) < 2**31 else np.int64)
-        key = code.astype(np.int64) * n + person
-
-        def one_row_per_pair(chosen: np.ndarray) -> np.ndarray:
-            """True on exactly one chosen row per (service, person) pair that has chosen rows."""
-            table = np.full(N_SERVICES * n, -1, dtype=rows.dtype)
-            table[key[chosen]] = rows[chosen]  # any of the pair's rows may win: each pair gets exactly one
-            return chosen & (table[key] == rows)
-
-        counts = one_row_per_pair(np.ones(len(code), dtype=bool))
+        kind = np.array([1, 1, 2, 3, 3], dtype=np.uint8)[self.best[person]]  # by the person's best outcome
         given = ~np.isnan(s["hours"].to_numpy(dtype=float))
-        counts_hours = counts if given.all() else one_row_per_pair(given)
-        best = self.best[person]
-        kind = np.where(best <= 1, 1, np.where(best == 2, 2, 3)).astype(np.uint8) * counts
-        return (code.astype(np.uint8) * 4 + kind) * 2 + counts_hours.astype(np.uint8)
+        table = np.empty(n, dtype=np.int32 if len(code) < 2**31 else np.int64)
+
+        def one_row_per_person(chosen: np.ndarray | None) -> np.ndarray:
+            """1 on exactly one chosen record (None: any) per (person, service) pair that has chosen records."""
+            flags = np.zeros(len(code), dtype=np.uint8)
+            for service in range(N_SERVICES):  # one service at a time: the person table stays small
+                rows = np.flatnonzero(code == service if chosen is None else chosen & (code == service))
+                who = person[rows]
+                table[who] = rows  # any of the person's rows may win: each person gets exactly one
+                flags[rows[table[who] == rows]] = 1
+            return flags
+
+        counts = one_row_per_person(None)
+        counts_hours = counts if given.all() else one_row_per_person(given)
+        return (code.astype(np.uint8) * 4 + kind * counts) * 2 + counts_hours
 
     @property
     def hours(self) -> tuple[np.ndarray, bool]:
