@@ -129,10 +129,14 @@ def _compute_mask(participants: pd.DataFrame, filters: Filters) -> np.ndarray:
     n = len(participants)
     mask = np.ones(n, dtype=bool)
     f = filters
-    if f.period_start is not None:
-        mask &= (participants["entry_date"] >= pd.Timestamp(f.period_start)).to_numpy()
-    if f.period_end is not None:
-        mask &= (participants["entry_date"] <= pd.Timestamp(f.period_end)).to_numpy()
+    if f.period_start is not None or f.period_end is not None:
+        entry = participants["entry_date"]
+        plain = entry.dtype.kind == "M" and getattr(entry.dtype, "tz", None) is None  # numpy datetime64
+        dates = entry.to_numpy() if plain else entry
+        for bound, keep in ((f.period_start, np.greater_equal), (f.period_end, np.less_equal)):
+            if bound is not None:
+                stamp = pd.Timestamp(bound)
+                mask &= keep(dates, stamp.to_datetime64()) if plain else keep(dates, stamp).to_numpy()
     if f.providers:
         mask &= _isin(participants["provider"], f.providers)
     if f.ortsteile:
