@@ -95,8 +95,9 @@ def funnel(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
 
     Columns: stage, label, persons, share_of_initial, share_of_previous (fractions).
     """
-    h = headline(dataset, filters)
-    counts = [h["participants"], h["with_outcome"], h["employment"] + h["vocational_training"], h["employment"]]
+    best = participant_selection(dataset.participants, filters).take(prepared(dataset).best)
+    # best outcome codes rank the stages (0 employment, 1 training, 2 improved): compare and count, no histogram
+    counts = [len(best)] + [int(np.count_nonzero(best <= code)) for code in (_IMPROVED, _TRAINING, _EMPLOYMENT)]
     stages = ["participants", "with_outcome", "work_or_training", "employment"]
     labels = [T.FUNNEL_STAGE_LABELS[s] for s in stages]
     previous = [counts[0]] + counts[:-1]

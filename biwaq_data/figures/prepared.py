@@ -63,7 +63,10 @@ class Prepared:
     @property
     def best(self) -> np.ndarray:
         """Best outcome code per participant (int8, as schema.BEST_OUTCOMES; a view of the frame)."""
-        return self._p()["best_outcome"].cat.codes.to_numpy()
+        codes = self._p()["best_outcome"].cat.codes.to_numpy()
+        if not self._get("best_given", lambda: not len(codes) or bool(codes.min() >= 0)):
+            raise ValueError("best_outcome has missing values")
+        return codes
 
     @property
     def cell(self) -> np.ndarray:
@@ -73,8 +76,6 @@ class Prepared:
     def _build_cell(self) -> np.ndarray:
         p, o = self._p(), self._o()
         best = self.best
-        if len(best) and best.min() < 0:
-            raise ValueError("best_outcome has missing values")
         status = p["employment_status"].cat.codes.to_numpy().astype(np.uint16) + 1  # NA (-1) -> 0
         exited = p["exit_date"].to_numpy() <= np.datetime64(self.datenstand)  # NaT compares False
         bits = np.zeros(len(p), dtype=np.uint16)
