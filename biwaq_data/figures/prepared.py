@@ -4,8 +4,9 @@ Everything here depends only on the dataset (its three frames and its Datenstand
 computed once on first use and shared by every filter, page and session. A metric then takes the selected rows
 of a small code array (filters.Selection) and counts them with one np.bincount. Sizes at 1.000.000
 participants / 3.430.000 services: person cell 2 MB, month numbers 2 MB per date column, service cell 3,4 MB
-(about 10 MB in all, against ~250 MB of frames); entries are kept for the last 4 datasets and dropped when a
-frame is garbage collected.
+(11,4 MB in all, against 281 MB of frames); entries are kept for the last 4 datasets and dropped as soon as a
+frame is garbage collected (e.g. the short-lived `targets.as_of` datasets). Building them costs about 25 ms
+(person cell), 10-25 ms per date column and 0,3 s (service cell) at 1.000.000, once.
 
 Like filters.participant_mask, this assumes a loaded dataset's frames are never changed in place (pages only
 read them); a frame replaced by another object is a new key.
