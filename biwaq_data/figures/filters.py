@@ -176,10 +176,24 @@ def _isin(values: pd.Series, wanted) -> np.ndarray:
     """values.isin(wanted) as a table lookup on the category codes (a million rows: ~3 ms instead of ~15 ms)."""
     if not isinstance(values.dtype, pd.CategoricalDtype):
         return values.isin(wanted).to_numpy()
-    hit = np.zeros(len(values.cat.categories) + 1, dtype=bool)  # last slot: code -1 (NA) never matches
     found = values.cat.categories.get_indexer(list(wanted))
-    hit[found[found >= 0]] = True
-    return hit[values.cat.codes.to_numpy()]
+    return _any_equal(values.cat.codes.to_numpy(), [int(c) for c in found if c >= 0])  # NA (-1) never matches
+
+
+def _any_equal(numbers: np.ndarray, wanted: list[int]) -> np.ndarray:
+    """numbers.isin(wanted) for integers: compare with each (vectorised, ~0,05 ms per value at a million rows)
+    for up to 4 values, else through a lookup table (~1 ms)."""
+    info = np.iinfo(numbers.dtype)
+    wanted = sorted({w for w in wanted if info.min <= w <= info.max})  # others match nothing
+    if len(wanted) <= 4 or not len(numbers):
+        out = np.zeros(len(numbers), dtype=bool)
+        for w in wanted:
+            out |= numbers == w
+        return out
+    low = int(numbers.min())
+    hit = np.zeros(int(numbers.max()) - low + 1, dtype=bool)
+    hit[[w - low for w in wanted if w - low < len(hit) and w >= low]] = True
+    return hit[numbers.astype(np.intp) - low if low else numbers]
 
 
 def _isin_numbers(values: pd.Series, wanted: list[int]) -> np.ndarray:
@@ -187,9 +201,7 @@ def _isin_numbers(values: pd.Series, wanted: list[int]) -> np.ndarray:
     numbers = values.to_numpy()
     if numbers.dtype.kind not in "iu" or not len(numbers) or numbers.min() < 0:
         return values.isin(wanted).to_numpy()
-    hit = np.zeros(int(numbers.max()) + 1, dtype=bool)
-    hit[[w for w in wanted if 0 <= w < len(hit)]] = True
-    return hit[numbers]
+    return _any_equal(numbers, wanted)
 
 
 # Breakdown attribute -> (Filters field, how a breakdown key becomes a filter value)
