@@ -50,8 +50,47 @@ class Filters:
         return any(getattr(self, f.name) not in (None, ()) for f in fields(self) if not f.name.startswith("period"))
 
 
-_MASKS: OrderedDict = OrderedDict()  # (id(frame), rows, filters) -> (weak ref to the frame, read-only mask)
-_MASKS_SIZE = 16  # at 1.000.000 participants one mask is 1 MB
+class Selection:
+    """The participants that filters select: `mask` (read-only bool per participant), `count`, and `index`.
+
+    `index` takes the selected rows from any participant-aligned array in row order, the cheapest way:
+    slice(None) when all are selected, a slice when they are one run of rows (a period on data ordered by entry
+    date), else their positions (int32 or int64, read-only). Taking 300.000 of 1.000.000 values by position costs
+    ~0.2 ms, by a boolean mask ~4 ms. Computed lazily, once per selection (a cached selection is shared).
+    """
+
+    __slots__ = ("mask", "count", "_index")
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.count = int(np.count_nonzero(mask))
+        self._index = slice(None) if self.count == len(mask) else None
+
+    @property
+    def all(self) -> bool:
+        """True when every participant is selected."""
+        return self.count == len(self.mask)
+
+    @property
+    def index(self) -> slice | np.ndarray:
+        index = self._index
+        if index is None:  # computing it twice on two threads is harmless: both get equal values
+            positions = np.flatnonzero(self.mask)
+            if len(positions) and positions[-1] - positions[0] + 1 == len(positions):
+                index = slice(int(positions[0]), int(positions[-1]) + 1)
+            else:
+                index = positions.astype(np.int32) if len(self.mask) < 2**31 else positions
+                index.flags.writeable = False
+            self._index = index
+        return index
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """values[selected] in row order (a view when the selection is a run of rows)."""
+        return values[self.index]
+
+
+_MASKS: OrderedDict = OrderedDict()  # (id(frame), rows, filters) -> (weak ref to the frame, Selection)
+_MASKS_SIZE = 16  # at 1.000.000 participants one selection is 1 MB of mask plus 4 bytes per selected person
 _MASKS_LOCK = threading.Lock()  # the server runs sessions on threads
 
 
@@ -63,8 +102,13 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
     keyed by the frame's identity (checked with a weak reference, so a new frame at a reused address is a
     miss); the returned array is read-only. Without an active filter the mask is all True (not cached).
     """
+    return participant_selection(participants, filters).mask
+
+
+def participant_selection(participants: pd.DataFrame, filters: Filters | None) -> Selection:
+    """The Selection of `participant_mask` (same cache: the mask is computed once per frame and filters)."""
     if filters is None or not filters.is_active():
-        return np.ones(len(participants), dtype=bool)
+        return Selection(np.ones(len(participants), dtype=bool))
     key = (id(participants), len(participants), filters)
     with _MASKS_LOCK:
         hit = _MASKS.get(key)
@@ -73,21 +117,33 @@ def participant_mask(participants: pd.DataFrame, filters: Filters | None) -> np.
             return hit[1]
     mask = _compute_mask(participants, filters)
     mask.flags.writeable = False
+    selection = Selection(mask)
     with _MASKS_LOCK:
-        _MASKS[key] = (weakref.ref(participants), mask)
+        _MASKS[key] = (weakref.ref(participants), selection)
         while len(_MASKS) > _MASKS_SIZE:
             _MASKS.popitem(last=False)
-    return mask
+    return selection
 
 
 def _compute_mask(participants: pd.DataFrame, filters: Filters) -> np.ndarray:
     n = len(participants)
     mask = np.ones(n, dtype=bool)
     f = filters
-    if f.period_start is not None:
-        mask &= (participants["entry_date"] >= pd.Timestamp(f.period_start)).to_numpy()
-    if f.period_end is not None:
-        mask &= (participants["entry_date"] <= pd.Timestamp(f.period_end)).to_numpy()
+    if f.period_start is not None or f.period_end is not None:
+        entry = participants["entry_date"]
+        if entry.dtype.kind == "M" and getattr(entry.dtype, "tz", None) is None:  # numpy datetime64: compare
+            dates = entry.to_numpy()  # as int64 (7x faster than datetime64 comparisons); NaT is the int64 minimum
+            ticks = dates.view(np.int64)
+            if f.period_start is not None:
+                mask &= ticks >= pd.Timestamp(f.period_start).to_datetime64().astype(dates.dtype).view(np.int64)
+            if f.period_end is not None:
+                end = pd.Timestamp(f.period_end).to_datetime64().astype(dates.dtype).view(np.int64)
+                mask &= (ticks <= end) & (ticks != np.iinfo(np.int64).min)
+        else:
+            if f.period_start is not None:
+                mask &= (entry >= pd.Timestamp(f.period_start)).to_numpy()
+            if f.period_end is not None:
+                mask &= (entry <= pd.Timestamp(f.period_end)).to_numpy()
     if f.providers:
         mask &= _isin(participants["provider"], f.providers)
     if f.ortsteile:
@@ -120,10 +176,24 @@ def _isin(values: pd.Series, wanted) -> np.ndarray:
     """values.isin(wanted) as a table lookup on the category codes (a million rows: ~3 ms instead of ~15 ms)."""
     if not isinstance(values.dtype, pd.CategoricalDtype):
         return values.isin(wanted).to_numpy()
-    hit = np.zeros(len(values.cat.categories) + 1, dtype=bool)  # last slot: code -1 (NA) never matches
     found = values.cat.categories.get_indexer(list(wanted))
-    hit[found[found >= 0]] = True
-    return hit[values.cat.codes.to_numpy()]
+    return _any_equal(values.cat.codes.to_numpy(), [int(c) for c in found if c >= 0])  # NA (-1) never matches
+
+
+def _any_equal(numbers: np.ndarray, wanted: list[int]) -> np.ndarray:
+    """numbers.isin(wanted) for integers: compare with each (vectorised, ~0,05 ms per value at a million rows)
+    for up to 4 values, else through a lookup table (~1 ms)."""
+    info = np.iinfo(numbers.dtype)
+    wanted = sorted({w for w in wanted if info.min <= w <= info.max})  # others match nothing
+    if len(wanted) <= 4 or not len(numbers):
+        out = np.zeros(len(numbers), dtype=bool)
+        for w in wanted:
+            out |= numbers == w
+        return out
+    low = int(numbers.min())
+    hit = np.zeros(int(numbers.max()) - low + 1, dtype=bool)
+    hit[[w - low for w in wanted if w - low < len(hit) and w >= low]] = True
+    return hit[numbers.astype(np.intp) - low if low else numbers]
 
 
 def _isin_numbers(values: pd.Series, wanted: list[int]) -> np.ndarray:
@@ -131,9 +201,7 @@ def _isin_numbers(values: pd.Series, wanted: list[int]) -> np.ndarray:
     numbers = values.to_numpy()
     if numbers.dtype.kind not in "iu" or not len(numbers) or numbers.min() < 0:
         return values.isin(wanted).to_numpy()
-    hit = np.zeros(int(numbers.max()) + 1, dtype=bool)
-    hit[[w for w in wanted if 0 <= w < len(hit)]] = True
-    return hit[numbers]
+    return _any_equal(numbers, wanted)
 
 
 # Breakdown attribute -> (Filters field, how a breakdown key becomes a filter value)

@@ -18,7 +18,8 @@ import pandas as pd
 from ..ingest import schema
 from .. import texts_de as T
 from ..ingest.dataset import Dataset
-from .filters import Filters, participant_mask
+from .filters import Filters, Selection, participant_selection
+from .prepared import CELL_SHAPE, N_CELLS, N_SERVICE_CELLS, SERVICE_SHAPE, prepared
 
 _N_BEST = len(schema.BEST_OUTCOMES)
 _EMPLOYMENT, _TRAINING, _IMPROVED, _IN_SUPPORT, _NO_OUTCOME = range(_N_BEST)
@@ -35,36 +36,22 @@ def _rate(numerator, denominator):
     return out if out.ndim else float(out)
 
 
-# Performance (see docs/benchmark.md): everything below works on numpy arrays of the frames' columns (category
-# codes, datetime64, bool) and counts with np.bincount / np.count_nonzero; nothing is copied per row, nothing
-# loops in Python over records, and distinct (person, kind) pairs are marked in a boolean matrix instead of
-# np.unique (hash-based in numpy 2.x and very slow on person * k + code keys: 12 s for 3.4 million services).
+# Performance (see docs/benchmark.md): every metric takes the selected rows (filters.Selection: all, a run of
+# rows, or positions; never a boolean mask over a million rows) of small integer code arrays derived once per
+# dataset (prepared.Prepared) and counts them with one np.bincount. No pandas groupby, no per-row Python, and
+# no DataFrame bigger than the result.
 
 
-def _best_codes(dataset: Dataset, mask: np.ndarray) -> np.ndarray:
-    return dataset.participants["best_outcome"].cat.codes.to_numpy()[mask]
-
-
-def _exited(dataset: Dataset) -> np.ndarray:
-    """Exit date on or before the Datenstand (NaT compares False)."""
-    return dataset.participants["exit_date"].to_numpy() <= np.datetime64(dataset.datenstand)
-
-
-def _distinct_persons(person: np.ndarray, code: np.ndarray, n_persons: int, k: int) -> np.ndarray:
-    """Boolean (k, n_persons) matrix: True where the person has at least one record of kind `code`.
-
-    One row per kind, so counting persons per kind (count_nonzero along axis 1) reads contiguous memory.
-    """
-    seen = np.zeros(k * n_persons, dtype=bool)
-    dtype = np.int32 if k * n_persons < 2**31 else np.int64
-    seen[code.astype(dtype) * dtype(n_persons) + person] = True
-    return seen.reshape(k, n_persons)
+def _cells(dataset: Dataset, selection: Selection) -> np.ndarray:
+    """Selected persons per person cell, shaped CELL_SHAPE (best, status + 1, long-term, migration, exited,
+    outcome kinds on record)."""
+    cell = prepared(dataset).cell
+    return np.bincount(selection.take(cell), minlength=N_CELLS).reshape(CELL_SHAPE)
 
 
 def period(dataset: Dataset, filters: Filters | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The entry-date period the figures cover: the filter's bounds, else first entry … Datenstand."""
-    p = dataset.participants
-    start = pd.Timestamp(filters.period_start) if filters and filters.period_start else p["entry_date"].min()
+    start = pd.Timestamp(filters.period_start) if filters and filters.period_start else prepared(dataset).first_entry
     end = pd.Timestamp(filters.period_end) if filters and filters.period_end else dataset.datenstand
     return start, min(end, dataset.datenstand)
 
@@ -78,18 +65,19 @@ def headline(dataset: Dataset, filters: Filters | None = None) -> dict:
     outcome_rate (with_outcome / participants); in_support (no outcome, not exited); no_outcome (exited
     without outcome); leavers (exit date on or before the Datenstand).
     """
-    p = dataset.participants
-    mask = participant_mask(p, filters)
-    best = np.bincount(_best_codes(dataset, mask), minlength=_N_BEST)
-    n = int(np.count_nonzero(mask))
+    return _headline(_cells(dataset, participant_selection(dataset.participants, filters)))
+
+
+def _headline(cells: np.ndarray) -> dict:
+    best = cells.sum(axis=(1, 2, 3, 4, 5))
+    n = int(best.sum())
     employment, training, improved = int(best[_EMPLOYMENT]), int(best[_TRAINING]), int(best[_IMPROVED])
     with_outcome = employment + training + improved
-    exited = _exited(dataset)
     return {
         "participants": n,
-        "unemployed": int(np.count_nonzero((p["employment_status"].cat.codes.to_numpy() == 0) & mask)),
-        "long_term_unemployed": int(np.count_nonzero(p["long_term_unemployed"].to_numpy() & mask)),
-        "migration_background": int(np.count_nonzero(p["migration_background"].to_numpy() & mask)),
+        "unemployed": int(cells[:, 1].sum()),  # employment status code 0 (+ 1)
+        "long_term_unemployed": int(cells[:, :, 1].sum()),
+        "migration_background": int(cells[:, :, :, 1].sum()),
         "employment": employment,
         "vocational_training": training,
         "improved_prospects": improved,
@@ -98,7 +86,7 @@ def headline(dataset: Dataset, filters: Filters | None = None) -> dict:
         "outcome_rate": _rate(with_outcome, n),
         "in_support": int(best[_IN_SUPPORT]),
         "no_outcome": int(best[_NO_OUTCOME]),
-        "leavers": int(np.count_nonzero(exited & mask)),
+        "leavers": int(cells[:, :, :, :, 1].sum()),
     }
 
 
@@ -107,8 +95,9 @@ def funnel(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
 
     Columns: stage, label, persons, share_of_initial, share_of_previous (fractions).
     """
-    h = headline(dataset, filters)
-    counts = [h["participants"], h["with_outcome"], h["employment"] + h["vocational_training"], h["employment"]]
+    best = participant_selection(dataset.participants, filters).take(prepared(dataset).best)
+    # best outcome codes rank the stages (0 employment, 1 training, 2 improved): compare and count, no histogram
+    counts = [len(best)] + [int(np.count_nonzero(best <= code)) for code in (_IMPROVED, _TRAINING, _EMPLOYMENT)]
     stages = ["participants", "with_outcome", "work_or_training", "employment"]
     labels = [T.FUNNEL_STAGE_LABELS[s] for s in stages]
     previous = [counts[0]] + counts[:-1]
@@ -123,20 +112,17 @@ def outcome_table(dataset: Dataset, filters: Filters | None = None) -> pd.DataFr
 
     Columns: outcome, label, best_persons, any_persons, share (best_persons / participants).
     """
-    p = dataset.participants
-    mask = participant_mask(p, filters)
-    best = np.bincount(_best_codes(dataset, mask), minlength=_N_BEST)[: len(schema.OUTCOMES)]
-    o = dataset.outcomes
-    person = o["person"].to_numpy()
-    selected = mask[person]
+    cells = _cells(dataset, participant_selection(dataset.participants, filters))
     k = len(schema.OUTCOMES)
-    seen = _distinct_persons(person[selected], o["outcome"].cat.codes.to_numpy()[selected], len(p), k)
-    any_persons = np.count_nonzero(seen, axis=1)
+    best = cells.sum(axis=(1, 2, 3, 4, 5))
+    by_bits = cells.sum(axis=(0, 1, 2, 3, 4))  # persons per combination of outcome kinds on record
+    has = (np.arange(len(by_bits))[None, :] >> np.arange(k)[:, None]) & 1
+    any_persons = (has * by_bits).sum(axis=1)
     return pd.DataFrame({
         "outcome": list(schema.OUTCOMES),
         "label": [T.CATEGORY_LABELS["outcome"][k] for k in schema.OUTCOMES],
-        "best_persons": best.astype(int), "any_persons": any_persons.astype(int),
-        "share": _rate(best, [mask.sum()] * len(best)),
+        "best_persons": best[:k].astype(int), "any_persons": any_persons.astype(int),
+        "share": _rate(best[:k], [best.sum()] * k),
     })
 
 
@@ -162,11 +148,11 @@ def flows(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
 
     Columns: source, source_label, target, target_label, persons (only non-zero flows).
     """
-    p = dataset.participants
-    mask = participant_mask(p, filters)
-    status = _entry_status_codes(p)[mask].astype(np.int64)
-    best = _best_codes(dataset, mask)
-    counts = np.bincount(status * _N_BEST + best, minlength=4 * _N_BEST).reshape(4, _N_BEST)
+    cells = _cells(dataset, participant_selection(dataset.participants, filters)).sum(axis=(3, 4, 5))
+    # entry status as in entry_status(): long-term unemployed first, else employment status code + 1
+    counts = np.zeros((4, _N_BEST), dtype=np.int64)
+    counts[0] = cells[:, :, 1].sum(axis=1) + cells[:, 0, 0]
+    counts[1:] = cells[:, 1:, 0].T
     sources = list(ENTRY_STATUS_LABELS)
     rows = [(sources[i], ENTRY_STATUS_LABELS[sources[i]], schema.BEST_OUTCOMES[j],
              T.CATEGORY_LABELS["best_outcome"][schema.BEST_OUTCOMES[j]], int(counts[i, j]))
@@ -175,16 +161,25 @@ def flows(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
 
 
 def _group_codes(p: pd.DataFrame, attribute: str) -> tuple[np.ndarray, list, list[str]]:
-    """Integer codes, keys and German labels of a participant attribute."""
+    """Integer codes (as stored: int8/int16, -1 for a missing value), keys and German labels of an attribute."""
     values = p[attribute]
     if isinstance(values.dtype, pd.CategoricalDtype):
         keys = list(values.cat.categories)
         labels_map = T.CATEGORY_LABELS.get(attribute, {})
-        return values.cat.codes.to_numpy().astype(np.int32), keys, [labels_map.get(k, str(k)) for k in keys]
+        return values.cat.codes.to_numpy(), keys, [labels_map.get(k, str(k)) for k in keys]
     if pd.api.types.is_bool_dtype(values):
         labels_map = T.CATEGORY_LABELS[attribute]
-        return 1 - values.to_numpy().astype(np.int32), [True, False], [labels_map[True], labels_map[False]]
+        return 1 - values.to_numpy().astype(np.int8), [True, False], [labels_map[True], labels_map[False]]
     raise ValueError(f"cannot break down by {attribute}")
+
+
+def _by_group_and_best(codes: np.ndarray, best: np.ndarray, k: int) -> np.ndarray:
+    """(k, 5) counts of (group code, best outcome code) pairs; codes and best already selected."""
+    if k * _N_BEST <= 256 and (not len(codes) or codes.min() >= 0):
+        cell = codes.astype(np.uint8) * np.uint8(_N_BEST) + best.astype(np.uint8)  # one byte per person
+    else:  # a missing group code (-1) gives a negative cell: bincount refuses it, as it always did
+        cell = codes.astype(np.intp) * _N_BEST + best
+    return np.bincount(cell, minlength=k * _N_BEST).reshape(k, _N_BEST)
 
 
 def breakdown(dataset: Dataset, attribute: str, filters: Filters | None = None, *,
@@ -196,47 +191,30 @@ def breakdown(dataset: Dataset, attribute: str, filters: Filters | None = None, 
     drop_empty: leave out values with no participants (default: only for ortsteil and provider).
     """
     p = dataset.participants
-    mask = participant_mask(p, filters)
+    selection = participant_selection(p, filters)
     codes, keys, labels = _group_codes(p, attribute)
     k = len(keys)
-    cell = codes * _N_BEST + p["best_outcome"].cat.codes.to_numpy()  # (group, best outcome), one pass
-    counts = np.bincount(cell if mask.all() else cell[mask], minlength=k * _N_BEST).reshape(k, _N_BEST)
+    counts = _by_group_and_best(selection.take(codes), selection.take(prepared(dataset).best), k)
+    if drop_empty if drop_empty is not None else attribute in ("ortsteil", "provider"):
+        keep = np.flatnonzero(counts.sum(axis=1) > 0)
+    else:
+        keep = np.arange(k)
+    counts = counts[keep]
     participants = counts.sum(axis=1)
     work = counts[:, _EMPLOYMENT] + counts[:, _TRAINING]
     with_outcome = work + counts[:, _IMPROVED]
-    out = pd.DataFrame({
-        "key": keys, "label": labels, "participants": participants,
+    columns = {"key": pd.Series(keys).array.take(keep)}  # the dtype pandas gives the whole list, even if empty
+    if attribute == "ortsteil":  # Ortsteil number and Bezirk per category, derived once per dataset
+        numbers, bezirke = prepared(dataset).ortsteil_columns
+        columns.update(ortsteil_nr=numbers.take(keep), bezirk=bezirke.take(keep))
+    columns.update({
+        "label": pd.Series(labels).array.take(keep), "participants": participants,
         "employment": counts[:, _EMPLOYMENT], "vocational_training": counts[:, _TRAINING],
         "improved_prospects": counts[:, _IMPROVED], "with_outcome": with_outcome,
-        "share": _rate(participants, [participants.sum()] * k),
+        "share": _rate(participants, [participants.sum()] * len(keep)),
         "placement_rate": _rate(work, participants), "outcome_rate": _rate(with_outcome, participants),
     })
-    if drop_empty if drop_empty is not None else attribute in ("ortsteil", "provider"):
-        out = out[out["participants"] > 0]
-    if attribute == "ortsteil":
-        ref = _ortsteil_rows(p).set_index("ortsteil")
-        out.insert(1, "ortsteil_nr", out["key"].map(ref["ortsteil_nr"]).astype("Int16"))
-        out.insert(2, "bezirk", out["key"].map(ref["bezirk"]).astype(str))
-    return out.reset_index(drop=True)
-
-
-def _ortsteil_rows(p: pd.DataFrame) -> pd.DataFrame:
-    """One participants row per Ortsteil that occurs (columns ortsteil_nr, ortsteil, bezirk), in category order.
-
-    Number and Bezirk follow from the Ortsteil, so any row of it will do; found with one pass over the
-    category codes instead of drop_duplicates over a million rows.
-    """
-    codes = p["ortsteil"].cat.codes.to_numpy()
-    k = len(p["ortsteil"].cat.categories)
-    present = np.bincount(codes.astype(np.int16) + 1, minlength=k + 1)[1:] > 0  # (code -1: NA, not counted)
-    where = np.full(k, -1, dtype=np.int64)
-    start, step = 0, 4096
-    while (where[present] < 0).any():  # usually every Ortsteil shows up in the first few thousand rows
-        chunk = codes[start:start + step]
-        ok = chunk >= 0
-        where[chunk[ok]] = np.flatnonzero(ok) + start
-        start, step = start + step, step * 4
-    return p[["ortsteil_nr", "ortsteil", "bezirk"]].iloc[where[present]]
+    return pd.DataFrame(columns)
 
 
 def ortsteil_options(dataset: Dataset) -> pd.DataFrame:
@@ -246,7 +224,8 @@ def ortsteil_options(dataset: Dataset) -> pd.DataFrame:
     "ortsteil_nr") (index reset), in a few milliseconds at a million participants (the sidebar needs it on
     every rerun).
     """
-    return _ortsteil_rows(dataset.participants).sort_values("ortsteil_nr", kind="stable").reset_index(drop=True)
+    rows = prepared(dataset).ortsteil_rows  # kept per dataset; the sorted copy is the caller's
+    return rows.sort_values("ortsteil_nr", kind="stable").reset_index(drop=True)
 
 
 def monthly(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
@@ -255,30 +234,22 @@ def monthly(dataset: Dataset, filters: Filters | None = None) -> pd.DataFrame:
     Columns: month (first day), entries, exits (exit date in month), active (entered and not exited at month
     end), outcomes (persons whose first outcome falls in the month), cumulative_participants.
     """
-    p = dataset.participants
-    mask = participant_mask(p, filters)
-    start, end = period(dataset, filters)
+    selection = participant_selection(dataset.participants, filters)
+    start, _ = period(dataset, filters)
     months = pd.period_range(start.to_period("M"), dataset.datenstand.to_period("M"), freq="M")
-    stand = np.datetime64(dataset.datenstand)
-    # Month of each date through a day -> month lookup table (converting a million dates to months is slow).
-    day = np.timedelta64(1, "D")
-    if len(months):
-        bounds = pd.period_range(months[0], periods=len(months) + 1, freq="M").to_timestamp().to_numpy()
-        first_day = bounds[0].astype("datetime64[D]")
-        month_of_day = np.repeat(np.arange(len(months)), np.diff(bounds.astype("datetime64[D]")) // day)
-    else:
-        first_day, month_of_day = np.datetime64("1970-01-01", "D"), np.array([], dtype=np.int64)
+    first = (start.year - 1970) * 12 + start.month - 1  # month number of the first month
+    pp = prepared(dataset)
 
-    def per_month(dates: pd.Series) -> np.ndarray:
-        d = dates.to_numpy()
-        d = d[mask & (d <= stand)]  # NaT compares False
-        days = (d - first_day) // day  # whole days since the first month's first day (floor)
-        days = days[(days >= 0) & (days < len(month_of_day))]
-        return np.bincount(month_of_day[days], minlength=len(months))
+    def per_month(column: str) -> np.ndarray:
+        """Selected persons per month of `column` (dates before the first month or not counted: dropped)."""
+        month = selection.take(pp.months(column)).astype(np.int64)
+        month -= first - 1  # 1 = first month; <= 0 before it; > len(months) after the Datenstand, or NaT
+        np.clip(month, 0, len(months) + 1, out=month)
+        return np.bincount(month, minlength=len(months) + 2)[1:len(months) + 1]
 
-    entries = per_month(p["entry_date"])
-    exits = per_month(p["exit_date"])
-    outcomes = per_month(p["first_outcome_date"])
+    entries = per_month("entry_date")
+    exits = per_month("exit_date")
+    outcomes = per_month("first_outcome_date")
     return pd.DataFrame({
         "month": months.to_timestamp(), "entries": entries, "exits": exits,
         "active": np.cumsum(entries) - np.cumsum(exits), "outcomes": outcomes,
@@ -293,28 +264,26 @@ def services_summary(dataset: Dataset, filters: Filters | None = None) -> pd.Dat
     with hours given), placement_rate and outcome_rate among those persons. A person with several services
     counts under each, so persons do not add up to participants.
     """
-    p = dataset.participants
+    selection = participant_selection(dataset.participants, filters)
+    pp = prepared(dataset)
     s = dataset.services
-    mask = participant_mask(p, filters)
-    person, code = s["person"].to_numpy(), s["service"].cat.codes.to_numpy()
-    hours = s["hours"].to_numpy(dtype=float)
-    if not mask.all():  # without filters, skip copying millions of service records
-        selected = mask[person]
-        person, code, hours = person[selected], code[selected], hours[selected]
+    cell, code = pp.service_cell, s["service"].cat.codes.to_numpy().view(np.uint8)  # codes checked >= 0
+    hours, finite = pp.hours
+    weights = hours if finite else np.nan_to_num(hours)  # missing hours add 0; ±inf count as the largest float
     k = len(schema.SERVICES)
-    records = np.bincount(code, minlength=k)
-    given = ~np.isnan(hours)
-    weights = np.where(given, hours, 0.0)
-    if np.isinf(weights).any():
-        weights = np.nan_to_num(hours)  # as always: ±inf hours count as the largest float
-    hours_total = np.bincount(code, weights=weights, minlength=k)
-    seen = _distinct_persons(person, code, len(p), k)  # person has the service
-    persons = np.count_nonzero(seen, axis=1)
-    best = p["best_outcome"].cat.codes.to_numpy()
-    work = np.count_nonzero(seen & (best <= _TRAINING), axis=1)
-    any_outcome = np.count_nonzero(seen & (best <= _IMPROVED), axis=1)
-    persons_with_hours = persons if given.all() else np.count_nonzero(
-        _distinct_persons(person[given], code[given], len(p), k), axis=1)
+    if selection.all:
+        counts = np.bincount(cell, minlength=N_SERVICE_CELLS)
+        hours_total = np.bincount(code, weights=weights, minlength=k)
+    else:  # one pass over all records, the selected ones in the upper half of the bins (no copies of records)
+        chosen = selection.mask[s["person"].to_numpy()].view(np.uint8)
+        counts = np.bincount(cell | (chosen << 6), minlength=2 * N_SERVICE_CELLS)[N_SERVICE_CELLS:]
+        hours_total = np.bincount(code | (chosen << 3), weights=weights, minlength=2 * k)[k:]  # in record order
+    counts = counts.reshape(SERVICE_SHAPE)
+    records = counts.sum(axis=(1, 2))
+    persons = counts[:, 1:].sum(axis=(1, 2))
+    work = counts[:, 1].sum(axis=1)
+    any_outcome = counts[:, 1:3].sum(axis=(1, 2))
+    persons_with_hours = counts[:, :, 1].sum(axis=1)
     return pd.DataFrame({
         "service": list(schema.SERVICES), "label": [T.CATEGORY_LABELS["service"][x] for x in schema.SERVICES],
         "persons": persons, "records": records, "hours_total": hours_total,
