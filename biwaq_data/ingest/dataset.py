@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .. import places
-from . import schema
+from . import frames, schema
 from .. import texts_de as T
 from ..errors import DataError
 from .targets import empty_targets, parse_targets
@@ -106,7 +106,12 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
                 if len(workbooks) == 1:
                     return _workbook_sources(workbooks[0], meta)
                 raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
-        return {t: read_file(p, p.name, t) for t, p in files.items()}, meta, str(path)  # incl. optional tables
+        raws = {t: read_file(p, p.name, t) for t, p in files.items()}  # incl. optional tables
+        if meta.get("format") == 2:  # a snapshot's typed frames (store/typed.py): validate their input columns
+            provided = (meta.get("typed") or {}).get("provided")
+            for raw in raws.values():
+                raw.frame = frames.as_input(raw.table, raw.frame, provided)
+        return raws, meta, str(path)
     if path.suffix.lower() == ".xlsx":
         return _workbook_sources(path, meta)
     raise DataError(T.ERR_UNSUPPORTED.format(file=path.name))

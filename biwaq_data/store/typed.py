@@ -1,0 +1,108 @@
+"""Snapshot format 2: the Dataset's typed frames as they are, so that loading is little more than reading them.
+
+Written at import (`SnapshotStore.save`): one Parquet file per table (``participants``, ``outcomes``,
+``services``, and ``targets``/``enterprises`` when delivered) holding every column of the frame `load_dataset`
+built – input and derived (ortsteil/bezirk, age, age group, best outcome, first outcome date, person index,
+source_row, …), categoricals as Arrow dictionaries – in the layout of `ingest.frames`. The manifest records
+``"format": 2`` and under ``"typed"`` what rebuilding the Dataset needs beyond the frames: the optional
+participant columns the upload had (``provided``), the data-dependent categories, and each table's file and
+row count (Datenstand, rows read and source are in the manifest as before).
+
+The typed files hold every input column, so there is no second copy in input columns: `load_dataset(<snapshot>)`
+re-validates a format-2 snapshot from them (`ingest.frames.as_input`), and the uploaded originals stay as the
+audit trail.
+
+Loading (`load_typed`): each file is read once, its SHA-256 checked against the manifest and those same bytes
+parsed; row count (Parquet footer) = manifest, columns, dtypes and categories = `ingest.frames` layout, else a
+German SnapshotError. No cell is validated again. One table at a time: bytes -> Arrow (bytes dropped) ->
+pandas with `self_destruct` (Arrow buffers freed column by column), so peak memory stays near the result.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import texts_de as T
+from ..ingest import frames
+from ..ingest.dataset import Dataset
+from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
+from ..ingest.targets import empty_targets
+from .integrity import ISSUES_FILE, SnapshotError, verified_bytes
+
+FORMAT = 2
+
+
+def typed_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """The frames a format-2 snapshot stores: the three tables, targets when it has rows, enterprises when
+    delivered."""
+    out = {t: getattr(ds, t) for t in TABLE_NAMES}
+    if ds.targets is not None and len(ds.targets):
+        out["targets"] = ds.targets
+    if ds.enterprises is not None:
+        out["enterprises"] = ds.enterprises
+    return out
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as Parquet bytes, every column with its dtype (categoricals as dictionaries, no index)."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    return sink.getvalue().to_pybytes()
+
+
+def manifest_part(ds: Dataset, stored: dict[str, pd.DataFrame]) -> dict:
+    """The manifest's ``"typed"`` entry: provided columns, data-dependent categories, files and rows per table."""
+    return {
+        "provided": None if ds.provided is None else sorted(ds.provided),
+        "tables": {t: {"file": f"{t}.parquet", "rows": int(len(f))} for t, f in stored.items()},
+        "categories": {t: {c: [str(v) for v in f[c].cat.categories] for c in frames.free_categories(t)}
+                       for t, f in stored.items()},
+    }
+
+
+def _read_frame(info, table: str, spec: dict) -> pd.DataFrame:
+    """One table: verified bytes -> Arrow -> pandas, checked against the layout (SnapshotError otherwise)."""
+    name = spec["file"]
+    data = verified_bytes(info, name)
+    try:
+        parquet = pq.ParquetFile(pa.py_buffer(data))
+        rows = parquet.metadata.num_rows
+    except Exception:  # noqa: BLE001 - pyarrow raises several types for a broken footer
+        raise SnapshotError(T.ERR_SNAPSHOT_LOAD.format(id=info.id, reason=T.ERR_PARQUET_BROKEN.format(
+            file=name)), info.id) from None
+    if rows != int(spec["rows"]):
+        raise SnapshotError(T.ERR_SNAPSHOT_ROWS.format(id=info.id, file=name, found=rows, expected=spec["rows"]),
+                            info.id)
+    arrow = parquet.read(use_threads=True)
+    del parquet, data  # the Arrow columns are decoded copies: the file's bytes can go
+    frame = arrow.to_pandas(self_destruct=True, split_blocks=True, use_threads=True)
+    del arrow
+    if table == "targets" and "provider" in frame:  # str or None (whole programme), as parse_targets gives it
+        frame["provider"] = frame["provider"].astype(object).where(frame["provider"].notna(), None)
+    problem = frames.layout_problem(table, frame, info.manifest["typed"]["categories"].get(table, {}))
+    if problem:
+        raise SnapshotError(T.ERR_SNAPSHOT_LAYOUT.format(id=info.id, file=name, problem=problem), info.id)
+    return frame
+
+
+def load_typed(info) -> Dataset:
+    """The Dataset of a format-2 snapshot (`SnapshotInfo`), checked as the module docstring says."""
+    typed = info.manifest.get("typed")
+    if not isinstance(typed, dict) or not all(t in typed.get("tables", {}) for t in TABLE_NAMES):
+        raise SnapshotError(T.ERR_SNAPSHOT_MANIFEST.format(id=info.id), info.id)
+    tables = {}
+    for table in TABLE_NAMES + OPTIONAL_TABLES:
+        if table in typed["tables"]:
+            tables[table] = _read_frame(info, table, typed["tables"][table])
+    issues = pd.read_parquet(io.BytesIO(verified_bytes(info, ISSUES_FILE)))
+    provided = typed.get("provided")
+    return Dataset(tables["participants"], tables["outcomes"], tables["services"], issues,
+                   pd.Timestamp(info.manifest["datenstand"]), source=info.source, snapshot_id=info.id,
+                   files={t: f"{t}.parquet" for t in tables}, rows_read=info.rows_read,
+                   targets=tables.get("targets", empty_targets()), enterprises=tables.get("enterprises"),
+                   provided=None if provided is None else frozenset(provided))
