@@ -119,21 +119,28 @@ def file_problem(path: Path, digest: str, snapshot_id: str, name: str) -> str | 
     return None if h.hexdigest() == digest else T.ERR_SNAPSHOT_FILE_CHANGED.format(id=snapshot_id, file=name)
 
 
-def verified_bytes(info, name: str) -> bytes:
-    """The bytes of one file of a snapshot, after checking them against the manifest's SHA-256."""
-    digest = info.manifest["written_files"].get(name)
-    path = info.path / name
+def snapshot_bytes(info, name: str) -> bytes:
+    """The bytes of one file of a snapshot (SnapshotError in German when it is missing or unreadable)."""
     try:
-        data = path.read_bytes()
+        return (info.path / name).read_bytes()
     except FileNotFoundError:
         raise SnapshotError(T.ERR_SNAPSHOT_FILE_MISSING.format(id=info.id, file=name), info.id) from None
     except OSError as exc:
         raise SnapshotError(T.ERR_SNAPSHOT_FILE_UNREADABLE.format(id=info.id, file=name, reason=os_reason(exc)),
                             info.id) from None
-    if digest is None or hashlib.sha256(data).hexdigest() != digest:
-        raise SnapshotError(T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name), info.id)
-    return data
 
+
+def check_digest(info, name: str, digest: str | None) -> None:
+    """SnapshotError unless `digest` (SHA-256 of the bytes read) is the one the manifest lists for `name`."""
+    if digest is None or digest != info.manifest["written_files"].get(name):
+        raise SnapshotError(T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name), info.id)
+
+
+def verified_bytes(info, name: str) -> bytes:
+    """The bytes of one file of a snapshot, after checking them against the manifest's SHA-256."""
+    data = snapshot_bytes(info, name)
+    check_digest(info, name, hashlib.sha256(data).hexdigest())
+    return data
 
 
 def check_originals(info) -> None:
@@ -152,11 +159,11 @@ def load_verified(info, *, today=None):
     checked against the manifest and `ingest.frames`. Format 1 (no typed frames): the input columns validated
     again (`validate_tables`); the accepted row counts must equal the manifest's."""
     try:
-        check_originals(info)
         if info.manifest.get("format") == 2:
             from .typed import load_typed  # format 2 builds on this module
 
-            return load_typed(info)
+            return load_typed(info)  # checks the originals too (on its hashing thread)
+        check_originals(info)
         ds, tables = _load_v1(info, today)
     except SnapshotError:
         raise

@@ -20,7 +20,9 @@ pandas with `self_destruct` (Arrow buffers freed column by column), so peak memo
 
 from __future__ import annotations
 
+import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 import pyarrow as pa
@@ -31,7 +33,7 @@ from ..ingest import frames
 from ..ingest.dataset import Dataset
 from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
 from ..ingest.targets import empty_targets
-from .integrity import ISSUES_FILE, SnapshotError, verified_bytes
+from .integrity import ISSUES_FILE, SnapshotError, check_digest, check_originals, snapshot_bytes, verified_bytes
 
 FORMAT = 2
 
@@ -65,21 +67,29 @@ def manifest_part(ds: Dataset, stored: dict[str, pd.DataFrame]) -> dict:
     }
 
 
-def _read_frame(info, table: str, spec: dict) -> pd.DataFrame:
-    """One table: verified bytes -> Arrow -> pandas, checked against the layout (SnapshotError otherwise)."""
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()  # releases the GIL: runs while pyarrow parses
+
+
+def _read_frame(info, table: str, spec: dict, hasher: ThreadPoolExecutor) -> pd.DataFrame:
+    """One table: bytes read once, hashed (worker thread) while pyarrow parses them; nothing made from them is
+    used before the hash matches. Then rows, pandas (`self_destruct`), layout; SnapshotError otherwise."""
     name = spec["file"]
-    data = verified_bytes(info, name)
+    data = snapshot_bytes(info, name)
+    digest = hasher.submit(_sha256, data)
     try:
         parquet = pq.ParquetFile(pa.py_buffer(data))
         rows = parquet.metadata.num_rows
-    except Exception:  # noqa: BLE001 - pyarrow raises several types for a broken footer
+        arrow = parquet.read(use_threads=True) if rows == int(spec["rows"]) else None
+    except Exception:  # noqa: BLE001 - pyarrow raises several types for a broken file
+        check_digest(info, name, digest.result())  # a changed file is reported as changed
         raise SnapshotError(T.ERR_SNAPSHOT_LOAD.format(id=info.id, reason=T.ERR_PARQUET_BROKEN.format(
             file=name)), info.id) from None
-    if rows != int(spec["rows"]):
+    check_digest(info, name, digest.result())
+    del parquet, data  # the Arrow columns are decoded copies: the file's bytes can go
+    if arrow is None:
         raise SnapshotError(T.ERR_SNAPSHOT_ROWS.format(id=info.id, file=name, found=rows, expected=spec["rows"]),
                             info.id)
-    arrow = parquet.read(use_threads=True)
-    del parquet, data  # the Arrow columns are decoded copies: the file's bytes can go
     frame = arrow.to_pandas(self_destruct=True, split_blocks=True, use_threads=True)
     del arrow
     if table == "targets" and "provider" in frame:  # str or None (whole programme), as parse_targets gives it
@@ -90,19 +100,35 @@ def _read_frame(info, table: str, spec: dict) -> pd.DataFrame:
     return frame
 
 
+def _size(info, name: str) -> int:
+    try:
+        return (info.path / name).stat().st_size
+    except OSError:
+        return 0  # reported when it is read
+
+
 def load_typed(info) -> Dataset:
-    """The Dataset of a format-2 snapshot (`SnapshotInfo`), checked as the module docstring says."""
+    """The Dataset of a format-2 snapshot (`SnapshotInfo`), checked as the module docstring says.
+
+    Largest file first (peak memory: the biggest transient while little else is held); the originals are hashed
+    on the hashing thread meanwhile.
+    """
     typed = info.manifest.get("typed")
     if not isinstance(typed, dict) or not all(t in typed.get("tables", {}) for t in TABLE_NAMES):
         raise SnapshotError(T.ERR_SNAPSHOT_MANIFEST.format(id=info.id), info.id)
-    tables = {}
-    for table in TABLE_NAMES + OPTIONAL_TABLES:
-        if table in typed["tables"]:
-            tables[table] = _read_frame(info, table, typed["tables"][table])
+    order = sorted((t for t in TABLE_NAMES + OPTIONAL_TABLES if t in typed["tables"]),
+                   key=lambda t: -_size(info, typed["tables"][t]["file"]))
+    tables: dict[str, pd.DataFrame] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-sha256") as hasher:
+        originals = None
+        for table in order:
+            tables[table] = _read_frame(info, table, typed["tables"][table], hasher)
+            originals = originals or hasher.submit(check_originals, info)
+        originals.result()
     issues = pd.read_parquet(io.BytesIO(verified_bytes(info, ISSUES_FILE)))
     provided = typed.get("provided")
     return Dataset(tables["participants"], tables["outcomes"], tables["services"], issues,
                    pd.Timestamp(info.manifest["datenstand"]), source=info.source, snapshot_id=info.id,
-                   files={t: f"{t}.parquet" for t in tables}, rows_read=info.rows_read,
-                   targets=tables.get("targets", empty_targets()), enterprises=tables.get("enterprises"),
-                   provided=None if provided is None else frozenset(provided))
+                   files={t: f"{t}.parquet" for t in TABLE_NAMES + OPTIONAL_TABLES if t in tables},
+                   rows_read=info.rows_read, targets=tables.get("targets", empty_targets()),
+                   enterprises=tables.get("enterprises"), provided=None if provided is None else frozenset(provided))
