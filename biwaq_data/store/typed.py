@@ -12,10 +12,12 @@ The typed files hold every input column, so there is no second copy in input col
 re-validates a format-2 snapshot from them (`ingest.frames.as_input`), and the uploaded originals stay as the
 audit trail.
 
-Loading (`load_typed`): each file is read once, its SHA-256 checked against the manifest and those same bytes
-parsed; row count (Parquet footer) = manifest, columns, dtypes and categories = `ingest.frames` layout, else a
-German SnapshotError. No cell is validated again. One table at a time: bytes -> Arrow (bytes dropped) ->
-pandas with `self_destruct` (Arrow buffers freed column by column), so peak memory stays near the result.
+Loading (`load_typed`): each file is read once; a worker thread hashes those bytes while pyarrow parses the
+same bytes, and nothing made from them is used before the SHA-256 equals the manifest's (the originals are
+hashed on that thread meanwhile). Row count (Parquet footer) = manifest, columns, dtypes and categories =
+`ingest.frames` layout, else a German SnapshotError. No cell is validated again. One table at a time, largest
+first: bytes -> Arrow (bytes dropped) -> pandas with `self_destruct` (Arrow buffers freed column by column), so
+peak memory stays near the result.
 """
 
 from __future__ import annotations
