@@ -152,16 +152,17 @@ def check_originals(info) -> None:
                 raise SnapshotError(problem, info.id)
 
 
-def load_verified(info, *, today=None):
+def load_verified(info, *, today=None, load_typed=None):
     """The Dataset of one snapshot (`SnapshotInfo`), served only when everything checks out (SnapshotError
     otherwise). Every file is read once, its SHA-256 checked and those same bytes parsed; the originals are
     checked. Format 2 (``"format": 2``, store/typed.py): the typed frames as stored, rows, columns and dtypes
-    checked against the manifest and `ingest.frames`. Format 1 (no typed frames): the input columns validated
-    again (`validate_tables`); the accepted row counts must equal the manifest's."""
+    checked against the manifest and `ingest.frames` by `load_typed` (store/typed.py, passed in by the store:
+    it builds on this module). Format 1 (no typed frames): the input columns validated again
+    (`validate_tables`); the accepted row counts must equal the manifest's."""
     try:
         if info.manifest.get("format") == 2:
-            from .typed import load_typed  # format 2 builds on this module
-
+            if load_typed is None:
+                raise SnapshotError(T.ERR_SNAPSHOT_MANIFEST.format(id=info.id), info.id)
             return load_typed(info)  # checks the originals too (on its hashing thread)
         check_originals(info)
         ds, tables = _load_v1(info, today)

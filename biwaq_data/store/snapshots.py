@@ -317,7 +317,7 @@ class SnapshotStore:
         if info is None:
             raise SnapshotError((self.check(snapshot_id) or [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)])[0],
                                 snapshot_id)
-        return load_verified(info, today=today)
+        return load_verified(info, today=today, load_typed=typed.load_typed)
 
     def verify(self, snapshot_id: str) -> bool:
         """True when the manifest is valid and every file it lists is there with its recorded SHA-256."""
