@@ -207,6 +207,8 @@ class _Ids:
         if keys is not None and self._values is not None:
             import pyarrow.compute as pc
 
+            if keys.type != self._values.type:
+                keys = keys.cast(self._values.type)
             return pc.index_in(keys, value_set=self._values).fill_null(-1).to_numpy(zero_copy_only=False)
         if self._index is None:  # not Arrow-backed strings: pandas' hash index
             self._index = pd.Index(self._uniques)
@@ -223,9 +225,7 @@ def _arrow_strings(values: pd.Series):
             return None
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
-        if pa.types.is_large_string(arr.type) and arr.nbytes < 2**31:
-            arr = arr.cast(pa.string())
-        return arr if pa.types.is_string(arr.type) else None
+        return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
     except Exception:  # noqa: BLE001 - fall back to pandas
         return None
 

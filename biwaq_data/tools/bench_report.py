@@ -5,7 +5,7 @@ from __future__ import annotations
 TABLES = ("participants", "outcomes", "services")
 FORMAT_LABELS = {"parquet": "eigenes Parquet", "foreign": "fremdes Parquet (Text, Zeitstempel)",
                  "csv": "CSV-Export (deutsch)"}
-SNAPSHOT_LABEL = "Snapshot (eigenes Parquet importiert)"
+SNAPSHOT_LABEL = "Snapshot (eigener Import)"
 
 
 def _limits(results: dict) -> dict:
