@@ -23,7 +23,6 @@ peak memory stays near the result.
 from __future__ import annotations
 
 import hashlib
-import io
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -127,7 +126,7 @@ def load_typed(info) -> Dataset:
             tables[table] = _read_frame(info, table, typed["tables"][table], hasher)
             originals = originals or hasher.submit(check_originals, info)
         originals.result()
-    issues = pd.read_parquet(io.BytesIO(verified_bytes(info, ISSUES_FILE)))
+    issues = pq.ParquetFile(pa.py_buffer(verified_bytes(info, ISSUES_FILE))).read().to_pandas()
     provided = typed.get("provided")
     return Dataset(tables["participants"], tables["outcomes"], tables["services"], issues,
                    pd.Timestamp(info.manifest["datenstand"]), source=info.source, snapshot_id=info.id,

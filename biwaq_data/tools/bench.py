@@ -235,6 +235,7 @@ def _snapshot_tables(root: Path) -> list[Path]:
 
 def _child_snapshot_read(root: Path, repeat: int) -> dict:
     """The floor for a snapshot: pyarrow reading the same table files (every typed table the load reads)."""
+    import pyarrow.dataset  # noqa: F401  (read_table imports it on first use: not part of the floor)
     import pyarrow.parquet as pq
 
     paths = _snapshot_tables(root)
