@@ -205,3 +205,18 @@ def test_format_1_snapshot_still_loads_through_validation(saved, monkeypatch):
     for table in ("participants", "outcomes", "services"):
         pd.testing.assert_frame_equal(getattr(loaded, table).drop(columns="source_row"),
                                       getattr(expected, table).drop(columns="source_row"), check_categorical=False)
+
+
+def test_a_frame_without_the_layout_is_not_stored(tmp_path, sample_report):
+    """What could not be loaded back (here a frame missing a derived column) is refused at save, in German."""
+    import dataclasses
+
+    from biwaq_data import texts_de as T
+    from biwaq_data.errors import DataError
+
+    ds = dataclasses.replace(sample_report.dataset,
+                             participants=sample_report.dataset.participants.drop(columns="best_outcome"))
+    store = SnapshotStore(tmp_path / "store")
+    with pytest.raises(DataError, match=T.ERR_SNAPSHOT_NOT_ACCEPTED):
+        store.save(ds, [("participants.csv", b"x")])
+    assert store.list() == []

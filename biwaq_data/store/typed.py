@@ -23,6 +23,7 @@ peak memory stays near the result.
 from __future__ import annotations
 
 import hashlib
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -30,6 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import texts_de as T
+from ..errors import DataError
 from ..ingest import frames
 from ..ingest.dataset import Dataset
 from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
@@ -37,6 +39,8 @@ from ..ingest.targets import empty_targets
 from .integrity import ISSUES_FILE, SnapshotError, check_digest, check_originals, snapshot_bytes, verified_bytes
 
 FORMAT = 2
+
+log = logging.getLogger(__name__)
 
 
 def typed_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
@@ -47,6 +51,11 @@ def typed_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
         out["targets"] = ds.targets
     if ds.enterprises is not None:
         out["enterprises"] = ds.enterprises
+    for table, frame in out.items():  # what could not be loaded back is not stored (a frame built by hand)
+        problem = frames.layout_problem(table, frame)
+        if problem:
+            log.error("not stored: %s does not have the layout of ingest.frames (%s)", table, problem)
+            raise DataError(T.ERR_SNAPSHOT_NOT_ACCEPTED)
     return out
 
 
