@@ -341,7 +341,13 @@ def read_parquet_bytes(data: bytes | Path, table: str, file: str) -> RawTable:
     if isinstance(data, bytes):
         check_kind(data, "parquet", file)
     try:
-        frame = pd.read_parquet(io.BytesIO(data) if isinstance(data, bytes) else data)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_table(pa.py_buffer(data) if isinstance(data, bytes) else data)
+        # as pd.read_parquet, but each Arrow column is freed as soon as it is converted (peak memory)
+        frame = arrow.to_pandas(self_destruct=True, split_blocks=True)
+        del arrow
     except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
         raise DataError(T.ERR_PARQUET_BROKEN.format(file=file)) from exc
     if frame.columns.size == 0:
