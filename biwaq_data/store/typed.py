@@ -14,7 +14,8 @@ audit trail.
 
 Loading (`load_typed`): each file is read once; a worker thread hashes those bytes while pyarrow parses the
 same bytes, and nothing made from them is used before the SHA-256 equals the manifest's (the originals are
-hashed on that thread meanwhile). Row count (Parquet footer) = manifest, columns, dtypes and categories =
+hashed on that thread meanwhile; parsing bytes not yet verified adds no risk the upload path does not already
+take: it parses uploaded Parquet with the same reader). Row count (Parquet footer) = manifest, columns, dtypes and categories =
 `ingest.frames` layout, else a German SnapshotError. No cell is validated again. One table at a time, largest
 first: bytes -> Arrow (bytes dropped) -> pandas with `self_destruct` (Arrow buffers freed column by column), so
 peak memory stays near the result.
