@@ -450,6 +450,8 @@ ERR_SNAPSHOT_FILE_UNREADABLE = "In Version „{id}“ kann die Datei „{file}�
 ERR_SNAPSHOT_ROWS = ("Version „{id}“: „{file}“ ergibt {found} gültige Zeilen, gespeichert wurden {expected}; die "
                      "Version wird nicht angezeigt.")
 ERR_SNAPSHOT_LOAD = "Version „{id}“ kann nicht geladen werden: {reason}"
+ERR_SNAPSHOT_LAYOUT = ("Version „{id}“: „{file}“ hat nicht den gespeicherten Aufbau ({problem}); die Version "
+                       "wird nicht angezeigt.")
 ERR_SNAPSHOT_NOT_VERIFIED = "Version „{id}“ ist beschädigt und kann nicht aktiviert werden: {reason}"
 ERR_STORE_READ_ONLY = "Der Datenordner ist schreibgeschützt oder es fehlen Schreibrechte"
 ERR_STORE_FULL = "Der Datenträger des Datenordners ist voll"

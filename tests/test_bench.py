@@ -51,8 +51,13 @@ def test_json_has_every_section_and_size(run):
     for k in keys:
         assert results["data"][k]["rows"]["participants"] == int(k)
         assert results["data"][k]["arrow_mb"] > 0
-        assert sorted(results["load"][k]) == sorted(bench.FORMATS)
-        for fmt, load in results["load"][k].items():
+        assert sorted(results["load"][k]) == sorted(bench.FORMATS + ("snapshot",))
+        snap = results["load"][k]["snapshot"]  # own Parquet imported once, loaded as the app loads it
+        assert snap["snapshot"]["format"] == snap["import"]["format"] == 2
+        assert snap["snapshot"]["best_s"] > 0 and snap["pyarrow"]["best_s"] > 0 and snap["snapshot"]["peak_mb"] >= 0
+        assert snap["snapshot"]["rows"] == results["data"][k]["rows"] and snap["equal"], snap["problems"]
+        for fmt in bench.FORMATS:
+            load = results["load"][k][fmt]
             for step in ("pyarrow", "load_dataset", "duckdb"):
                 assert load[step]["best_s"] > 0
                 assert load[step]["peak_mb"] >= 0

@@ -253,8 +253,8 @@ def test_same_files_saved_twice_at_once_give_one_snapshot(tmp_path, report):
     """The second of two simultaneous saves of identical files finds the folder taken at rename time."""
     store = SnapshotStore(tmp_path)
     ds, sources, issues, rows_read = store._parts(report, None)
-    from biwaq_data.store.snapshots import canonical_frames, _parquet_bytes
-    frames = {t: _parquet_bytes(f) for t, f in canonical_frames(ds).items()}
+    from biwaq_data.store import typed
+    frames = {t: typed.parquet_bytes(f) for t, f in typed.typed_frames(ds).items()}
     first = store._write(report.snapshot_id, ds, ds.datenstand, frames, sources, issues, rows_read, True)
     second = store._write(report.snapshot_id, ds, ds.datenstand, frames, sources, issues, rows_read, True)
     assert not first.already_existed and second.already_existed

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .. import places
-from . import schema
+from . import frames, schema
 from .. import texts_de as T
 from ..errors import DataError
 from .targets import empty_targets, parse_targets
@@ -106,7 +106,12 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
                 if len(workbooks) == 1:
                     return _workbook_sources(workbooks[0], meta)
                 raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
-        return {t: read_file(p, p.name, t) for t, p in files.items()}, meta, str(path)  # incl. optional tables
+        raws = {t: read_file(p, p.name, t) for t, p in files.items()}  # incl. optional tables
+        if meta.get("format") == 2:  # a snapshot's typed frames (store/typed.py): validate their input columns
+            provided = (meta.get("typed") or {}).get("provided")
+            for raw in raws.values():
+                raw.frame = frames.as_input(raw.table, raw.frame, provided)
+        return raws, meta, str(path)
     if path.suffix.lower() == ".xlsx":
         return _workbook_sources(path, meta)
     raise DataError(T.ERR_UNSUPPORTED.format(file=path.name))
@@ -202,6 +207,8 @@ class _Ids:
         if keys is not None and self._values is not None:
             import pyarrow.compute as pc
 
+            if keys.type != self._values.type:
+                keys = keys.cast(self._values.type)
             return pc.index_in(keys, value_set=self._values).fill_null(-1).to_numpy(zero_copy_only=False)
         if self._index is None:  # not Arrow-backed strings: pandas' hash index
             self._index = pd.Index(self._uniques)
@@ -218,9 +225,7 @@ def _arrow_strings(values: pd.Series):
             return None
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
-        if pa.types.is_large_string(arr.type) and arr.nbytes < 2**31:
-            arr = arr.cast(pa.string())
-        return arr if pa.types.is_string(arr.type) else None
+        return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
     except Exception:  # noqa: BLE001 - fall back to pandas
         return None
 

@@ -341,7 +341,15 @@ def read_parquet_bytes(data: bytes | Path, table: str, file: str) -> RawTable:
     if isinstance(data, bytes):
         check_kind(data, "parquet", file)
     try:
-        frame = pd.read_parquet(io.BytesIO(data) if isinstance(data, bytes) else data)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_table(pa.py_buffer(data) if isinstance(data, bytes) else data)
+        # as pd.read_parquet, but each Arrow column is freed as soon as it is converted (peak memory), and
+        # booleans as pandas' nullable boolean: a bool column with gaps is not a column of Python objects
+        frame = arrow.to_pandas(self_destruct=True, split_blocks=True,
+                                types_mapper=lambda t: pd.BooleanDtype() if t == pa.bool_() else None)
+        del arrow
     except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
         raise DataError(T.ERR_PARQUET_BROKEN.format(file=file)) from exc
     if frame.columns.size == 0:

@@ -110,9 +110,43 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # what str.strip removes below 0x80
+_ASCII_SPACE[0x80:] = True  # a multi-byte character might be white space (e.g. U+00A0): not known clean
+
+
+def _trimmed(values: pd.Series) -> bool:
+    """True when no cell of an Arrow-backed str column starts or ends with white space (first and last byte of
+    every value, read from the Arrow buffers without copying a string), so stripping would change nothing."""
+    try:
+        import pyarrow as pa
+
+        if not hasattr(values.array, "__arrow_array__"):
+            return False
+        arr = pa.chunked_array(pa.array(values.array))
+        for chunk in arr.chunks:
+            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+                return False
+            bufs = chunk.buffers()
+            if bufs[2] is None:  # no characters at all (only nulls or empty strings)
+                continue
+            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            offsets = np.frombuffer(bufs[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+            data = np.frombuffer(bufs[2], dtype=np.uint8)
+            starts, ends = offsets[:-1], offsets[1:]
+            filled = ends > starts
+            if _ASCII_SPACE[data[starts[filled]]].any() or _ASCII_SPACE[data[ends[filled] - 1]].any():
+                return False
+        return True
+    except Exception:  # noqa: BLE001 - any doubt: strip as usual
+        return False
+
+
 def _is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: NA, None or only white space."""
     if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+        if _trimmed(values):  # nothing to strip: empty means NA or ""
+            return (values.isna() | (values.str.len() == 0)).to_numpy()
         return (values.isna() | (values.str.strip() == "")).to_numpy()
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = pd.Series(values.cat.categories.astype(str)).str.strip() == ""
@@ -276,12 +310,14 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
     """(parsed values, bad-cell mask or None, rule, message) for one column."""
     kind = col.kind
     if kind == "id":
-        parsed = values.astype("str").str.strip()
+        parsed = values.astype("str")
+        parsed = parsed if _trimmed(parsed) else parsed.str.strip()  # clean ids (Parquet): no copy
         return (parsed.where(~blank) if blank.any() else parsed), None, "", ""
     if kind == "text":
         if isinstance(values.dtype, pd.CategoricalDtype):
             return _text_from_categories(values), None, "", ""
-        parsed = values.astype("str").str.strip().where(~blank)
+        parsed = values.astype("str")
+        parsed = (parsed if _trimmed(parsed) else parsed.str.strip()).where(~blank)
         return pd.Categorical(parsed), None, "", ""
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(values):

@@ -119,46 +119,53 @@ def file_problem(path: Path, digest: str, snapshot_id: str, name: str) -> str | 
     return None if h.hexdigest() == digest else T.ERR_SNAPSHOT_FILE_CHANGED.format(id=snapshot_id, file=name)
 
 
-def verified_bytes(info, name: str) -> bytes:
-    """The bytes of one file of a snapshot, after checking them against the manifest's SHA-256."""
-    digest = info.manifest["written_files"].get(name)
-    path = info.path / name
+def snapshot_bytes(info, name: str) -> bytes:
+    """The bytes of one file of a snapshot (SnapshotError in German when it is missing or unreadable)."""
     try:
-        data = path.read_bytes()
+        return (info.path / name).read_bytes()
     except FileNotFoundError:
         raise SnapshotError(T.ERR_SNAPSHOT_FILE_MISSING.format(id=info.id, file=name), info.id) from None
     except OSError as exc:
         raise SnapshotError(T.ERR_SNAPSHOT_FILE_UNREADABLE.format(id=info.id, file=name, reason=os_reason(exc)),
                             info.id) from None
-    if digest is None or hashlib.sha256(data).hexdigest() != digest:
+
+
+def check_digest(info, name: str, digest: str | None) -> None:
+    """SnapshotError unless `digest` (SHA-256 of the bytes read) is the one the manifest lists for `name`."""
+    if digest is None or digest != info.manifest["written_files"].get(name):
         raise SnapshotError(T.ERR_SNAPSHOT_FILE_CHANGED.format(id=info.id, file=name), info.id)
+
+
+def verified_bytes(info, name: str) -> bytes:
+    """The bytes of one file of a snapshot, after checking them against the manifest's SHA-256."""
+    data = snapshot_bytes(info, name)
+    check_digest(info, name, hashlib.sha256(data).hexdigest())
     return data
 
 
+def check_originals(info) -> None:
+    """SnapshotError when an uploaded original (the audit trail) is missing or changed (hashed in chunks)."""
+    for name, digest in info.manifest["written_files"].items():
+        if name.startswith(f"{ORIGINALS}/"):
+            problem = file_problem(info.path / name, digest, info.id, name)
+            if problem:
+                raise SnapshotError(problem, info.id)
 
-def load_verified(info, *, today=None):
+
+def load_verified(info, *, today=None, load_typed=None):
     """The Dataset of one snapshot (`SnapshotInfo`), served only when everything checks out (SnapshotError
-    otherwise): each table file is read once, its SHA-256 checked and those same bytes parsed; the originals and
-    the issues file are checked; the accepted row counts must equal the manifest's."""
+    otherwise). Every file is read once, its SHA-256 checked and those same bytes parsed; the originals are
+    checked. Format 2 (``"format": 2``, store/typed.py): the typed frames as stored, rows, columns and dtypes
+    checked against the manifest and `ingest.frames` by `load_typed` (store/typed.py, passed in by the store:
+    it builds on this module). Format 1 (no typed frames): the input columns validated again
+    (`validate_tables`); the accepted row counts must equal the manifest's."""
     try:
-        tables = TABLE_NAMES + tuple(t for t in OPTIONAL_TABLES if f"{t}.parquet" in info.manifest["written_files"])
-        raws = {t: read_parquet_bytes(verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet") for t in tables}
-        issues_bytes = verified_bytes(info, ISSUES_FILE) if ISSUES_FILE in info.manifest[
-            "written_files"] else None
-        for name, digest in info.manifest["written_files"].items():
-            if name.startswith(f"{ORIGINALS}/"):
-                problem = file_problem(info.path / name, digest, info.id, name)
-                if problem:
-                    raise SnapshotError(problem, info.id)
-        ds = validate_tables(raws, today=today, datenstand=info.manifest["datenstand"])
-        for table in TABLE_NAMES:
-            expected = info.rows_accepted.get(table)
-            if expected is not None and int(expected) != len(getattr(ds, table)):
-                raise SnapshotError(T.ERR_SNAPSHOT_ROWS.format(
-                    id=info.id, file=f"{table}.parquet", found=len(getattr(ds, table)), expected=expected),
-                    info.id)
-        if issues_bytes is not None:
-            ds.issues = pd.read_parquet(io.BytesIO(issues_bytes))
+        if info.manifest.get("format") == 2:
+            if load_typed is None:
+                raise SnapshotError(T.ERR_SNAPSHOT_MANIFEST.format(id=info.id), info.id)
+            return load_typed(info)  # checks the originals too (on its hashing thread)
+        check_originals(info)
+        ds, tables = _load_v1(info, today)
     except SnapshotError:
         raise
     except DataError as exc:
@@ -172,6 +179,21 @@ def load_verified(info, *, today=None):
     ds.files = {t: f"{t}.parquet" for t in tables}
     return ds
 
+
+def _load_v1(info, today):
+    """Format 1: the input columns of the data contract, validated again to the typed frames."""
+    tables = TABLE_NAMES + tuple(t for t in OPTIONAL_TABLES if f"{t}.parquet" in info.manifest["written_files"])
+    raws = {t: read_parquet_bytes(verified_bytes(info, f"{t}.parquet"), t, f"{t}.parquet") for t in tables}
+    issues_bytes = verified_bytes(info, ISSUES_FILE) if ISSUES_FILE in info.manifest["written_files"] else None
+    ds = validate_tables(raws, today=today, datenstand=info.manifest["datenstand"])
+    for table in TABLE_NAMES:
+        expected = info.rows_accepted.get(table)
+        if expected is not None and int(expected) != len(getattr(ds, table)):
+            raise SnapshotError(T.ERR_SNAPSHOT_ROWS.format(
+                id=info.id, file=f"{table}.parquet", found=len(getattr(ds, table)), expected=expected), info.id)
+    if issues_bytes is not None:
+        ds.issues = pd.read_parquet(io.BytesIO(issues_bytes))
+    return ds, tables
 
 
 def main(argv: list[str] | None = None, open_store=None) -> int:

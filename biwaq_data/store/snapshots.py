@@ -27,13 +27,15 @@ Layout of the data folder
       ACTIVE                      id of the active snapshot (one line, replaced atomically)
       .lock                       fcntl lock held while a snapshot is moved into place / ACTIVE changes
       <id>/                       one complete snapshot, never changed after it appears
-        participants.parquet      accepted records in the input columns of the data contract
-        outcomes.parquet          (typed: dates, categories, ortsteil as its number, …), so that
-        services.parquet          `load_dataset(<id>/)` validates them again to the same figures
+        participants.parquet      format 2 (store/typed.py): the typed frames as `load_dataset` built them,
+        outcomes.parquet          input and derived columns, categoricals as dictionaries – loading reads
+        services.parquet          them and checks their layout instead of validating again; `load_dataset(<id>/)`
+                                  still re-validates them from their input columns (targets/enterprises too)
         issues.parquet            every problem found at import (file, row, column, value, message, …)
         originals/<file>          the uploaded files, byte for byte
-        manifest.json             id, created_at, datenstand, source, row counts read/accepted/rejected
-                                  per table, source files with SHA-256, SHA-256 of every written file
+        manifest.json             format, id, created_at, datenstand, source, row counts read/accepted/rejected
+                                  per table, source files with SHA-256, SHA-256 of every written file, and
+                                  "typed" (provided columns, data-dependent categories, rows per file)
       .tmp-<random>/              a snapshot being written (ignored; removed when its writer died)
 
 The id is the content hash of the uploaded files (and the Datenstand, see
@@ -59,7 +61,6 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import io
 import json
 import logging
 import os
@@ -72,12 +73,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..ingest import schema
 from .. import texts_de as T
 from ..ingest.dataset import Dataset
 from ..errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
+from ..ingest.reading import TABLE_NAMES
+from . import typed
 from .integrity import (ISSUES_FILE, ORIGINALS, SnapshotError, StoreStatus, file_problem, load_verified, main,
                         manifest_ok, os_reason, store_status, valid_id)
 
@@ -89,7 +90,7 @@ ACTIVE_FILE = "ACTIVE"
 LOCK_FILE = ".lock"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = typed.FORMAT  # 1: input columns, validated again at load (still loads)
 BROKEN_PREFIX = ".broken-"  # a damaged snapshot moved aside when the same files are imported again
 
 log = logging.getLogger(__name__)
@@ -142,34 +143,6 @@ class SnapshotInfo:
     def source_files(self) -> list[dict]:
         """[{"name", "sha256", "size", "tables"}] of the uploaded files."""
         return list(self.manifest.get("source_files", []))
-
-
-def canonical_frames(ds: Dataset) -> dict[str, pd.DataFrame]:
-    """The accepted records in the input columns of the data contract (what `load_dataset` needs to re-validate).
-
-    Derived columns (ortsteil name, bezirk, age, best outcome, person index, source_row) are left out;
-    the Ortsteil is stored as its number.
-    """
-    out = {}
-    for table in TABLE_NAMES + OPTIONAL_TABLES:
-        frame = getattr(ds, table)
-        if frame is None or (table in OPTIONAL_TABLES and frame.empty):  # an optional table was not delivered
-            continue
-        columns = {}
-        for col in schema.TABLES[table]:
-            if col.name in schema.MONITORING_COLUMNS and not ds.has_column(col.name):
-                continue  # absent in the upload: stays absent ("nicht erhoben"), not an empty column
-            source = "ortsteil_nr" if col.name == "ortsteil" and "ortsteil_nr" in frame else col.name
-            if source in frame:
-                columns[col.name] = frame[source].reset_index(drop=True)
-        out[table] = pd.DataFrame(columns)
-    return out
-
-
-def _parquet_bytes(frame: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    frame.to_parquet(buf, index=False, engine="pyarrow")
-    return buf.getvalue()
 
 
 def _issues_for_storage(issues: pd.DataFrame) -> pd.DataFrame:
@@ -344,7 +317,7 @@ class SnapshotStore:
         if info is None:
             raise SnapshotError((self.check(snapshot_id) or [T.ERR_SNAPSHOT_MANIFEST.format(id=snapshot_id)])[0],
                                 snapshot_id)
-        return load_verified(info, today=today)
+        return load_verified(info, today=today, load_typed=typed.load_typed)
 
     def verify(self, snapshot_id: str) -> bool:
         """True when the manifest is valid and every file it lists is there with its recorded SHA-256."""
@@ -457,7 +430,7 @@ class SnapshotStore:
         """
         ds, sources, issues, rows_read = self._parts(data, source_files)
         stand = pd.Timestamp(datenstand).normalize() if datenstand is not None else ds.datenstand
-        frames = {t: _parquet_bytes(f) for t, f in canonical_frames(ds).items()}
+        frames = {t: typed.parquet_bytes(f) for t, f in typed.typed_frames(ds).items()}
         if sources:
             snapshot_id = content_id(sources, stand)
         else:
@@ -525,9 +498,9 @@ class SnapshotStore:
                 written[name] = sha256(content)
                 _pause()
 
-            for table in frames:  # the three tables, and the optional ones (targets, enterprises) when delivered
+            for table in frames:  # the typed frames (store/typed.py): three tables, targets/enterprises if given
                 put(f"{table}.parquet", frames[table])
-            put(ISSUES_FILE, _parquet_bytes(_issues_for_storage(issues)))
+            put(ISSUES_FILE, typed.parquet_bytes(_issues_for_storage(issues)))
             used: set[str] = set()
             originals = {}
             for source in sources:
@@ -556,6 +529,7 @@ class SnapshotStore:
                                   "stored_as": originals.get(s.name)} for s in sources],
                 "tables": {t: ds.files.get(t, "") for t in TABLE_NAMES},
                 "written_files": written,
+                "typed": typed.manifest_part(ds, typed.typed_frames(ds)),
             }
             _write_file(tmp / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
             for path in tmp.rglob("*"):
@@ -591,7 +565,7 @@ class SnapshotStore:
 
 
 __all__ = ["DEFAULT_DATA_DIR", "ENV_VAR", "SnapshotError", "SnapshotInfo", "SnapshotStore", "StoreStatus",
-           "canonical_frames", "default_data_dir", "os_reason"]
+           "default_data_dir", "os_reason"]
 
 if __name__ == "__main__":
     # python -m biwaq_data.store.snapshots verify (see store/integrity.py)

@@ -9,6 +9,8 @@ One run, on this machine (run it with `nice -n 19` on a shared machine; the load
    Parquet written by DuckDB (strings and timestamps, no categoricals) and as a German CSV export;
 2. per format, in a fresh subprocess each: `load_dataset` (read + validate + derive), the pyarrow read of the
    same files, and DuckDB reading them into memory and deriving each person's best outcome (time, peak memory);
+   and the own Parquet imported once into a SnapshotStore: `SnapshotStore.load()` against the pyarrow read of
+   that snapshot's table files (the load and memory targets apply to this line: the app loads its snapshots);
 3. every metric the pages use, without and with a filter, best of N, against DuckDB at its best (tables in
    memory, best outcome derived once at load, one query per metric: the baseline the targets use) and, as a
    second line, DuckDB reading the Parquet files in every query; the results must be equal;
@@ -149,6 +151,12 @@ def _child(params: dict) -> dict:
                                         go=params.get("go", False), offset=params.get("offset", 0))
     if kind == "import":
         return _child_import(Path(params["folder"]))
+    if kind == "snapimport":
+        return _child_snapshot_import(Path(params["folder"]), Path(params["root"]))
+    if kind == "snapread":
+        return _child_snapshot_read(Path(params["root"]), params["repeat"])
+    if kind == "snapload":
+        return _child_snapshot_load(Path(params["root"]), params["repeat"])
     if kind == "hostile":
         from .hostile import measure
         return measure(params["case"])
@@ -205,6 +213,91 @@ def _child_load(folder: Path, repeat: int) -> dict:
     best, _ = best_of(lambda: load_dataset(folder), repeat - 1) if repeat > 1 else (first, None)
     return {"first_s": first, "best_s": min(first, best), "peak_mb": mem.mb, "dataset_mb": float(result_mb),
             "rows": rows, "error_issues": errors, "headline": headline}
+
+
+def _child_snapshot_import(folder: Path, root: Path) -> dict:
+    """Import the own Parquet into a SnapshotStore as the Daten page does (check_upload, then save)."""
+    from ..store import importing
+    from ..store.snapshots import SnapshotStore
+
+    files = [(p.name, p.read_bytes()) for p in sorted(folder.glob("*.parquet"))]
+    start = time.perf_counter()
+    report = importing.check_upload(files, max_bytes=sum(len(b) for _, b in files) + 1)
+    if not report.ok:
+        raise RuntimeError(f"snapshot import of {folder} refused: {report.error}")
+    info = SnapshotStore(root).save(report)
+    return {"time_s": time.perf_counter() - start, "id": info.id, "format": info.manifest.get("format"),
+            "files_mb": sum((info.path / t["file"]).stat().st_size for t in info.manifest["typed"]["tables"].values())
+            / 2**20}
+
+
+def _snapshot_tables(root: Path) -> list[Path]:
+    from ..store.snapshots import SnapshotStore
+
+    info = SnapshotStore(root).active()
+    return [info.path / t["file"] for t in info.manifest["typed"]["tables"].values()]
+
+
+def _child_snapshot_read(root: Path, repeat: int) -> dict:
+    """The floor for a snapshot: pyarrow reading the same table files (every typed table the load reads)."""
+    import pyarrow.dataset  # noqa: F401  (read_table imports it on first use: not part of the floor)
+    import pyarrow.parquet as pq
+
+    paths = _snapshot_tables(root)
+
+    def read():
+        return {p.stem: pq.read_table(p) for p in paths}
+
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        tables = read()
+        first = time.perf_counter() - start
+    nbytes = {t: int(tab.nbytes) for t, tab in tables.items()}
+    del tables
+    best, _ = best_of(read, repeat - 1) if repeat > 1 else (first, None)
+    return {"first_s": first, "best_s": min(first, best), "peak_mb": mem.mb, "arrow_bytes": nbytes}
+
+
+def _child_snapshot_load(root: Path, repeat: int) -> dict:
+    """`SnapshotStore(root).load()` as the app calls it (verify + typed frames), in a fresh process."""
+    import pandas as pd  # noqa: F401  (imported before the measurement, like pyarrow for the floor)
+    import pyarrow.parquet  # noqa: F401
+
+    from ..figures import metrics
+    from ..store.snapshots import SnapshotStore
+
+    store = SnapshotStore(root)
+    with PeakMemory() as mem:
+        start = time.perf_counter()
+        ds = store.load()
+        first = time.perf_counter() - start
+    frames = {"participants": ds.participants, "outcomes": ds.outcomes, "services": ds.services}
+    result_mb = sum(f.memory_usage(deep=True).sum() for f in frames.values()) / 2**20
+    rows = {t: len(f) for t, f in frames.items()}
+    headline = _counts(metrics.headline(ds))
+    fmt = store.active().manifest.get("format")
+    del ds, frames
+    best, _ = best_of(lambda: store.load(), repeat - 1) if repeat > 1 else (first, None)
+    return {"first_s": first, "best_s": min(first, best), "peak_mb": mem.mb, "dataset_mb": float(result_mb),
+            "rows": rows, "headline": headline, "format": fmt}
+
+
+def _snapshot(root: Path, parquet: Path, repeat: int, duck_headline: dict) -> dict:
+    """The own Parquet imported once into a SnapshotStore (reused when --data-dir holds a current one), then in
+    fresh processes the pyarrow read of the snapshot's table files and `SnapshotStore.load()`."""
+    from ..store.snapshots import FORMAT_VERSION, SnapshotStore
+
+    active = SnapshotStore(root).active() if root.is_dir() else None
+    if active is None or active.manifest.get("format") != FORMAT_VERSION:
+        shutil.rmtree(root, ignore_errors=True)
+        imported = _run_child("snapimport", folder=str(parquet), root=str(root))
+    else:
+        imported = {"time_s": 0.0, "id": active.id, "format": FORMAT_VERSION, "reused": True}
+    read = _run_child("snapread", root=str(root), repeat=repeat)
+    load = _run_child("snapload", root=str(root), repeat=min(repeat, 3))
+    diff = {k: (load["headline"].get(k), v) for k, v in duck_headline.items() if load["headline"].get(k) != v}
+    return {"import": imported, "pyarrow": read, "snapshot": load, "equal": not diff,
+            "problems": [f"{k}: {a} != {b}" for k, (a, b) in diff.items()]}
 
 
 def _child_duckload(folder: Path, fmt: str, repeat: int) -> dict:
@@ -369,6 +462,9 @@ def run(sizes: list[int], *, repeat: int, import_rows: int, workdir: Path | None
             note_load()
             _log(f"{n:,}: load_dataset vs pyarrow read vs DuckDB read + derive (fresh processes)")
             results["load"][str(n)] = load = _loads(folders, repeat)
+            _log(f"{n:,}: snapshot (own Parquet imported once): SnapshotStore.load vs pyarrow read of its files")
+            load["snapshot"] = _snapshot(workdir / f"snapshot_{n}", folders["parquet"], repeat,
+                                         load["parquet"]["duckdb"]["headline"])
             read = load["parquet"]["pyarrow"]
             results["data"][str(n)] = {"generate_s": gen, "rows": read["rows"], "arrow_bytes": read["arrow_bytes"],
                                        "arrow_mb": sum(read["arrow_bytes"].values()) / 2**20,

@@ -5,6 +5,7 @@ from __future__ import annotations
 TABLES = ("participants", "outcomes", "services")
 FORMAT_LABELS = {"parquet": "eigenes Parquet", "foreign": "fremdes Parquet (Text, Zeitstempel)",
                  "csv": "CSV-Export (deutsch)"}
+SNAPSHOT_LABEL = "Snapshot (eigener Import)"
 
 
 def _limits(results: dict) -> dict:
@@ -24,13 +25,22 @@ def evaluate(results: dict) -> list[dict]:
 
     load = results["load"][big]
     own = load["parquet"]
-    add("load", "load_dataset (eigenes Parquet) ÷ pyarrow read", big,
-        own["load_dataset"]["best_s"] / own["pyarrow"]["best_s"], own["equal"])
+    snap = load.get("snapshot")  # the app loads snapshots it wrote itself: the load and memory targets apply here
+    if snap:
+        add("load", "SnapshotStore.load (eigener Import) ÷ pyarrow read derselben Dateien", big,
+            snap["snapshot"]["best_s"] / snap["pyarrow"]["best_s"], snap["equal"])
+    else:
+        add("load", "load_dataset (eigenes Parquet) ÷ pyarrow read", big,
+            own["load_dataset"]["best_s"] / own["pyarrow"]["best_s"], own["equal"])
     foreign = load["foreign"]
     add("foreign", "load_dataset (fremdes Parquet) ÷ DuckDB lesen + ableiten", big,
         foreign["load_dataset"]["best_s"] / foreign["duckdb"]["best_s"], foreign["equal"])
-    add("memory", "Spitzenspeicher load_dataset (eigenes Parquet) ÷ Arrow-Größe", big,
-        own["load_dataset"]["peak_mb"] / results["data"][big]["arrow_mb"])
+    if snap:
+        add("memory", "Spitzenspeicher SnapshotStore.load ÷ Arrow-Größe", big,
+            snap["snapshot"]["peak_mb"] / results["data"][big]["arrow_mb"])
+    else:
+        add("memory", "Spitzenspeicher load_dataset (eigenes Parquet) ÷ Arrow-Größe", big,
+            own["load_dataset"]["peak_mb"] / results["data"][big]["arrow_mb"])
     for row in results["metrics"]:
         if str(row["size"]) == big:
             add("metric", f"{row['metric']} [{row['filter']}] ÷ DuckDB im Speicher", big, row["ratio"], row["equal"])
@@ -119,6 +129,7 @@ def render(results: dict) -> str:
         return [""] * n
 
     data = results["data"]
+    snap = "snapshot" in results["load"][keys[-1]]
     section("Daten")
     rows.append(["Teilnehmende / Ergebnisse / Leistungen (Zeilen)",
                  *[" / ".join(_n(data[k]["rows"][t]) for t in TABLES) for k in keys], *blank()])
@@ -136,16 +147,28 @@ def render(results: dict) -> str:
         mark = "" if equal else " ≠ DuckDB!"
         r_pa, r_dk = ld_s[-1] / pa_s[-1], ld_s[-1] / dk_s[-1]
         rows.append([f"{label}: load_dataset ÷ pyarrow{mark}", *[_t(v) for v in ld_s], _t(pa_s[-1]), _x(r_pa),
-                     growth(ld_s), verdict(r_pa, "load") if fmt == "parquet" else ""])
+                     growth(ld_s), verdict(r_pa, "load") if fmt == "parquet" and not snap else ""])
         rows.append([f"{label}: load_dataset ÷ DuckDB{mark}", *blank(len(keys)), _t(dk_s[-1]), _x(r_dk), "",
                      verdict(r_dk, "foreign") if fmt == "foreign" else ""])
+    if snap:  # the own Parquet imported once (format 2: typed frames), loaded as the app loads it
+        cells = [results["load"][k]["snapshot"] for k in keys]
+        pa_s, sn_s = [c["pyarrow"]["best_s"] for c in cells], [c["snapshot"]["best_s"] for c in cells]
+        mark = "" if all(c["equal"] for c in cells) else " ≠ DuckDB!"
+        rows.append([f"{SNAPSHOT_LABEL}: pyarrow lesen", *[_t(v) for v in pa_s], "", "", growth(pa_s), ""])
+        rows.append([f"{SNAPSHOT_LABEL}: SnapshotStore.load ÷ pyarrow{mark}", *[_t(v) for v in sn_s], _t(pa_s[-1]),
+                     _x(sn_s[-1] / pa_s[-1]), growth(sn_s), verdict(sn_s[-1] / pa_s[-1], "load")])
     section("Speicher (Spitzenzuwachs RSS; Basis = Arrow-Größe)")
     for fmt, label in FORMAT_LABELS.items():
         for engine, name in (("pyarrow", "pyarrow"), ("duckdb", "DuckDB"), ("load_dataset", "load_dataset")):
             mem = [results["load"][k][fmt][engine]["peak_mb"] for k in keys]
             ratio = mem[-1] / arrow[-1]
-            target = verdict(ratio, "memory") if (fmt, engine) == ("parquet", "load_dataset") else ""
+            target = verdict(ratio, "memory") if (fmt, engine) == ("parquet", "load_dataset") and not snap else ""
             rows.append([f"{label}: {name}", *[_mb(v) for v in mem], _mb(arrow[-1]), _x(ratio), growth(mem), target])
+    for engine, name in (("pyarrow", "pyarrow"), ("snapshot", "SnapshotStore.load")) if snap else ():
+        mem = [results["load"][k]["snapshot"][engine]["peak_mb"] for k in keys]
+        target = verdict(mem[-1] / arrow[-1], "memory") if engine == "snapshot" else ""
+        rows.append([f"{SNAPSHOT_LABEL}: {name}", *[_mb(v) for v in mem], _mb(arrow[-1]), _x(mem[-1] / arrow[-1]),
+                     growth(mem), target])
     ds_m = [results["load"][k]["parquet"]["load_dataset"]["dataset_mb"] for k in keys]
     rows.append(["Dataset im Speicher (deep memory_usage)", *[_mb(v) for v in ds_m], _mb(arrow[-1]),
                  _x(ds_m[-1] / arrow[-1]), growth(ds_m), ""])
