@@ -126,6 +126,16 @@ def _published(frame, sup, und):
 
 def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True,
                      four_genders: bool = False) -> IndicatorTables:
+    """:func:`build_indicator_tables`, once per (data version, filters, protect, four_genders), shared by the
+    page, the press paragraph and all sessions (read-only)."""
+    from .memo import per_selection
+
+    return per_selection(dataset, filters, ("indicator_tables", protect, four_genders),
+                         lambda: build_indicator_tables(dataset, filters, protect=protect, four_genders=four_genders))
+
+
+def build_indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True,
+                           four_genders: bool = False) -> IndicatorTables:
     """Output indicators (incl. EECO19), result indicators with their denominators, and their shares.
 
     ``protect`` (default True): publication mode, consistent with every other published table of the
@@ -305,7 +315,15 @@ def leaver_rate(dataset, filters: Filters | None = None) -> dict | None:
 
 def economy_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> dict | None:
     """German display frames of the enterprises supported per Ortsteil and Träger and per quarter (None
-    without an enterprises table). ``protect``: BA rules per table (privacy.suppress_counts, with totals)."""
+    without an enterprises table). ``protect``: BA rules per table (privacy.suppress_counts, with totals).
+    Once per (data version, filters, protect), shared read-only."""
+    from .memo import per_selection
+
+    return per_selection(dataset, filters, ("economy_tables", protect),
+                         lambda: _economy_tables(dataset, filters, protect=protect))
+
+
+def _economy_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> dict | None:
     from ..figures.enterprises import enterprises_by_place, enterprises_by_quarter
     from .privacy import format_count_de, suppress_counts, to_display_frame
 
