@@ -176,21 +176,29 @@ def survival(dataset: Dataset, filters: Filters | None = None, by: str = "provid
     return per_selection(dataset, filters, ("survival", by, event), lambda: _survival(dataset, filters, by, event))
 
 
+def _survival_cells(dataset: Dataset, by: str, event: str) -> tuple[np.ndarray, list[str], int, int]:
+    """Once per data version: per participant one code = (group, day of event or censoring, event), the group
+    labels, the first day and the number of days; a filter change then costs one bincount."""
+    from ..publish.memo import per_version
+
+    def compute():
+        days, has_event = _all_durations(dataset, event)
+        if by == "all":
+            group, labels = np.zeros(len(days), dtype=np.int64), ["alle"]
+        else:
+            group, labels = _group_codes(dataset, by)
+        low = int(days.min()) if len(days) else 0
+        span = int(days.max()) - low + 1 if len(days) else 1
+        cell = ((group * span + (days - low)) << 1) | has_event.astype(np.int64)
+        return cell, labels, low, span
+    return per_version(dataset, ("survival_cells", by, event), compute)
+
+
 def _survival(dataset: Dataset, filters: Filters | None, by: str, event: str) -> pd.DataFrame:
+    cell, labels, low, span = _survival_cells(dataset, by, event)
     mask = participant_mask(dataset.participants, filters)
-    days, has_event = _all_durations(dataset, event)
-    days, has_event = days[mask], has_event[mask]
-    if by == "all":
-        group, labels = np.zeros(len(days), dtype=np.int64), ["alle"]
-    else:
-        codes, labels = _group_codes(dataset, by)
-        group = codes[mask]
-    if not len(days):
-        return pd.DataFrame(columns=["group", "days", "at_risk", "events", "censored", "reached"])
-    low, span = int(days.min()), int(days.max() - days.min()) + 1
-    cell = group * span + (days - low)  # (group, day) -> one bincount for all groups
-    total = np.bincount(cell, minlength=len(labels) * span).reshape(len(labels), span)
-    events = np.bincount(cell, weights=has_event, minlength=len(labels) * span).reshape(len(labels), span)
+    counts = np.bincount(cell[mask], minlength=len(labels) * span * 2).reshape(len(labels), span, 2)
+    total, events = counts.sum(axis=2), counts[:, :, 1]
     parts = []
     for g in sorted(np.flatnonzero(total.sum(axis=1)), key=lambda g: labels[g]):
         present = np.flatnonzero(total[g])
@@ -198,6 +206,8 @@ def _survival(dataset: Dataset, filters: Filters | None, by: str, event: str) ->
                                       total[g, present].astype(np.int64)))
         km.insert(0, "group", labels[g])
         parts.append(km)
+    if not parts:
+        return pd.DataFrame(columns=["group", "days", "at_risk", "events", "censored", "reached"])
     return pd.concat(parts, ignore_index=True)
 
 

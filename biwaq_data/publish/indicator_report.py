@@ -93,6 +93,8 @@ def basis_notes(tables: IndicatorTables) -> list[str]:
 
 
 def _rows(codes, raw: pd.DataFrame, basis: dict, masks: dict | None, with_denominator: bool):
+    position = {code: i for i, code in enumerate(raw.index)}
+    values = {c: raw[c].array for c in COLUMNS}  # cell by position: the same values as raw.loc, without its cost
     rows, sup = [], []
     for code in codes:
         ind = BY_CODE[code]
@@ -103,7 +105,7 @@ def _rows(codes, raw: pd.DataFrame, basis: dict, masks: dict | None, with_denomi
                "basis": _basis_text(b)}
         if with_denominator:
             row["denominator"] = T.ESF_DENOMINATORS.get(ind.denominator, "")
-        row.update({c: raw.loc[code, c] for c in COLUMNS})
+        row.update({c: values[c][position[code]] for c in COLUMNS})
         rows.append(row)
         if masks is None or b.kind == "not_collected":
             sup.append(np.zeros(len(COLUMNS), dtype=bool))
