@@ -58,7 +58,14 @@ class IndicatorTables:
 
     def text(self, part: str) -> pd.DataFrame:
         """German display strings of ``output`` / ``results`` / ``rates`` with "nicht erhoben" in the value
-        cells of indicators the data cannot provide, and "x" (not meaningful) for the gender split of EECO19."""
+        cells of indicators the data cannot provide, and "x" (not meaningful) for the gender split of EECO19.
+        Built once per table (the tables are shared by all sessions); each call returns a copy."""
+        cache = self.__dict__.setdefault("_text_cache", {})
+        if part not in cache:
+            cache[part] = self._text(part)
+        return cache[part].copy()
+
+    def _text(self, part: str) -> pd.DataFrame:
         published = getattr(self, part)
         text = published.text()
         for i, code in enumerate(published.frame["code_plain"]):
