@@ -113,3 +113,20 @@ def test_metric_frames_are_shared_and_equal_to_the_metrics(dataset):
     assert frame.equals(metrics.breakdown(dataset, "gender", f))
     assert memo.metric_frame(dataset, f, "services").equals(metrics.services_summary(dataset, f))
     assert memo.metric_frame(dataset, None, "headline") == metrics.headline(dataset)
+
+
+def test_entries_of_a_collected_dataset_are_dropped():
+    import dataclasses
+    import gc
+
+    base = load_dataset(ROOT / "sample_data")
+    other = dataclasses.replace(base, snapshot_id="memo-test")  # a second dataset object (own version)
+    key = memo.version_key(other)
+    memo.per_version(other, "probe", lambda: "value")
+    memo.per_selection(other, None, "probe", lambda: "value")
+    assert (key, "probe") in memo._VERSION
+    del other
+    gc.collect()
+    memo.version_key(base)  # the next lookup purges what the collector reported
+    assert (key, "probe") not in memo._VERSION
+    assert not any(k[0] == key for k in list(memo._SELECTION._entries))

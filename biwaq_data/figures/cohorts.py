@@ -68,7 +68,7 @@ def _cohort_codes(dataset: Dataset) -> tuple[np.ndarray, int, int]:
         for bit, w in enumerate(WINDOWS):
             deadline = entry + pd.DateOffset(months=w)
             code |= (reached_date <= deadline).to_numpy().astype(np.int64) << bit  # NaT compares False
-        return code, first, (int(quarter.max()) - first + 1) if len(quarter) else 0
+        return code.astype(np.int32), first, (int(quarter.max()) - first + 1) if len(quarter) else 0
     return per_version(dataset, "cohort_codes", compute)
 
 
@@ -173,7 +173,8 @@ def survival(dataset: Dataset, filters: Filters | None = None, by: str = "provid
     Once per (data version, filters, by, event), shared read-only."""
     from ..publish.memo import per_selection
 
-    return per_selection(dataset, filters, ("survival", by, event), lambda: _survival(dataset, filters, by, event))
+    return per_selection(dataset, filters, ("survival", by, event), lambda: _survival(dataset, filters, by, event),
+                         large=True)
 
 
 def _survival_cells(dataset: Dataset, by: str, event: str) -> tuple[np.ndarray, list[str], int, int]:
@@ -190,7 +191,7 @@ def _survival_cells(dataset: Dataset, by: str, event: str) -> tuple[np.ndarray, 
         low = int(days.min()) if len(days) else 0
         span = int(days.max()) - low + 1 if len(days) else 1
         cell = ((group * span + (days - low)) << 1) | has_event.astype(np.int64)
-        return cell, labels, low, span
+        return cell.astype(np.int32 if len(labels) * span * 2 < 2**31 else np.int64), labels, low, span
     return per_version(dataset, ("survival_cells", by, event), compute)
 
 

@@ -15,7 +15,9 @@ depends only on (data version) or on (data version, filters) is computed once an
 
 from __future__ import annotations
 
+import collections
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Callable, Hashable
 
@@ -81,6 +83,12 @@ class Memo:
         with self._lock:
             self._entries.clear()
 
+    def discard(self, predicate: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key matches ``predicate``."""
+        with self._lock:
+            for key in [k for k in self._entries if predicate(k)]:
+                del self._entries[key]
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
@@ -97,13 +105,37 @@ def _filters(filters):
     return filters if filters is not None else Filters()
 
 
+_WATCHED: set = set()
+_WATCHED_LOCK = threading.Lock()
+_GONE: collections.deque = collections.deque()  # keys of collected datasets, purged at the next lookup
+
+
 def version_key(dataset) -> tuple:
-    """Identity and version of a dataset: a reloaded or re-imported dataset is another key."""
-    return id(dataset), dataset.version
+    """Identity and version of a dataset: a reloaded or re-imported dataset is another key. When the dataset
+    object is garbage-collected, its entries go with it (a new object at the same address is a new dataset)."""
+    while _GONE:
+        _purge(_GONE.popleft())
+    key = (id(dataset), dataset.version)
+    with _WATCHED_LOCK:
+        if key not in _WATCHED:
+            try:
+                weakref.finalize(dataset, _GONE.append, key)  # only an append: runs inside the collector
+            except TypeError:  # not weak-referenceable: entries leave by LRU only
+                return key
+            _WATCHED.add(key)
+    return key
+
+
+def _purge(key: tuple) -> None:
+    with _WATCHED_LOCK:
+        _WATCHED.discard(key)
+    for memo in (_VERSION, _SELECTION, _LARGE):
+        memo.discard(lambda k: k[0] == key)
 
 
 _VERSION = Memo(64)  # small per-version values (bounds, flags, lists); few versions live at once
-_SELECTION = Memo(1024)  # small per-(version, filters) results (aggregated frames, tables)
+_SELECTION = Memo(512)  # small per-(version, filters) results (aggregated frames, tables)
+_LARGE = Memo(32)  # per-(version, filters) results of a few MB (survival curves with one row per day)
 
 
 def per_version(dataset, name: str, compute: Callable[[], object]):
@@ -111,9 +143,10 @@ def per_version(dataset, name: str, compute: Callable[[], object]):
     return _VERSION.get((version_key(dataset), name), compute)
 
 
-def per_selection(dataset, filters, name: str, compute: Callable[[], object]):
-    """``compute()`` once per (dataset version, filters, name), shared by all sessions and pages."""
-    return _SELECTION.get((version_key(dataset), _filters(filters), name), compute)
+def per_selection(dataset, filters, name, compute: Callable[[], object], *, large: bool = False):
+    """``compute()`` once per (dataset version, filters, name), shared by all sessions and pages; ``large``:
+    results of megabytes, kept in a smaller cache."""
+    return (_LARGE if large else _SELECTION).get((version_key(dataset), _filters(filters), name), compute)
 
 
 #: name -> metrics function (dataset, filters) of the frames pages and selections share.
