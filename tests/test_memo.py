@@ -1,4 +1,4 @@
-"""The compute-once caches shared by the server's script threads (biwaq_data.publish.memo) and the protected
+"""The compute-once caches shared by the server's script threads (biwaq_data.figures.memo) and the protected
 selection caches built on them: hammered from many threads at once, as sessions do on the server."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from biwaq_data import Filters, load_dataset, metrics, publication
-from biwaq_data.publish import memo
+from biwaq_data.figures import memo
 
 ROOT = Path(__file__).resolve().parents[1]
 

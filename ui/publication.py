@@ -18,7 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from biwaq_data import publication
 from biwaq_data import texts_de as T
-from biwaq_data.publish.memo import Memo
+from biwaq_data.figures.memo import Memo
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 
 TOGGLE_KEY = "schutz"
@@ -106,7 +106,7 @@ _PUBLISHED = Memo(512)  # (id(raw), id(selection), publish, args) -> (weak refs 
 
 def _published(raw: pd.DataFrame, publish: Callable, headline, args: tuple):
     """publish(raw, headline, *args) once per (metric frame, selection) objects: the frames and selections are
-    shared per (data version, filters) by all sessions (biwaq_data.publish.memo), so their protected version is
+    shared per (data version, filters) by all sessions (biwaq_data.figures.memo), so their protected version is
     too. The objects' identity is checked with weak references (an id reused by a new object is a miss)."""
     try:
         refs = (weakref.ref(raw), weakref.ref(headline))

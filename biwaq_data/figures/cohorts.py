@@ -34,7 +34,7 @@ EVENTS = ("any", "work_or_training")
 def _work_or_training_date(dataset: Dataset) -> np.ndarray:
     """Per participant: date of the first employment or vocational-training outcome (NaT when none); once per
     data version (read-only, shared)."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     return per_version(dataset, "work_or_training_date", lambda: _first_work_or_training(dataset))
 
@@ -57,7 +57,7 @@ def quarter_label(period: pd.Period) -> str:
 def _cohort_codes(dataset: Dataset) -> tuple[np.ndarray, int, int]:
     """Once per data version: per participant one code = entry quarter x (reached within 3, 6, 12 months),
     the first quarter's ordinal and the number of quarters. A filter change then costs one bincount over the selected persons."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     def compute():
         entry = dataset.participants["entry_date"].reset_index(drop=True)
@@ -76,7 +76,7 @@ def cohort_table(dataset: Dataset, filters: Filters | None = None) -> pd.DataFra
     """One row per entry quarter: cohort, cohort_start, cohort_end, persons and for each w in WINDOWS
     reached_w (int), share_w (float, NaN when open) and open_w (bool). See module docstring.
     Once per (data version, filters), shared read-only."""
-    from ..publish.memo import per_selection
+    from .memo import per_selection
 
     return per_selection(dataset, filters, "cohort_table", lambda: _cohort_table(dataset, filters))
 
@@ -107,7 +107,7 @@ def _cohort_table(dataset: Dataset, filters: Filters | None) -> pd.DataFrame:
 
 def _all_durations(dataset: Dataset, event: str) -> tuple[np.ndarray, np.ndarray]:
     """Once per data version: days (to the event or censoring) and event (bool) of every participant."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     def compute():
         p = dataset.participants
@@ -126,7 +126,7 @@ def _all_durations(dataset: Dataset, event: str) -> tuple[np.ndarray, np.ndarray
 
 def _group_codes(dataset: Dataset, by: str) -> tuple[np.ndarray, list[str]]:
     """Once per data version: per participant a group code and the group labels (provider, entry year)."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     def compute():
         p = dataset.participants
@@ -171,7 +171,7 @@ def survival(dataset: Dataset, filters: Filters | None = None, by: str = "provid
              event: str = "any") -> pd.DataFrame:
     """Kaplan-Meier curves per group (`by` in GROUPINGS): group + the columns of `kaplan_meier`.
     Once per (data version, filters, by, event), shared read-only."""
-    from ..publish.memo import per_selection
+    from .memo import per_selection
 
     return per_selection(dataset, filters, ("survival", by, event), lambda: _survival(dataset, filters, by, event),
                          large=True)
@@ -180,7 +180,7 @@ def survival(dataset: Dataset, filters: Filters | None = None, by: str = "provid
 def _survival_cells(dataset: Dataset, by: str, event: str) -> tuple[np.ndarray, list[str], int, int]:
     """Once per data version: per participant one code = (group, day of event or censoring, event), the group
     labels, the first day and the number of days; a filter change then costs one bincount."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     def compute():
         days, has_event = _all_durations(dataset, event)

@@ -32,7 +32,7 @@ def enterprises_by_place(dataset, filters: Filters | None = None) -> pd.DataFram
 
 def _quarter_labels(dataset) -> pd.Series:
     """Quarter of every enterprise's support start ("2024 Q3"), once per data version (shared, read-only)."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     def compute():
         start = dataset.enterprises["support_start"]

@@ -175,7 +175,7 @@ def _is(p: pd.DataFrame, column: str, *values: str) -> np.ndarray:
 def _flags(dataset) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
     """Per-participant booleans for every row key (unfiltered) and which rows were derived from outcomes
     (once per data version, shared read-only)."""
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     return per_version(dataset, "indicator_flags", lambda: _compute_flags(dataset))
 
@@ -273,7 +273,7 @@ def _patterns(dataset) -> _Patterns:
 
 
 def _count_cells(dataset, filters: Filters | None) -> dict[str, np.ndarray]:
-    from ..publish.memo import per_version
+    from .memo import per_version
 
     pat = per_version(dataset, "indicator_patterns", lambda: _patterns(dataset))
     if filters is None or not filters.is_active():
@@ -293,7 +293,7 @@ def indicator_counts(dataset, filters: Filters | None = None) -> IndicatorCounts
 
     Work per filter change: one pass over the selected participants (their flag combination, computed once
     per data version) and a small matrix product; the result is shared per (data version, filters)."""
-    from ..publish.memo import per_selection
+    from .memo import per_selection
 
     return per_selection(dataset, filters, "indicator_counts",
                          lambda: IndicatorCounts(_count_cells(dataset, filters), dataset.datenstand))

@@ -53,7 +53,7 @@ def context(dataset, filters: Filters | None = None, meta: dict | None = None) -
 
     Shown on every page and written into every export and the press kit.
     """
-    from .memo import per_selection
+    from ..figures.memo import per_selection
 
     out = dict(per_selection(dataset, filters, ("context", getattr(dataset, "sample", False)),
                              lambda: _context(dataset, filters)))

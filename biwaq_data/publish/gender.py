@@ -59,6 +59,6 @@ def publication_dataset(dataset):
     nobody is reassigned).
 
     It keeps ``version`` (plus a suffix) so caches keyed by version stay apart from the recorded data."""
-    from .memo import per_version
+    from ..figures.memo import per_version
 
     return per_version(dataset, "publication_dataset", lambda: _publication_dataset(dataset))

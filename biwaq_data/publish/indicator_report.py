@@ -137,7 +137,7 @@ def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool =
                      four_genders: bool = False) -> IndicatorTables:
     """:func:`build_indicator_tables`, once per (data version, filters, protect, four_genders), shared by the
     page, the press paragraph and all sessions (read-only)."""
-    from .memo import per_selection
+    from ..figures.memo import per_selection
 
     return per_selection(dataset, filters, ("indicator_tables", protect, four_genders),
                          lambda: build_indicator_tables(dataset, filters, protect=protect, four_genders=four_genders))
@@ -326,7 +326,7 @@ def economy_tables(dataset, filters: Filters | None = None, *, protect: bool = T
     """German display frames of the enterprises supported per Ortsteil and Träger and per quarter (None
     without an enterprises table). ``protect``: BA rules per table (privacy.suppress_counts, with totals).
     Once per (data version, filters, protect), shared read-only."""
-    from .memo import per_selection
+    from ..figures.memo import per_selection
 
     return per_selection(dataset, filters, ("economy_tables", protect),
                          lambda: _economy_tables(dataset, filters, protect=protect))

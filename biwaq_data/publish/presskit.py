@@ -206,7 +206,7 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
 def press_quote(dataset, filters=None) -> str | None:
     """The quotable paragraph, or None if one of its figures is withheld (then it is not quotable).
     Once per (data version, filters), shared by all sessions."""
-    from .memo import per_selection
+    from ..figures.memo import per_selection
 
     return per_selection(dataset, filters, "press_quote", lambda: _press_quote(dataset, filters))
 

@@ -37,7 +37,7 @@ import pandas as pd
 from ..figures.filters import Filters, participant_mask
 from ..figures import metrics
 from .gender import publication_dataset
-from .memo import Memo, per_version
+from ..figures.memo import Memo, per_version
 from .results import PublishedFigures, _rate_value
 from .rounding import RoundedSelection, round10
 from .selection import Selection

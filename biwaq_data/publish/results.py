@@ -174,7 +174,7 @@ _BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_
 
 
 class _LazyFrames(Mapping):
-    """name -> metric frame of one selection, each computed on first use (:func:`.memo.metric_frame`: once per
+    """name -> metric frame of one selection, each computed on first use (:func:`biwaq_data.figures.memo.metric_frame`: once per
     data version and filters, shared by the pages and all sessions)."""
 
     def __init__(self, dataset, filters, names, prefix: str = ""):
@@ -183,7 +183,7 @@ class _LazyFrames(Mapping):
     def __getitem__(self, name):
         if name not in self._names:
             raise KeyError(name)
-        from .memo import metric_frame
+        from ..figures.memo import metric_frame
 
         return metric_frame(self._dataset, self._filters, self._prefix + name)
 
@@ -202,7 +202,7 @@ class SelectionFrames(Mapping):
 
     def __init__(self, dataset, filters=None):
         from ..figures import metrics
-        from .memo import metric_frame
+        from ..figures.memo import metric_frame
 
         self.dataset, self.filters = dataset, filters
         self.raw = metric_frame(dataset, filters, "headline")

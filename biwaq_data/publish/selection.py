@@ -12,7 +12,7 @@ from .. import texts_de as T
 from .gender import STATISTICAL_GENDER_SUFFIX
 from .privacy import PRIMARY_VALUES
 from .disclosure import _PRIMARY, _cell_forms, _Conflict, _Grid, _protect_grid
-from .memo import Memo
+from ..figures.memo import Memo
 from .headline import _figures, _headline_status, _HeadlineStatus
 from .results import _BREAKDOWN_KINDS, OUTCOME_COLUMNS, Published, PublishedFigures, SelectionFrames, _rates, _result
 
