@@ -7,7 +7,7 @@ right below the chart.
 
 import streamlit as st
 
-from biwaq_data import metrics, places, publication
+from biwaq_data import places, publication
 from biwaq_data import texts_de as T
 from biwaq_data.figures.filters import narrow
 from biwaq_data.formatting import escape_markdown
@@ -79,7 +79,8 @@ dimension = st.segmented_control(T.PAGE_TEXTS["breakdown_by"], options, format_f
                                  on_change=_clear_pick) or options[0]
 if dimension not in options:
     dimension = options[0]
-table = show(metrics.breakdown(dataset, dimension, filters), publication.publish_breakdown, headline, dimension)
+table = show(publication.metric_frame(dataset, filters, f"breakdown:{dimension}"), publication.publish_breakdown,
+             headline, dimension)
 labels = {row.label: row.key for row in table.raw.itertuples()}
 if dimension in BY_SIZE:  # places and Träger: largest group on top; the list of groups by name
     labels = dict(sorted(labels.items(), key=lambda item: item[0].casefold()))
@@ -120,7 +121,7 @@ if picked:
                                       format_func=DIMENSIONS.get, key="dimension2",
                                       default="gender" if "gender" in inner_options else inner_options[0])
         if second:
-            inner = show(metrics.breakdown(dataset, second, selected), publication.publish_breakdown,
+            inner = show(publication.metric_frame(dataset, selected, f"breakdown:{second}"), publication.publish_breakdown,
                          selected_headline, second)
             chart_card(charts.rate_bars(inner.frame, DIMENSIONS[second]), inner, TABLE_COLUMNS,
                        description=T.PAGE_TEXTS["breakdown_selection_rates"].format(group=DIMENSIONS[second]),

@@ -7,7 +7,7 @@ biwaq_data.publish.indicator_report (publication mode there).
 
 import streamlit as st
 
-from biwaq_data import metrics, publication
+from biwaq_data import publication
 from biwaq_data import texts_de as T
 from biwaq_data.publish.indicator_report import (COLUMNS, basis_notes, economy_tables, indicator_report_excel,
                                                  indicator_tables)
@@ -24,7 +24,7 @@ LABELS = T.ESF_COLUMN_LABELS
 
 dataset, filters = current_dataset(), current_filters()
 meta = page_header(T.PAGE_TITLES["indicators"], dataset, filters, intro=T.ESF_PAGE_INTRO)
-headline = metrics.headline(dataset, filters)
+headline = publication.metric_frame(dataset, filters, "headline")
 stop_if_empty(headline)
 
 protect = publication_mode_on()  # the sidebar switch "Veröffentlichungsmodus"

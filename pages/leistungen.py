@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from biwaq_data import metrics, publication
+from biwaq_data import publication
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, open_page
@@ -16,7 +16,7 @@ COLUMNS = {"label": ("Leistung", "text"), "persons": ("Personen", "int"), "recor
            "placement_rate": ("Anteil in Arbeit/Ausbildung", "pct"), "outcome_rate": ("Ergebnisquote", "pct")}
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["services"], intro=T.PAGE_TEXTS["services_intro"])
-summary = show(metrics.services_summary(dataset, filters), publication.publish_services, headline)
+summary = show(publication.metric_frame(dataset, filters, "services"), publication.publish_services, headline)
 # Both charts list the services in the same order: most persons first (withheld counts last).
 ordered = summary.frame.sort_values("persons", ascending=False, kind="stable", na_position="last")
 

@@ -4,7 +4,7 @@ side-by-side comparison. Layout only: figures come from biwaq_data (metrics, pub
 import pandas as pd
 import streamlit as st
 
-from biwaq_data import metrics, publication
+from biwaq_data import publication
 from biwaq_data.figures import areas
 from biwaq_data.places import geometry
 from biwaq_data.places import keys as place_keys
@@ -138,7 +138,7 @@ else:
     funnel_col, composition_col = st.columns(2, gap="large")
     with funnel_col:
         st.subheader(N["funnel_heading"])
-        stages = show(metrics.funnel(dataset, selected_filters), publication.publish_funnel, selected)
+        stages = show(publication.metric_frame(dataset, selected_filters, "funnel"), publication.publish_funnel, selected)
         chart_card(charts.funnel(stages.frame), stages, FUNNEL_COLUMNS, description=N["funnel_description"],
                    filename="biwaq_quartiere_trichter", key="quartiere_funnel", meta=meta)
     with composition_col:
@@ -146,8 +146,8 @@ else:
         dimensions = T.NEIGHBOURHOOD_DIMENSIONS
         dimension = st.selectbox(N["composition_by"], list(dimensions), format_func=dimensions.get,
                                  key="quartiere_dimension")
-        inner = show(metrics.breakdown(dataset, dimension, selected_filters), publication.publish_breakdown,
-                     selected, dimension)
+        inner = show(publication.metric_frame(dataset, selected_filters, f"breakdown:{dimension}"),
+                     publication.publish_breakdown, selected, dimension)
         chart_card(charts.breakdown_bars(inner.frame, dimensions[dimension]), inner, BREAKDOWN_COLUMNS,
                    description=N["composition_description"].format(dimension=dimensions[dimension]),
                    filename=f"biwaq_quartiere_{dimension}", key=f"quartiere_composition_{dimension}", meta=meta)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from biwaq_data import metrics, publication
+from biwaq_data import publication
 from biwaq_data.publish.presskit import sankey_totals
 from biwaq_data import texts_de as T
 from ui import charts
@@ -19,7 +19,7 @@ metric_cards(headline, ["participants", "with_outcome", "placement_rate", "outco
 left, right = st.columns([3, 2])
 with left:
     st.subheader(T.PAGE_TEXTS["impact_funnel_heading"])
-    stages = show(metrics.funnel(dataset, filters), publication.publish_funnel, headline)
+    stages = show(publication.metric_frame(dataset, filters, "funnel"), publication.publish_funnel, headline)
     chart_card(charts.funnel(stages.frame), stages,
                {"label": ("Stufe", "text"), "persons": ("Personen", "int"),
                 "share_of_initial": (T.SHARE_OF_INITIAL, "pct"), "share_of_previous": (T.SHARE_OF_PREVIOUS, "pct")},
@@ -30,7 +30,7 @@ with right:
     outcome_card(dataset, filters, headline, meta, key="impact_outcomes")
 
 st.subheader(T.PAGE_TEXTS["impact_sankey_heading"])
-flows = show(metrics.flows(dataset, filters), publication.publish_flows, headline)
+flows = show(publication.metric_frame(dataset, filters, "flows"), publication.publish_flows, headline)
 # node labels carry their persons; in publication mode the published totals (left-out flows would undercount)
 totals = sankey_totals(headline) if flows.on_screen_protected else None
 chart_card(charts.sankey(flows.frame, totals), flows,

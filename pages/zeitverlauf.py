@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from biwaq_data import metrics, publication
+from biwaq_data import publication
 from biwaq_data import texts_de as T
 from ui import charts
 from ui.components import chart_card, metric_cards, open_page
@@ -17,7 +17,7 @@ COLUMNS = {"month": ("Monat", "date"), "entries": ("Eintritte", "int"), "exits":
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["trends"])
 metric_cards(headline, ["participants", "leavers", "in_support", "with_outcome"])
-series = show(metrics.monthly(dataset, filters), publication.publish_monthly, headline)
+series = show(publication.metric_frame(dataset, filters, "monthly"), publication.publish_monthly, headline)
 
 st.subheader(T.PAGE_TEXTS["trends_monthly_heading"])
 chart_card(charts.monthly_flows(series.frame), series, COLUMNS,

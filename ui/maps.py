@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from biwaq_data import metrics, publication
+from biwaq_data import publication
 from biwaq_data.figures import areas
 from biwaq_data.places import geometry
 from biwaq_data.places import keys as place_keys
@@ -398,9 +398,10 @@ class MapData:
 
 def map_data(dataset, filters, headline: publication.Selection, boundaries: geometry.OrtsteilBoundaries) -> MapData:
     """The Ortsteil and Bezirk figures of the selection (protected together by biwaq_data.publish.publication)."""
-    ortsteile = show(metrics.breakdown(dataset, "ortsteil", filters), publication.publish_breakdown, headline,
-                     "ortsteil")
-    bezirke = show(metrics.breakdown(dataset, "bezirk", filters), publication.publish_breakdown, headline, "bezirk")
+    ortsteile = show(publication.metric_frame(dataset, filters, "breakdown:ortsteil"), publication.publish_breakdown,
+                     headline, "ortsteil")
+    bezirke = show(publication.metric_frame(dataset, filters, "breakdown:bezirk"), publication.publish_breakdown,
+                   headline, "bezirk")
     protected_figures = publication.publish_headline(headline)
     raw = areas.ortsteil_frame(ortsteile.raw, boundaries)
     protected = areas.ortsteil_frame(ortsteile.published.frame, boundaries)

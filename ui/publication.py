@@ -7,6 +7,7 @@ BIWAQ_ALLOW_UNPROTECTED_EXPORTS); analysts may switch it off on screen.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from biwaq_data import publication
 from biwaq_data import texts_de as T
+from biwaq_data.figures.memo import Memo
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 
 TOGGLE_KEY = "schutz"
@@ -99,9 +101,32 @@ class Shown:
         return text.mask(mask, "*")
 
 
+_PUBLISHED = Memo(512)  # (id(raw), id(selection), publish, args) -> (weak refs to both, Published)
+
+
+def _published(raw: pd.DataFrame, publish: Callable, headline, args: tuple):
+    """publish(raw, headline, *args) once per (metric frame, selection) objects: the frames and selections are
+    shared per (data version, filters) by all sessions (biwaq_data.figures.memo), so their protected version is
+    too. The objects' identity is checked with weak references (an id reused by a new object is a miss)."""
+    try:
+        refs = (weakref.ref(raw), weakref.ref(headline))
+    except TypeError:  # not weak-referenceable (e.g. a plain dict): nothing to share
+        return publish(raw, headline, *args)
+    key = (id(raw), id(headline), publish, args)
+
+    def compute():
+        return refs, publish(raw, headline, *args)
+    (raw_ref, headline_ref), result = _PUBLISHED.get(key, compute)
+    if raw_ref() is not raw or headline_ref() is not headline:  # a dead object's id, reused
+        result = publish(raw, headline, *args)
+        _PUBLISHED.put(key, (refs, result))
+    return result
+
+
 def show(raw: pd.DataFrame, publish: Callable[..., publication.Published], headline: dict, *args) -> Shown:
-    """Pair a metric frame with its protected version (publish = one of publication.publish_*)."""
-    return Shown(raw, publish(raw, headline, *args), is_on())
+    """Pair a metric frame with its protected version (publish = one of publication.publish_*), the protected
+    version computed once per shared (frame, selection) for all sessions."""
+    return Shown(raw, _published(raw, publish, headline, tuple(args)), is_on())
 
 
 def figures(headline: dict):

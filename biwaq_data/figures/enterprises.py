@@ -30,12 +30,22 @@ def enterprises_by_place(dataset, filters: Filters | None = None) -> pd.DataFram
     return out.astype({"ortsteil": str, "provider": str, "enterprises": "int64", "sme": "int64"})
 
 
+def _quarter_labels(dataset) -> pd.Series:
+    """Quarter of every enterprise's support start ("2024 Q3"), once per data version (shared, read-only)."""
+    from .memo import per_version
+
+    def compute():
+        start = dataset.enterprises["support_start"]
+        return start.dt.year.astype(str) + " Q" + start.dt.quarter.astype(str)
+    return per_version(dataset, "enterprise_quarters", compute)
+
+
 def enterprises_by_quarter(dataset, filters: Filters | None = None) -> pd.DataFrame | None:
     """One row per calendar quarter of the support start ("2024 Q3"): quarter, enterprises, sme."""
     e = _selected(dataset, filters)
     if e is None:
         return None
-    quarter = e["support_start"].dt.year.astype(str) + " Q" + e["support_start"].dt.quarter.astype(str)
+    quarter = _quarter_labels(dataset).loc[e.index]
     out = (e.assign(quarter=quarter).groupby("quarter")
            .agg(enterprises=("enterprise_id", "size"), sme=("sme", "sum")).reset_index())
     return out.astype({"enterprises": "int64", "sme": "int64"})

@@ -173,7 +173,14 @@ def _is(p: pd.DataFrame, column: str, *values: str) -> np.ndarray:
 
 
 def _flags(dataset) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
-    """Per-participant booleans for every row key (unfiltered) and which rows were derived from outcomes."""
+    """Per-participant booleans for every row key (unfiltered) and which rows were derived from outcomes
+    (once per data version, shared read-only)."""
+    from .memo import per_version
+
+    return per_version(dataset, "indicator_flags", lambda: _compute_flags(dataset))
+
+
+def _compute_flags(dataset) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
     p, stand = dataset.participants, dataset.datenstand
     status, ltu = p["employment_status"], p["long_term_unemployed"].to_numpy(dtype=bool)
     age, edu = p["age_group"], p["education"]
@@ -219,30 +226,77 @@ def _flags(dataset) -> tuple[dict[str, np.ndarray], dict[str, bool]]:
     return f, derived
 
 
-def indicator_counts(dataset, filters: Filters | None = None) -> IndicatorCounts:
-    """Every cell of :data:`OUTPUT_BLOCKS` / :data:`RESULT_BLOCKS` (including the hidden complement rows)."""
-    p = dataset.participants
-    mask = participant_mask(p, filters)
-    gender = p["gender"].cat.codes.to_numpy().astype(np.int64)
+def _cell_flags(dataset) -> dict[str, np.ndarray]:
+    """Per-participant booleans of every cell row key (shown rows, hidden complements and "total")."""
     flags, _ = _flags(dataset)
-
-    def by_gender(selected: np.ndarray) -> np.ndarray:
-        return np.bincount(gender[selected & mask], minlength=len(GENDERS))[: len(GENDERS)].astype(np.int64)
-
-    cells = {"total": by_gender(flags["total"])}
+    n = len(dataset.participants)
+    out = {"total": flags["total"]}
     for block, rows in {**OUTPUT_BLOCKS, **RESULT_BLOCKS}.items():
         parent = flags[BLOCK_PARENTS[block]] if BLOCK_PARENTS[block] else flags["total"]
+        shown = np.zeros(n, dtype=bool)
         for key, _ in rows:
             if key in flags:
-                cells[key] = by_gender(flags[key])
-        # hidden complement: the parent minus the shown rows (blank answers fall here)
-        shown = np.zeros(len(p), dtype=bool)
-        for key, _ in rows:
-            if key in flags:
+                out[key] = flags[key]
                 shown |= flags[key]
-            else:
-                cells[key] = by_gender(parent & ~shown)
-    return IndicatorCounts(cells, dataset.datenstand)
+            else:  # hidden complement: the parent minus the shown rows (blank answers fall here)
+                out[key] = parent & ~shown
+    return out
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The participants grouped by their combination of cell flags and gender (few combinations): ``person``
+    = combination of each participant, ``flags`` (combinations x keys, int64), ``gender`` (code per
+    combination), ``keys`` (cell row keys in column order), ``all_counts`` (persons per combination)."""
+
+    person: np.ndarray
+    flags: np.ndarray
+    gender: np.ndarray
+    keys: tuple[str, ...]
+    all_counts: np.ndarray
+
+
+def _patterns(dataset) -> _Patterns:
+    """Once per data version: every participant's cell flags and gender packed into one integer, grouped."""
+    cells = _cell_flags(dataset)
+    keys = tuple(cells)
+    gender = dataset.participants["gender"].cat.codes.to_numpy().astype(np.int64)
+    code = gender.astype(np.uint64) << np.uint64(len(keys))
+    for bit, key in enumerate(keys):
+        code |= cells[key].astype(np.uint64) << np.uint64(bit)
+    unique, person = np.unique(code, return_inverse=True)
+    bits = np.array([(unique >> np.uint64(b)) & np.uint64(1) for b in range(len(keys))], dtype=np.int64).T
+    dtype = np.int32 if len(unique) < 2**31 else np.int64
+    return _Patterns(person.astype(dtype).reshape(-1), bits.reshape(len(unique), len(keys)),
+                     (unique >> np.uint64(len(keys))).astype(np.int64), keys,
+                     np.bincount(person.reshape(-1), minlength=len(unique)))
+
+
+def _count_cells(dataset, filters: Filters | None) -> dict[str, np.ndarray]:
+    from .memo import per_version
+
+    pat = per_version(dataset, "indicator_patterns", lambda: _patterns(dataset))
+    if filters is None or not filters.is_active():
+        weights = pat.all_counts
+    else:
+        mask = participant_mask(dataset.participants, filters)
+        weights = np.bincount(pat.person[mask], minlength=len(pat.gender))
+    by_gender = np.zeros((len(pat.gender), len(GENDERS)), dtype=np.int64)  # persons per combination and gender
+    inside = pat.gender < len(GENDERS)
+    by_gender[np.flatnonzero(inside), pat.gender[inside]] = weights[inside]
+    table = pat.flags.T @ by_gender  # keys x genders
+    return {key: table[k].astype(np.int64) for k, key in enumerate(pat.keys)}
+
+
+def indicator_counts(dataset, filters: Filters | None = None) -> IndicatorCounts:
+    """Every cell of :data:`OUTPUT_BLOCKS` / :data:`RESULT_BLOCKS` (including the hidden complement rows).
+
+    Work per filter change: one pass over the selected participants (their flag combination, computed once
+    per data version) and a small matrix product; the result is shared per (data version, filters)."""
+    from .memo import per_selection
+
+    return per_selection(dataset, filters, "indicator_counts",
+                         lambda: IndicatorCounts(_count_cells(dataset, filters), dataset.datenstand))
 
 
 def indicator_basis(dataset, filters: Filters | None = None) -> dict[str, Basis]:

@@ -53,14 +53,21 @@ def context(dataset, filters: Filters | None = None, meta: dict | None = None) -
 
     Shown on every page and written into every export and the press kit.
     """
+    from ..figures.memo import per_selection
+
+    out = dict(per_selection(dataset, filters, ("context", getattr(dataset, "sample", False)),
+                             lambda: _context(dataset, filters)))
+    out.update({str(k): str(v) for k, v in (meta or {}).items() if str(k) not in out})
+    return out
+
+
+def _context(dataset, filters: Filters | None) -> dict[str, str]:
     start, end = metrics.period(dataset, filters)
     described = describe_filters(filters)
     version = dataset.snapshot_id or (T.SAMPLE_SOURCE if getattr(dataset, "sample", False) else T.SNAPSHOT_FOLDER)
-    out = {T.DATENSTAND: format_date(dataset.datenstand), T.PERIOD: f"{format_date(start)} – {format_date(end)}",
-           T.SOURCE: source_label(dataset), T.SNAPSHOT: version,
-           T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS}
-    out.update({str(k): str(v) for k, v in (meta or {}).items() if str(k) not in out})
-    return out
+    return {T.DATENSTAND: format_date(dataset.datenstand), T.PERIOD: f"{format_date(start)} – {format_date(end)}",
+            T.SOURCE: source_label(dataset), T.SNAPSHOT: version,
+            T.ACTIVE_FILTERS: "; ".join(described) if described else T.NO_FILTERS}
 
 
 def _names(items: list[str]) -> str:

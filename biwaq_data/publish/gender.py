@@ -44,26 +44,21 @@ def publication_genders(participants: pd.DataFrame) -> pd.Series:
     return out
 
 
-_CACHE: dict = {}
+def _publication_dataset(dataset):
+    participants = dataset.participants
+    if not participants["gender"].isin(REASSIGNED).any():
+        return dataset
+    participants = participants.copy()
+    participants["gender"] = publication_genders(participants)
+    return dataclasses.replace(dataset, participants=participants,
+                               snapshot_id=f"{dataset.version}{STATISTICAL_GENDER_SUFFIX}")
 
 
 def publication_dataset(dataset):
-    """The dataset with statistical gender (cached per data version; the same object if nobody is reassigned).
+    """The dataset with statistical gender (once per data version, shared by all sessions; the same object if
+    nobody is reassigned).
 
     It keeps ``version`` (plus a suffix) so caches keyed by version stay apart from the recorded data."""
-    key = (id(dataset), dataset.version)
-    hit = _CACHE.get(key)
-    if hit is not None:
-        return hit
-    participants = dataset.participants
-    if not participants["gender"].isin(REASSIGNED).any():
-        hit = dataset
-    else:
-        participants = participants.copy()
-        participants["gender"] = publication_genders(participants)
-        hit = dataclasses.replace(dataset, participants=participants,
-                                  snapshot_id=f"{dataset.version}{STATISTICAL_GENDER_SUFFIX}")
-    if len(_CACHE) > 8:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = hit
-    return hit
+    from ..figures.memo import per_version
+
+    return per_version(dataset, "publication_dataset", lambda: _publication_dataset(dataset))

@@ -58,7 +58,14 @@ class IndicatorTables:
 
     def text(self, part: str) -> pd.DataFrame:
         """German display strings of ``output`` / ``results`` / ``rates`` with "nicht erhoben" in the value
-        cells of indicators the data cannot provide, and "x" (not meaningful) for the gender split of EECO19."""
+        cells of indicators the data cannot provide, and "x" (not meaningful) for the gender split of EECO19.
+        Built once per table (the tables are shared by all sessions); each call returns a copy."""
+        cache = self.__dict__.setdefault("_text_cache", {})
+        if part not in cache:
+            cache[part] = self._text(part)
+        return cache[part].copy()
+
+    def _text(self, part: str) -> pd.DataFrame:
         published = getattr(self, part)
         text = published.text()
         for i, code in enumerate(published.frame["code_plain"]):
@@ -93,6 +100,8 @@ def basis_notes(tables: IndicatorTables) -> list[str]:
 
 
 def _rows(codes, raw: pd.DataFrame, basis: dict, masks: dict | None, with_denominator: bool):
+    position = {code: i for i, code in enumerate(raw.index)}
+    values = {c: raw[c].array for c in COLUMNS}  # cell by position: the same values as raw.loc, without its cost
     rows, sup = [], []
     for code in codes:
         ind = BY_CODE[code]
@@ -103,7 +112,7 @@ def _rows(codes, raw: pd.DataFrame, basis: dict, masks: dict | None, with_denomi
                "basis": _basis_text(b)}
         if with_denominator:
             row["denominator"] = T.ESF_DENOMINATORS.get(ind.denominator, "")
-        row.update({c: raw.loc[code, c] for c in COLUMNS})
+        row.update({c: values[c][position[code]] for c in COLUMNS})
         rows.append(row)
         if masks is None or b.kind == "not_collected":
             sup.append(np.zeros(len(COLUMNS), dtype=bool))
@@ -126,6 +135,16 @@ def _published(frame, sup, und):
 
 def indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True,
                      four_genders: bool = False) -> IndicatorTables:
+    """:func:`build_indicator_tables`, once per (data version, filters, protect, four_genders), shared by the
+    page, the press paragraph and all sessions (read-only)."""
+    from ..figures.memo import per_selection
+
+    return per_selection(dataset, filters, ("indicator_tables", protect, four_genders),
+                         lambda: build_indicator_tables(dataset, filters, protect=protect, four_genders=four_genders))
+
+
+def build_indicator_tables(dataset, filters: Filters | None = None, *, protect: bool = True,
+                           four_genders: bool = False) -> IndicatorTables:
     """Output indicators (incl. EECO19), result indicators with their denominators, and their shares.
 
     ``protect`` (default True): publication mode, consistent with every other published table of the
@@ -305,7 +324,15 @@ def leaver_rate(dataset, filters: Filters | None = None) -> dict | None:
 
 def economy_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> dict | None:
     """German display frames of the enterprises supported per Ortsteil and Träger and per quarter (None
-    without an enterprises table). ``protect``: BA rules per table (privacy.suppress_counts, with totals)."""
+    without an enterprises table). ``protect``: BA rules per table (privacy.suppress_counts, with totals).
+    Once per (data version, filters, protect), shared read-only."""
+    from ..figures.memo import per_selection
+
+    return per_selection(dataset, filters, ("economy_tables", protect),
+                         lambda: _economy_tables(dataset, filters, protect=protect))
+
+
+def _economy_tables(dataset, filters: Filters | None = None, *, protect: bool = True) -> dict | None:
     from ..figures.enterprises import enterprises_by_place, enterprises_by_quarter
     from .privacy import format_count_de, suppress_counts, to_display_frame
 

@@ -204,7 +204,14 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
 
 
 def press_quote(dataset, filters=None) -> str | None:
-    """The quotable paragraph, or None if one of its figures is withheld (then it is not quotable)."""
+    """The quotable paragraph, or None if one of its figures is withheld (then it is not quotable).
+    Once per (data version, filters), shared by all sessions."""
+    from ..figures.memo import per_selection
+
+    return per_selection(dataset, filters, "press_quote", lambda: _press_quote(dataset, filters))
+
+
+def _press_quote(dataset, filters=None) -> str | None:
     sel = publication.selection(dataset, filters)
     figures = sel.headline()
     keys = ("participants", "unemployed", "long_term_unemployed", "migration_background", "employment",

@@ -37,6 +37,7 @@ import pandas as pd
 from ..figures.filters import Filters, participant_mask
 from ..figures import metrics
 from .gender import publication_dataset
+from ..figures.memo import Memo, per_version
 from .results import PublishedFigures, _rate_value
 from .rounding import RoundedSelection, round10
 from .selection import Selection
@@ -49,8 +50,11 @@ ROW_FIGURES = ("participants", "employment", "vocational_training", "improved_pr
 
 
 def _bounds(dataset) -> tuple[date, date]:
-    entry = dataset.participants["entry_date"]
-    return entry.min().date(), entry.max().date()
+    """First and last entry date (once per data version: every rerun canonicalises its filters)."""
+    def compute():
+        entry = dataset.participants["entry_date"]
+        return entry.min().date(), entry.max().date()
+    return per_version(dataset, "entry_bounds", compute)
 
 
 def canonical(dataset, filters: Filters | None) -> Filters:
@@ -238,26 +242,20 @@ def solve(dataset) -> PressSet:
     keys = [(id(dataset), dataset.version, f, True) for f in (None, Filters())]
     keys += [(id(pub), pub.version, f, g) for f in (None, Filters()) for g in (False, True)]  # pub: nobody to move
     for key in keys:
-        _selection_module._CACHE[key] = root
+        _selection_module._CACHE.put(key, root)
     return PressSet(members, figures, root, time.perf_counter() - started)
 
 
-_CACHE: dict = {}
+_CACHE = Memo(8)  # (id(dataset), version) -> PressSet: solved once per data version, whoever asks first
 
 
 def press_set(dataset) -> PressSet:
-    """The solved publication set, computed once per data version (kept in this process)."""
-    key = (id(dataset), dataset.version)
-    hit = _CACHE.get(key)
-    if hit is None:
-        hit = solve(dataset)
-        if len(_CACHE) > 4:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = hit
-    return hit
+    """The solved publication set, computed once per data version (kept in this process; sessions asking
+    while it is being solved wait for that one solution)."""
+    return _CACHE.get((id(dataset), dataset.version), lambda: solve(dataset))
 
 
-_SELECTIONS: dict = {}
+_SELECTIONS = Memo(256)  # (id(dataset), version, canonical filters) -> RoundedSelection (lazy tables)
 
 
 def selection(dataset, filters=None):
@@ -267,16 +265,13 @@ def selection(dataset, filters=None):
     * another member of the publication set (:func:`press_selections`): a :class:`RoundedSelection` whose
       ``headline()`` holds the exact figures the programme's tables publish for it (the rest rounded);
     * any other combination: everything rounded to multiples of ten (:mod:`.rounding`).
+
+    A RoundedSelection computes each of its tables when first asked for (only what a page shows).
     """
     canon = canonical(dataset, filters)
     if not canon.is_active():
         return press_set(dataset).root
-    key = (id(dataset), dataset.version, canon)
-    hit = _SELECTIONS.get(key)
-    if hit is None:
-        figures = press_set(dataset).figures.get(canon)
-        hit = RoundedSelection(dataset, filters, headline_figures=figures)
-        if len(_SELECTIONS) >= 64:
-            _SELECTIONS.pop(next(iter(_SELECTIONS)))
-        _SELECTIONS[key] = hit
-    return hit
+
+    def compute():
+        return RoundedSelection(dataset, filters, headline_figures=press_set(dataset).figures.get(canon))
+    return _SELECTIONS.get((id(dataset), dataset.version, canon), compute)

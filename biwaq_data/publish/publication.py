@@ -99,6 +99,7 @@ from .results import OUTCOME_COLUMNS, Published, PublishedFigures, _rates, _resu
 from .pressset import canonical, press_selections, press_set, selection  # noqa: F401 (public face)
 from .rounding import ROUNDING_FOOTNOTE_DE, RoundedSelection, round10  # noqa: F401 (public face)
 from .selection import Selection, exact_selection
+from ..figures.memo import metric_frame  # noqa: F401 (public face: the metric frames shared per data version and filters)
 
 #: Environment variable allowing exports without suppression (default: not allowed).
 ALLOW_UNPROTECTED_ENV = "BIWAQ_ALLOW_UNPROTECTED_EXPORTS"

@@ -173,21 +173,41 @@ _BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_
                     "placement_rate": "rate", "outcome_rate": "rate"}
 
 
+class _LazyFrames(Mapping):
+    """name -> metric frame of one selection, each computed on first use (:func:`biwaq_data.figures.memo.metric_frame`: once per
+    data version and filters, shared by the pages and all sessions)."""
+
+    def __init__(self, dataset, filters, names, prefix: str = ""):
+        self._dataset, self._filters, self._names, self._prefix = dataset, filters, tuple(names), prefix
+
+    def __getitem__(self, name):
+        if name not in self._names:
+            raise KeyError(name)
+        from ..figures.memo import metric_frame
+
+        return metric_frame(self._dataset, self._filters, self._prefix + name)
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
 class SelectionFrames(Mapping):
     """The raw figures behind the published tables of one (dataset, filters): the headline (this object reads
-    like the raw headline dict) and every metric frame, computed once. Base of `selection.Selection` (exact,
-    cell suppression) and `rounding.RoundedSelection` (rounded to multiples of ten)."""
+    like the raw headline dict) and every metric frame, each computed when first asked for (only the tables a
+    page shows) and shared per (data version, filters) by all sessions (:mod:`.memo`). Base of
+    `selection.Selection` (exact, cell suppression) and `rounding.RoundedSelection` (rounded to multiples of ten)."""
 
     def __init__(self, dataset, filters=None):
         from ..figures import metrics
+        from ..figures.memo import metric_frame
 
         self.dataset, self.filters = dataset, filters
-        self.raw = metrics.headline(dataset, filters)
-        self._frames = {"funnel": metrics.funnel(dataset, filters),
-                        "outcome_table": metrics.outcome_table(dataset, filters),
-                        "flows": metrics.flows(dataset, filters), "monthly": metrics.monthly(dataset, filters),
-                        "services": metrics.services_summary(dataset, filters)}
-        self._breakdowns = {a: metrics.breakdown(dataset, a, filters) for a in metrics.BREAKDOWN_ATTRIBUTES}
+        self.raw = metric_frame(dataset, filters, "headline")
+        self._frames = _LazyFrames(dataset, filters, ("funnel", "outcome_table", "flows", "monthly", "services"))
+        self._breakdowns = _LazyFrames(dataset, filters, metrics.BREAKDOWN_ATTRIBUTES, "breakdown:")
 
     def __getitem__(self, key):
         return self.raw[key]

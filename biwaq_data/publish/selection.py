@@ -12,6 +12,7 @@ from .. import texts_de as T
 from .gender import STATISTICAL_GENDER_SUFFIX
 from .privacy import PRIMARY_VALUES
 from .disclosure import _PRIMARY, _cell_forms, _Conflict, _Grid, _protect_grid
+from ..figures.memo import Memo
 from .headline import _figures, _headline_status, _HeadlineStatus
 from .results import _BREAKDOWN_KINDS, OUTCOME_COLUMNS, Published, PublishedFigures, SelectionFrames, _rates, _result
 
@@ -445,13 +446,13 @@ class Selection(SelectionFrames):
         return out
 
 
-_CACHE: dict = {}
-_CACHE_SIZE = 64
+_CACHE = Memo(64)  # (id(dataset), version, filters, statistical_gender) -> Selection; thread-safe, once per key
 
 
 def exact_selection(dataset, filters=None, *, statistical_gender: bool = True) -> Selection:
     """All tables of one selection protected together by cell suppression (exact values), cached per
-    (dataset version, filters). ``statistical_gender`` (default): "divers"/"ohne Angabe" assigned to Frauen/Männer
+    (dataset version, filters) and computed once even when several sessions ask at the same time.
+    ``statistical_gender`` (default): "divers"/"ohne Angabe" assigned to Frauen/Männer
     (:mod:`.gender`); ``False`` keeps the four recorded categories (ESF Plus monitoring report).
 
     Protects the tables of *this* selection only; publication mode uses it for the programme and
@@ -460,10 +461,4 @@ def exact_selection(dataset, filters=None, *, statistical_gender: bool = True) -
 
     data = publication_dataset(dataset) if statistical_gender else dataset
     key = (id(dataset), dataset.version, filters, statistical_gender)
-    hit = _CACHE.get(key)
-    if hit is None:
-        hit = Selection(data, filters)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = hit
-    return hit
+    return _CACHE.get(key, lambda: Selection(data, filters))
