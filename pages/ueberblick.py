@@ -28,15 +28,6 @@ stop_if_empty(headline)
 if not comparison_cards(dataset, filters, headline, CARDS):  # with a period preset: change vs. previous period
     metric_cards(headline, CARDS)
 
-st.subheader(T.QUOTE_HEADING)
-press_text = presskit.press_quote(dataset, filters)  # None when one of its figures is withheld (as the press kit)
-if press_text:
-    with st.container(key="biwaq_quote"):  # st.code for its one-click copy button, styled as text (ui/style.py)
-        st.code(press_text, language=None, wrap_lines=True)
-    st.caption(T.QUOTE_HELP)
-else:
-    st.caption(T.PRESSKIT_NO_QUOTE)
-
 left, right = st.columns([3, 2])
 with left:
     st.subheader(T.PAGE_TEXTS["overview_outcomes_heading"])
@@ -71,3 +62,14 @@ with right:
     with st.expander(T.DEFINITION + "en", icon=":material/info:"):
         for key in CARDS + ["with_outcome"]:
             st.markdown(f"**{T.METRIC_LABELS[key]}**: {T.METRIC_DEFINITIONS[key]}")
+
+# The quote after the outcome chart: st.code's copy button loads a code highlighter in the browser that
+# delayed the page's first chart (bench_browser: +0,27 s main-thread CPU before the chart).
+st.subheader(T.QUOTE_HEADING)
+press_text = presskit.press_quote(dataset, filters)  # None when one of its figures is withheld (as the press kit)
+if press_text:
+    with st.container(key="biwaq_quote"):  # st.code for its one-click copy button, styled as text (ui/style.py)
+        st.code(press_text, language=None, wrap_lines=True)
+    st.caption(T.QUOTE_HELP)
+else:
+    st.caption(T.PRESSKIT_NO_QUOTE)

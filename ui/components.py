@@ -185,9 +185,10 @@ def download_buttons(tables: dict[str, pd.DataFrame], meta: dict[str, str], file
 
     first = next(iter(tables.values()))
     c1, c2 = st.columns(2)
-    c1.download_button(T.DOWNLOAD_CSV, export.to_csv_bytes(first, meta), file_name=f"{filename}.csv",
+    # The bytes are built when the button is clicked (callables), not on every run of every chart card.
+    c1.download_button(T.DOWNLOAD_CSV, lambda: export.to_csv_bytes(first, meta), file_name=f"{filename}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:", on_click="ignore")
-    c2.download_button(T.DOWNLOAD_XLSX, export.to_excel_bytes(tables, meta), file_name=f"{filename}.xlsx",
+    c2.download_button(T.DOWNLOAD_XLSX, lambda: export.to_excel_bytes(tables, meta), file_name=f"{filename}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
 
