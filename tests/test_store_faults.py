@@ -384,3 +384,24 @@ def test_backup_and_restore_of_the_data_folder(two_versions, tmp_path):
     assert store.active_id() == active.id
     at = run()
     assert {m.label: m.value for m in at.metric}[T.METRIC_LABELS["participants"]] == "827"
+
+
+def test_a_process_drops_the_versions_it_served_before_when_active_moves_on(two_versions):
+    """After a switch of ACTIVE the process holds the new version only (not up to four loaded versions)."""
+    import gc
+    import weakref
+
+    from ui import data as ui_data
+
+    store, older, active = two_versions
+    ui_data._load_snapshot.clear()
+    first = ui_data.data_state()
+    assert first.snapshot_id == active.id and len(first.dataset.participants) == 827
+    served_before = weakref.ref(first.dataset)
+    del first
+    store.activate(older.id)
+    second = ui_data.data_state()
+    assert second.snapshot_id == older.id and len(second.dataset.participants) == 827 - 192
+    gc.collect()
+    assert served_before() is None  # the earlier version is no longer kept by the process
+    assert ui_data.data_state().dataset is second.dataset  # the active one stays cached

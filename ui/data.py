@@ -83,6 +83,19 @@ def _load_snapshot(root: str, snapshot_id: str) -> Dataset:
     return SnapshotStore(root).load(snapshot_id)
 
 
+_served: dict[str, str] = {}  # store root -> the snapshot id this process last served
+
+
+def _load_active(root: str, snapshot_id: str) -> Dataset:
+    """The active snapshot; when ACTIVE has moved on, the versions cached before are dropped first, so a
+    process holds one loaded version (about 650 MB at 1.000.000), not four, after several imports. Sessions
+    still showing the old version keep their object until their next rerun."""
+    if _served.get(root, snapshot_id) != snapshot_id:
+        _load_snapshot.clear()
+    _served[root] = snapshot_id
+    return _load_snapshot(root, snapshot_id)
+
+
 def data_state() -> DataState:
     """The data of this run, or the German reason why none can be shown (see module docstring)."""
     override = os.environ.get("BIWAQ_DATA_SOURCE")
@@ -99,7 +112,7 @@ def data_state() -> DataState:
     if status.problem:
         return DataState(None, "snapshot", status.problem, status.snapshot_id)
     try:
-        dataset = _load_snapshot(str(store.root), status.snapshot_id)
+        dataset = _load_active(str(store.root), status.snapshot_id)
     except DataError as exc:
         return DataState(None, "snapshot", str(exc), status.snapshot_id)
     except Exception as exc:  # noqa: BLE001 - a page never shows a traceback with server paths
