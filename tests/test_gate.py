@@ -14,7 +14,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import warnings
@@ -24,6 +23,7 @@ import pytest
 
 from biwaq_data import texts_de as T
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, free_port, require_chromium, wait_for_app
+from tests.processes import running, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "deploy" / "apache" / "biwaq-gate.conf"
@@ -55,39 +55,6 @@ def provider(monkeypatch):
     user = oidc_provider_mock.User(sub=ANALYST["sub"], claims={k: v for k, v in ANALYST.items() if k != "sub"})
     with oidc_provider_mock.run_server_in_thread(port=0, user_claims=[user]) as server:
         yield f"http://localhost:{server.server_port}"
-
-
-def wait_http(url: str, proc: subprocess.Popen, log: Path, accept=(200,)) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status in accept:
-                    return
-        except urllib.error.HTTPError as exc:
-            if exc.code in accept:
-                return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.3)
-    pytest.fail(f"{url} did not answer:\n{log.read_text(errors='replace')[-4000:]}")
-
-
-@contextlib.contextmanager
-def running(cmd: list[str], log: Path, env: dict, cwd: Path = ROOT):
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def server_conf(folder: Path, port: int) -> Path:

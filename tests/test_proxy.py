@@ -12,13 +12,10 @@ real Streamlit servers on one snapshot store, Debian's apache2 runs deploy/apach
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +27,7 @@ from biwaq_data.formatting import format_int
 from biwaq_data.store.importing import check_upload
 from biwaq_data.store.snapshots import SnapshotStore
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, free_port, require_chromium, wait_for_app
+from tests.processes import running, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 APACHE_DIR = ROOT / "deploy" / "apache"
@@ -73,36 +71,6 @@ def import_and_activate(store: SnapshotStore, n_drop: int) -> str:
     info = store.save(report)
     assert store.active_id() == info.id
     return format_int(metrics.headline(store.load())["participants"])
-
-
-def wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.3)
-    pytest.fail(f"{url} did not answer:\n{log.read_text(errors='replace')[-4000:]}")
-
-
-@contextlib.contextmanager
-def running(cmd: list[str], log: Path, env: dict):
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def server_conf(folder: Path, port: int) -> Path:

@@ -8,7 +8,6 @@ warm-up before any browser connects.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 import urllib.request
@@ -21,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from biwaq_data import Filters, publication
 from biwaq_data.figures import metrics
 from tests.browser import free_port
+from tests.processes import running, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -60,17 +60,19 @@ def test_first_run_after_warm_up_loads_nothing(monkeypatch, tmp_path):
     st.cache_resource.clear()
 
 
+def launcher(port: int) -> list[str]:
+    """The warm-start launcher on `port`, as docs/operations.md runs it."""
+    return [sys.executable, "-m", "ui.warm", "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true"]
+
+
 def test_launcher_serves_with_data_loaded(tmp_path):
     """python -m ui.warm starts the server and reports the warm-up (on its own, without a visitor)."""
     port = free_port()
     log = tmp_path / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
     env["BIWAQ_DATA_SOURCE"] = str(ROOT / "sample_data")
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.warm", "--server.port", str(port), "--server.address",
-                                 "127.0.0.1", "--server.headless", "true"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    try:
+    with running(launcher(port), log, env) as proc:
         deadline = time.time() + 90
         while time.time() < deadline and proc.poll() is None and "biwaq warm-up" not in log.read_text():
             time.sleep(0.5)
@@ -81,12 +83,6 @@ def test_launcher_serves_with_data_loaded(tmp_path):
         if sys.platform.startswith("linux"):  # restarted itself with few malloc arenas (same process id)
             environ = Path(f"/proc/{proc.pid}/environ").read_bytes().split(b"\0")
             assert b"MALLOC_ARENA_MAX=2" in environ
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     if proc.returncode not in (0, -15):
         pytest.fail(log.read_text()[-2000:])
 
@@ -104,18 +100,8 @@ def test_launcher_deep_link_as_first_request_runs_dashboard(tmp_path):
     log = tmp_path / "server.log"
     env = {k: v for k, v in os.environ.items() if k not in ("BIWAQ_DATA_SOURCE", "BIWAQ_REQUIRE_SIGN_IN")}
     env["BIWAQ_DATA_DIR"] = str(tmp_path / "empty")  # no snapshot: the bundled sample
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "ui.warm", "--server.port", str(port), "--server.address",
-                                 "127.0.0.1", "--server.headless", "true"], cwd=ROOT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
+    with running(launcher(port), log, env) as proc:
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc, log)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 1200})
@@ -131,9 +117,3 @@ def test_launcher_deep_link_as_first_request_runs_dashboard(tmp_path):
                                    "&& document.body.innerText.includes('Marxloh')", timeout=30_000)
             assert "Aktive Filter: keine" not in page.inner_text("body")
             browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
