@@ -242,3 +242,17 @@ def test_footnote_once_per_page_and_stars_on_the_monthly_chart():
     assert len(footnotes) == 1  # two charts with withheld values, one footnote
     stars = [a for a in figure(at, 0)["layout"].get("annotations", []) if a.get("text") == "*"]
     assert stars
+
+
+def test_table_view_is_built_only_while_open(dataset):
+    """A closed "Daten als Tabelle" sends no table and builds no download; opened, it shows the chart's months."""
+    at = run_page("pages/zeitverlauf.py")
+    assert [e.label for e in at.expander] == [T.TABLE_VIEW, T.TABLE_VIEW]
+    assert len(at.dataframe) == 0 and len(at.get("download_button")) == 0
+    at.session_state["trend_monthly_table_view"] = True  # what a click on the view does (it reruns)
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == [T.DOWNLOAD_CSV, T.DOWNLOAD_XLSX]
+    table = at.dataframe[0].value
+    months = b.metrics.monthly(dataset, b.Filters())
+    assert len(table) == len(months)

@@ -114,5 +114,6 @@ def test_browser_draws_traeger_names_as_plain_text(evil_store):
         charts.nth(1).locator(".main-svg").first.wait_for(timeout=60_000)
         assert main.locator('[data-testid="stPlotlyChart"] a, [data-testid="stMetric"] a').count() == 0
         assert HTML in charts.nth(1).inner_text()
+        main.locator('[data-testid="stMetricLabel"]').first.wait_for(timeout=60_000)
         labels = " ".join(main.locator('[data-testid="stMetricLabel"]').all_inner_texts()).replace("\u2060", "")
         assert LINK in labels and "**fett**" in labels

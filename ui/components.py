@@ -220,7 +220,11 @@ def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, descri
                             on_select=callback or "ignore", selection_mode=selection_mode)
     st.caption(f"{T.CHART_DESCRIPTION}: {description}")
     footnote_caption(shown.footnote)
-    with st.expander(T.TABLE_VIEW, icon=":material/table:"):
-        st.dataframe(display_table(shown, columns), hide_index=True, width="stretch")
-        download_buttons({filename: export_table(shown, columns)}, meta, filename, key)
+    # The table view and its downloads are built only while it is open (a click on it reruns): a closed view
+    # costs nothing on the server and nothing in the browser before the chart (bench_browser).
+    table_view = st.expander(T.TABLE_VIEW, icon=":material/table:", key=f"{key}_table_view", on_change="rerun")
+    if table_view.open:
+        with table_view:
+            st.dataframe(display_table(shown, columns), hide_index=True, width="stretch")
+            download_buttons({filename: export_table(shown, columns)}, meta, filename, key)
     return event
