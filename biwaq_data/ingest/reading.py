@@ -51,7 +51,8 @@ TABLE_FILE_ALIASES = {
 }
 READING_ISSUE_COLUMNS = ["table", "file", "row", "column", "value", "message", "severity", "rule"]
 HEADER_SEARCH_ROWS = 30  # title lines above the header ("Export vom 31.03.2025") are skipped up to here
-MAX_CSV_ROWS = 2_000_000  # lines of one CSV (more than any BIWAQ export); checked before parsing
+MAX_CSV_ROWS = 5_000_000  # lines of one CSV, checked before parsing: above the largest export the dashboard is
+# built for (1.000.000 participants: 3,43 million service lines, docs/benchmark.md), far below what fills memory
 MAX_COLUMNS = 500  # columns of one table (the contract has 13 at most); checked before parsing
 
 
