@@ -319,8 +319,9 @@ def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
     except pd.errors.EmptyDataError as exc:
         raise DataError(T.ERR_EMPTY.format(file=file)) from exc
     except (pd.errors.ParserError, ValueError) as exc:
-        if "out of memory" in str(exc).lower():
-            raise MemoryError(str(exc)) from exc  # the C parser reports a memory limit as a parser error
+        if "out of memory" in str(exc).lower() or "read(nbytes) on source failed" in str(exc):
+            # the C parser reports a memory limit as a parser error; reading the in-memory text can fail only so
+            raise MemoryError(str(exc)) from exc
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if found:
             expected, line, saw = found.groups()

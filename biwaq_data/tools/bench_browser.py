@@ -210,14 +210,17 @@ def app_pages() -> list[dict]:
             for p in PAGES]
 
 
-def _marks(page, timeout_ms: float) -> dict:
+def _marks(page, timeout_ms: float, chart_expected: bool = False) -> dict:
     """Wait for the first chart (or, on a page without one, for the run to end) and read the marks."""
-    # A page without a chart: its run ended (no running indicator) without a plotly spec on the websocket, and
-    # nothing came for 3 s.
-    page.wait_for_function("() => { const t = window.__biwaq; return t && (t.chart !== null || (t.chart_msg === null"
-                           " && t.h1 !== null && t.last_msg !== null && performance.now() - t.last_msg > 3000"
-                           " && !document.querySelector('[data-testid=\"stStatusWidget\"]'))); }",
-                           timeout=timeout_ms)
+    if chart_expected:  # e.g. a sidebar switch to a chart page: a busy server may be silent for seconds first
+        page.wait_for_function("() => window.__biwaq && window.__biwaq.chart !== null", timeout=timeout_ms)
+    else:
+        # A page without a chart: its run ended (no running indicator) without a plotly spec on the websocket,
+        # and nothing came for 3 s.
+        page.wait_for_function(
+            "() => { const t = window.__biwaq; return t && (t.chart !== null || (t.chart_msg === null"
+            " && t.h1 !== null && t.last_msg !== null && performance.now() - t.last_msg > 3000"
+            " && !document.querySelector('[data-testid=\"stStatusWidget\"]'))); }", timeout=timeout_ms)
     marks = page.evaluate("() => { const t = window.__biwaq; return {...t, longtasks: t.longtasks}; }")
     until = marks["chart"] if marks["chart"] is not None else (marks["last_msg"] or 0)
     res = page.evaluate(RESOURCES_JS, until)
@@ -291,7 +294,7 @@ def switch(browser, base: str, slug: str, timeout_ms: float = 60_000) -> dict:
         before = _cpu(cdp)
         page.evaluate("() => window.__biwaqSwitch()")
         link.click()
-        result = _relative(_marks(page, timeout_ms))
+        result = _relative(_marks(page, timeout_ms, chart_expected=True))
         result.update({k: round(v - before.get(k, 0), 1) for k, v in _cpu(cdp).items()})
         result["url"] = page.url
         return result
