@@ -554,9 +554,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nJSON: {args.out}")
     broken = ([r for r in results["metrics"] if not r["equal"]]
               + [e for k in results["app"] for p in results["app"][k]["pages"].values() for e in p["errors"]]
-              + [e for s in results["sessions"].values() for r in s["runs"].values() for e in r["errors"]]
+              # sessions: wrong figures and script errors fail the run; a change AppTest lost under 20-50 threads
+              # is printed (FEHLER … Harness:) but does not (bench_app.harness_only)
+              + [e for s in results["sessions"].values() for r in s["runs"].values() for e in r["errors"]
+                 if not bench_app.harness_only(e)]
               + [e for s in results["sessions"].values() for k in s.get("processes", {}).values()
-                 for r in k.values() for e in r["errors"]]
+                 for r in k.values() for e in r["errors"] if not bench_app.harness_only(e)]
               + [f for k in results["load"].values() for f in k.values() if not f["equal"]]
               + [e for info in [results.get("browser", {}).get("minimal", {}),
                                 *results.get("browser", {}).get("pages", {}).values()]
