@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import subprocess
 import time
 import urllib.error
@@ -12,6 +14,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+
+
+def require_apache(needed: tuple[str, ...], packages: str, test: str) -> str:
+    """The apache2 binary when it and the `needed` modules are installed; else fail in CI (.ci/run installs
+    `packages`) and skip elsewhere."""
+    apache = shutil.which("apache2") or "/usr/sbin/apache2"
+    missing = [m for m in needed if not (APACHE_MODULES / f"{m}.so").exists()]
+    if not Path(apache).exists() or missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{packages} fehlt in CI: .ci/run muss es installieren.")
+        pytest.skip(f"{test} übersprungen: apt-get install {packages} ({missing})")
+    return apache
 
 
 def wait_http(url: str, proc: subprocess.Popen, log: Path, accept=(200,), timeout: float = 90) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -23,6 +22,7 @@ import pytest
 
 from biwaq_data import texts_de as T
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, free_port, require_chromium, wait_for_app
+from tests import processes
 from tests.processes import running, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,13 +40,7 @@ ANALYST = {"sub": "ali.analyse", "name": "Ali Analyse", "email": "ali.analyse@du
 
 
 def require_apache() -> str:
-    apache = shutil.which("apache2") or "/usr/sbin/apache2"
-    missing = [m for m in NEEDED if not (MODULES / f"{m}.so").exists()]
-    if not Path(apache).exists() or missing:
-        if os.environ.get("CI"):
-            pytest.fail("apache2/libapache2-mod-auth-openidc fehlen in CI: .ci/run muss sie installieren.")
-        pytest.skip(f"Gate-Test übersprungen: apt-get install apache2 libapache2-mod-auth-openidc ({missing})")
-    return apache
+    return processes.require_apache(NEEDED, "apache2 libapache2-mod-auth-openidc", "Gate-Test")
 
 
 @contextlib.contextmanager

@@ -13,7 +13,6 @@ real Streamlit servers on one snapshot store, Debian's apache2 runs deploy/apach
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +26,7 @@ from biwaq_data.formatting import format_int
 from biwaq_data.store.importing import check_upload
 from biwaq_data.store.snapshots import SnapshotStore
 from tests.browser import ARTIFACTS, CHROMIUM_ARGS, free_port, require_chromium, wait_for_app
+from tests import processes
 from tests.processes import running, wait_http
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +45,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not ins
 
 
 def require_apache() -> str:
-    apache = shutil.which("apache2") or "/usr/sbin/apache2"
-    missing = [m for m in NEEDED if not (MODULES / f"{m}.so").exists()]
-    if not Path(apache).exists() or missing:
-        if os.environ.get("CI"):
-            pytest.fail("apache2 fehlt in CI: .ci/run muss es installieren.")
-        pytest.skip(f"Proxy-Test übersprungen: apt-get install apache2 ({missing})")
-    return apache
+    return processes.require_apache(NEEDED, "apache2", "Proxy-Test")
 
 
 def sample_files(n_drop: int = 0) -> list[tuple[str, bytes]]:
