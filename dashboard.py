@@ -21,6 +21,7 @@ if not access.granted:
     # Signed out, no role, sign-in expired or broken configuration: the gate is the app's only page.
     # No data is loaded and no filters or page links are drawn.
     auth.gate(access)
+style.apply_script()  # lang="de", the print zoom and an early start of the plotly chunk: first in the sidebar
 
 specs = {spec.path: spec for spec in pages_for(access.role)}
 st_pages = {path: st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default)
@@ -30,7 +31,6 @@ page = st.navigation(list(st_pages.values()))
 spec = next(specs[path] for path, p in st_pages.items() if p.url_path == page.url_path)
 auth.require_page(spec)
 st.set_page_config(page_title=f"{spec.title} · {T.APP_TITLE}")  # each page its own browser-tab title
-style.apply_script()  # lang="de" and the print zoom
 state = data_state()
 auth.render_account(access, sample_data=state.sample)
 if state.dataset is None:

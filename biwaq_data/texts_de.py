@@ -295,8 +295,11 @@ DEFINITION = "Definition"
 DATA_ISSUES_NOTE = "{n} Zeilen der Datenquelle wurden wegen Fehlern nicht gezählt (Details auf der Seite „Daten“)."
 
 QUOTE_HEADING = "Zitierfähiger Text"
-QUOTE_HELP = ("Aus den aktuellen Zahlen erzeugt, mit Auswahl, Quelle und Datenstand. Zum Kopieren das Symbol "
-              "oben rechts im Feld nutzen.")
+QUOTE_HELP = ("Aus den aktuellen Zahlen erzeugt, mit Auswahl, Quelle und Datenstand. „Text kopieren“ legt ihn "
+              "in die Zwischenablage.")
+QUOTE_COPY = "Text kopieren"
+QUOTE_COPIED = "Kopiert"
+QUOTE_COPY_FAILED = "Kopieren nicht möglich: Text markieren und mit Strg+C kopieren."
 QUOTE_TEMPLATE = (
     "{lead} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "

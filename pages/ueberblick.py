@@ -5,7 +5,8 @@ import streamlit as st
 
 from biwaq_data import presskit, publication
 from biwaq_data import texts_de as T
-from ui.components import card_label, download_buttons, export_values, metric_cards, page_header, stop_if_empty
+from ui.components import (card_label, copyable_text, download_buttons, export_values, metric_cards, page_header,
+                           stop_if_empty)
 from ui.cards import outcome_card
 from ui.auth import require_page
 from ui.data import current_dataset
@@ -63,13 +64,11 @@ with right:
         for key in CARDS + ["with_outcome"]:
             st.markdown(f"**{T.METRIC_LABELS[key]}**: {T.METRIC_DEFINITIONS[key]}")
 
-# The quote after the outcome chart: st.code's copy button loads a code highlighter in the browser that
-# delayed the page's first chart (bench_browser: +0,27 s main-thread CPU before the chart).
 st.subheader(T.QUOTE_HEADING)
 press_text = presskit.press_quote(dataset, filters)  # None when one of its figures is withheld (as the press kit)
 if press_text:
-    with st.container(key="biwaq_quote"):  # st.code for its one-click copy button, styled as text (ui/style.py)
-        st.code(press_text, language=None, wrap_lines=True)
+    with st.container(key="biwaq_quote"):  # text with a one-click copy button (ui/components.copyable_text)
+        copyable_text(press_text, key="biwaq_quote_text")
     st.caption(T.QUOTE_HELP)
 else:
     st.caption(T.PRESSKIT_NO_QUOTE)

@@ -17,6 +17,8 @@ from biwaq_data.formatting import format_int, format_pct
 from ui.components import card_label
 from ui.navigation import PAGES
 
+from apptests import quote_text
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -82,7 +84,7 @@ def test_overview_cards_show_published_figures(dataset):
     assert shown[card_label("placement_rate")] == "24,5 %"
     # every card carries its definition as hover help
     assert all(m.help for m in at.metric)
-    quote = at.code[0].value
+    quote = quote_text(at)
     assert quote.startswith("Seit Januar 2023 hat BIWAQ Duisburg 827 Menschen unterstützt")
     assert "171" in quote and quote.endswith(f"Quelle: BIWAQ Duisburg, Wirkungsdashboard ({T.SAMPLE_SOURCE}), "
                                              "Datenstand 30.09.2026.")
@@ -98,7 +100,7 @@ def test_marxloh_filter_from_url(dataset):
     assert shown[card_label("placement_rate")] == format_pct(expected["placement_rate"])
     assert any("Ortsteil: Marxloh" in i.value for i in at.info)  # the page says which filters are active
     # the quotable paragraph starts with the selection, not with the whole programme
-    assert at.code[0].value.startswith(f"In Marxloh hat BIWAQ Duisburg seit Januar 2023 "
+    assert quote_text(at).startswith(f"In Marxloh hat BIWAQ Duisburg seit Januar 2023 "
                                        f"{format_int(expected['participants'])} Menschen unterstützt.")
 
 

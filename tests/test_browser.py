@@ -85,3 +85,27 @@ def test_reset_button_clears_url_filters(server):
         page.wait_for_function("() => !location.search.includes('ortsteil')", timeout=30_000)
         wait_for_app(page)
         assert page.locator('[data-testid="stMetricValue"]').first.inner_text().strip() == "827"
+
+
+def test_quote_copy_button_puts_the_shown_text_on_the_clipboard(server):
+    with browser_page() as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+        page.goto(server)
+        wait_for_app(page)
+        shown = page.locator(".biwaq-copy-text").inner_text()
+        assert shown.startswith("Seit Januar 2023 hat BIWAQ Duisburg 827 Menschen unterstützt")
+        assert shown.endswith("Datenstand 30.09.2026.")
+        page.get_by_role("button", name=T.QUOTE_COPY).click()
+        page.get_by_role("status").filter(has_text=T.QUOTE_COPIED).wait_for(timeout=10_000)
+        assert page.evaluate("navigator.clipboard.readText()") == shown
+        # a page switch and back: the one listener still serves the newly drawn button, and only once
+        page.locator('[data-testid="stSidebarNav"] a[href$="/wirkung"]').click()
+        wait_for_app(page)
+        page.locator('[data-testid="stSidebarNav"] a').first.click()
+        wait_for_app(page)
+        page.evaluate("navigator.clipboard.writeText('')")
+        page.get_by_role("button", name=T.QUOTE_COPY).click()
+        page.get_by_role("status").filter(has_text=T.QUOTE_COPIED).wait_for(timeout=10_000)
+        assert page.evaluate("navigator.clipboard.readText()") == shown
+        errors = [e for e in page.console_errors if not IGNORED_CONSOLE.search(e)]
+        assert not errors, errors

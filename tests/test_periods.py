@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import biwaq_data as b
 from biwaq_data import texts_de as T
+
+from apptests import quote_text
 from ui.components import card_label
 from biwaq_data.figures import periods
 from biwaq_data.formatting import format_int
@@ -61,7 +63,7 @@ def test_overview_with_quarter_preset_from_the_url(sample_dir):
     assert card.proto.delta == f"{now - before:+d} gegenüber Vorquartal".replace("+-", "-")
     assert any(c.value.startswith("Veränderung gegenüber Vorquartal (01.04.2026 – 30.06.2026)") for c in at.caption)
     # a quarter is in the publication set: its participants are exact, the quote's other figures rounded (issue 13)
-    assert at.code and at.code[0].value.endswith(T.QUOTE_ROUNDED)
+    assert quote_text(at) and quote_text(at).endswith(T.QUOTE_ROUNDED)
     # a withheld figure gets no change (it would reveal what the star hides)
     ds = b.load_dataset(sample_dir)
     prev = b.publication.selection(ds, b.Filters(period_start=date(2026, 4, 1), period_end=date(2026, 6, 30)))

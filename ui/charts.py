@@ -50,28 +50,35 @@ def _labels(values) -> list[str]:
 
 
 def apply_theme(fig: go.Figure, theme: str = "light") -> go.Figure:
-    """Text, grid and background colours of every part of `fig` for Streamlit's light or dark theme."""
+    """Text, grid and background colours of every part of `fig` for Streamlit's light or dark theme.
+
+    Called once per drawn chart (ui.components), so it is written for speed: nested dicts instead of plotly's
+    "magic underscore" paths, whose parsing made this about 17 ms per chart.
+    """
     c = THEMES.get(theme, THEMES["light"])
-    fig.update_layout(font_color=c["text"], legend_font_color=c["text"], paper_bgcolor=c["background"],
-                      plot_bgcolor=c["background"], hoverlabel=dict(font_color="#1F1F1F", bgcolor="#FFFFFF"))
-    axis = dict(tickfont_color=c["text"], title_font_color=c["text"], gridcolor=c["grid"], linecolor=c["line"],
+    text = dict(color=c["text"])
+    layout = fig.layout
+    fig.update_layout(dict(font=text, legend=dict(font=text), paper_bgcolor=c["background"],
+                           plot_bgcolor=c["background"], hoverlabel=dict(font=dict(color="#1F1F1F"),
+                                                                         bgcolor="#FFFFFF")))
+    axis = dict(tickfont=text, title=dict(font=text), gridcolor=c["grid"], linecolor=c["line"],
                 zerolinecolor=c["grid"])
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
-    for annotation in fig.layout.annotations or ():
+    fig.update_xaxes(axis)
+    fig.update_yaxes(axis)
+    for annotation in layout.annotations or ():
         # subplot titles and the map's attribution follow the theme; the withheld-value * keeps its own dark-on-white box
         if annotation.font is None or annotation.font.color in (None, "#444444"):
             annotation.font.color = c["text"]
             if annotation.bgcolor:
                 annotation.bgcolor = c["halo"]
-    if fig.layout.coloraxis and fig.layout.coloraxis.colorbar:
-        fig.update_layout(coloraxis_colorbar=dict(tickfont_color=c["text"], title_font_color=c["text"],
-                                                  bgcolor=c["halo"]))
-    if fig.layout.geo:
-        fig.update_geos(bgcolor=c["background"])
+    if "coloraxis" in layout and layout.coloraxis.colorbar is not None and layout.coloraxis.to_plotly_json():
+        fig.update_layout(dict(coloraxis=dict(colorbar=dict(tickfont=text, title=dict(font=text),
+                                                            bgcolor=c["halo"]))))
+    if layout.geo.to_plotly_json():
+        fig.update_geos(dict(bgcolor=c["background"]))
     for trace in fig.data:
         if trace.type in ("bar", "funnel") and getattr(trace, "textposition", None) is not None:
-            trace.outsidetextfont = dict(color=c["text"])
+            trace.outsidetextfont = text
         if trace.type == "sankey":
             trace.textfont = dict(color=c["text"], size=13, shadow="none")
         if trace.type == "scattergeo" and trace.meta == "bezirk_labels":
@@ -91,7 +98,7 @@ def _layout(fig: go.Figure, *, height: int = 380, title: str | None = None) -> g
     )
     fig.update_xaxes(automargin=True)  # tick labels and axis titles get room instead of being cut or overlapping
     fig.update_yaxes(automargin=True)
-    return apply_theme(fig)
+    return fig  # the theme's colours come when it is drawn (ui.components.chart_card / plot: apply_theme)
 
 
 def funnel(frame: pd.DataFrame) -> go.Figure:

@@ -4,14 +4,21 @@ Injected once per run by dashboard.py (`apply()`). CSS only touches elements the
 cards, keyed containers, plotly charts) plus the print rules that hide the sidebar and the top bar on paper.
 What Streamlit itself draws and cannot be changed is listed in docs/interface.md.
 
-The small script (st.html with JavaScript) does three things Streamlit offers no setting for:
+The small script (st.html with JavaScript) does what Streamlit offers no setting for:
 - `<html lang="de">` (screen readers pick the German voice; Streamlit's index.html says "en"),
 - a print zoom (`--biwaq-print-zoom`): on paper the main column is scaled so that the charts, which plotly
   drew at the screen width, fit the page width instead of being cut at the edge,
+- an early start of Streamlit's plotly chunk (`PlotlyChart.<hash>.js`, 4,6 MB, the same file and module its
+  chart element imports later): Streamlit fetches and compiles it only when the first chart arrives, after the
+  sidebar and the cards; started by the first element of the run, it loads while those are drawn. Every page
+  but two shows a chart, and the chunk is in the browser's module map once per tab (docs/benchmark.md),
+- the "Text kopieren" button of the quotable paragraph (ui.components.copyable_text).
 Dark mode: chart colours follow st.context.theme (ui.charts.apply_theme); the CSS uses inherited colours.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -27,10 +34,14 @@ CSS = """
   overflow: visible !important; text-overflow: clip !important; overflow-wrap: normal !important;
   word-break: normal !important; hyphens: manual; }
 [data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
-/* the quotable paragraph: st.code keeps its one-click copy button, but reads as running text */
-.st-key-biwaq_quote pre, .st-key-biwaq_quote code { font-family: inherit !important; font-size: 1rem !important;
-  line-height: 1.6 !important; white-space: pre-wrap !important; }
-.st-key-biwaq_quote [data-testid="stCode"] pre { border-left: 4px solid #0072B2; padding-right: 3rem; }
+/* the quotable paragraph with its copy button (ui.components.copyable_text; the click handler is in SCRIPT) */
+.biwaq-copy { border-left: 4px solid #0072B2; padding: .25rem 0 .25rem 1rem; }
+.biwaq-copy-text { margin: 0 0 .6rem 0; font-size: 1rem; line-height: 1.6; white-space: pre-wrap; }
+.biwaq-copy-button { font: inherit; font-size: .95rem; color: inherit; background: transparent; cursor: pointer;
+  border: 1px solid color-mix(in srgb, currentColor 35%, transparent); border-radius: .5rem; padding: .3rem .8rem; }
+.biwaq-copy-button:hover { border-color: #0072B2; }
+.biwaq-copy-button:focus-visible { outline: 2px solid #0072B2; outline-offset: 2px; }
+.biwaq-copy-status { margin-left: .75rem; font-size: .95rem; }
 /* Datenversion: plain text like the other context items, not green monospace */
 .st-key-biwaq_context code { font-family: inherit; color: inherit; background: none; padding: 0; font-size: inherit; }
 
@@ -56,7 +67,7 @@ CSS = """
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
   [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"], [data-testid="stExpander"],
   [data-testid="stElementToolbar"], .st-key-biwaq_noprint, [data-testid="stCodeCopyButton"],
-  .modebar-container { display: none !important; }
+  .modebar-container, .biwaq-copy-button, .biwaq-copy-status { display: none !important; }
   html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     overflow: visible !important; height: auto !important; position: static !important; background: white; }
   [data-testid="stMain"] { margin-left: 0 !important; width: 100% !important; }
@@ -81,21 +92,78 @@ SCRIPT = """
   // A4 portrait minus margins is about 720 CSS px: scale the main column so that what plotly drew at the
   // screen width fits on paper (the main column reflows to exactly the width it has on screen).
   const PAPER = 720;
-  const setZoom = () => {
-    const main = doc.querySelector('[data-testid="stMainBlockContainer"]');
-    if (!main || !main.clientWidth) return;
-    const zoom = Math.min(1, PAPER / main.getBoundingClientRect().width);
-    doc.documentElement.style.setProperty("--biwaq-print-zoom", zoom.toFixed(3));
+  // The width comes from a ResizeObserver (after layout, when it changes) instead of reading it on every DOM
+  // change: reading it forced the browser to lay out a half-built page (about 50 ms before the first chart).
+  let observed = null;
+  const zoomFor = (width) => {
+    if (width) doc.documentElement.style.setProperty("--biwaq-print-zoom", Math.min(1, PAPER / width).toFixed(3));
   };
-  window.addEventListener("beforeprint", setZoom);
-  window.addEventListener("resize", setZoom);
-  new MutationObserver(() => { doc.documentElement.lang = "de"; setZoom(); })
-    .observe(doc.body, {childList: true, subtree: false});
-  setZoom();
-  setTimeout(setZoom, 1500);
+  const sizes = new ResizeObserver((entries) => {
+    const box = entries[entries.length - 1].borderBoxSize;
+    zoomFor(box && box[0] ? box[0].inlineSize : entries[entries.length - 1].contentRect.width);
+  });
+  const watch = () => {
+    const main = doc.querySelector('[data-testid="stMainBlockContainer"]');
+    if (main && main !== observed) {
+      if (observed) sizes.unobserve(observed);
+      sizes.observe(main);
+      observed = main;
+    }
+  };
+  // Streamlit's own plotly chunk, imported now instead of when the first chart arrives (same URL, same module).
+  const chunk = "__PLOTLY_CHUNK__";
+  if (chunk) {
+    const entry = doc.querySelector('script[type="module"][src*="/index."]');
+    try { import(new URL(chunk, entry ? entry.src : doc.baseURI).href).catch(() => {}); } catch (e) { /* ignore */ }
+  }
+  // "Text kopieren" (ui.components.copyable_text): one listener for every such button, here and on later pages.
+  doc.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest(".biwaq-copy-button");
+    if (!button) return;
+    const box = button.closest(".biwaq-copy");
+    const paragraph = box.querySelector(".biwaq-copy-text");
+    const status = box.querySelector(".biwaq-copy-status");
+    const report = (ok) => {
+      status.textContent = ok ? button.dataset.done : button.dataset.failed;
+      clearTimeout(status.biwaqTimer);
+      status.biwaqTimer = setTimeout(() => { status.textContent = ""; }, 5000);
+    };
+    const bySelection = () => {  // no Clipboard API (plain http on another host): copy the selected paragraph
+      const range = doc.createRange();
+      range.selectNodeContents(paragraph);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      let ok = false;
+      try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+      report(ok);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(paragraph.textContent).then(() => report(true), bySelection);
+    } else {
+      bySelection();
+    }
+  });
+  window.addEventListener("beforeprint", () => {
+    watch();
+    if (observed) zoomFor(observed.getBoundingClientRect().width);
+  });
+  new MutationObserver(() => { if (doc.documentElement.lang !== "de") doc.documentElement.lang = "de"; watch(); })
+    .observe(doc.body, {childList: true, subtree: true});
+  watch();
 })();
 </script>
 """
+
+
+def plotly_chunk() -> str:
+    """The file name of Streamlit's lazily loaded plotly chunk in this installation ('' if not found)."""
+    js = Path(st.__file__).parent / "static" / "static" / "js"
+    found = sorted(js.glob("PlotlyChart.*.js"))
+    return found[0].name if len(found) == 1 else ""
+
+
+SCRIPT = SCRIPT.replace("__PLOTLY_CHUNK__", plotly_chunk())
 
 
 def apply() -> None:
@@ -104,7 +172,7 @@ def apply() -> None:
 
 
 def apply_script() -> None:
-    """The lang/print script, in the sidebar (not printed, takes no room); only on pages behind the sign-in gate,
-    whose sidebar stays empty."""
+    """The lang/print/plotly script, in the sidebar (not printed, takes no room); only on pages behind the sign-in
+    gate, whose sidebar stays empty. Drawn before anything else in the sidebar, so the plotly chunk starts early."""
     with st.sidebar:
         st.html(SCRIPT, unsafe_allow_javascript=True)

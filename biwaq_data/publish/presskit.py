@@ -259,7 +259,7 @@ def report_figures(dataset, filters=None) -> dict:
     outcomes = out_pub.frame.copy()
     for col in ("best_persons", "any_persons", "share"):
         outcomes[col] = _float(out_pub.frame, col)
-    bars = charts.outcome_bars(outcomes)
+    bars = charts.apply_theme(charts.outcome_bars(outcomes), "light")  # paper: the light theme's text colours
     bars.update_traces(cliponaxis=False, width=0.55)
     bars.update_yaxes(rangemode="tozero", tickformat=",d")
     top = np.nanmax(outcomes["best_persons"].to_numpy(dtype=float), initial=0.0)
@@ -276,7 +276,7 @@ def report_figures(dataset, filters=None) -> dict:
         stages[col] = np.nan_to_num(_float(fun_pub.frame, col))
     stages["label"] = [f"{label} {SUPPRESSION_SYMBOL}" if withheld else label
                        for label, withheld in zip(stages["label"], fun_pub.suppressed["persons"])]
-    funnel = charts.funnel(stages)
+    funnel = charts.apply_theme(charts.funnel(stages), "light")
     t = fun_pub.text()
     labels = [f"{t.loc[i, 'persons']}<br>{t.loc[i, 'share_of_initial']} {T.PRESSKIT_OF_ALL}"
               + (f"<br>{t.loc[i, 'share_of_previous']} {T.PRESSKIT_OF_PREVIOUS}" if i else "")
@@ -289,7 +289,7 @@ def report_figures(dataset, filters=None) -> dict:
     sankey = charts.sankey(flows) if flows["persons"].notna().any() else None
     if sankey is not None:
         totals = sankey_totals(sel)
-        sankey = charts.sankey(flows, totals)
+        sankey = charts.apply_theme(charts.sankey(flows, totals), "light")
         sankey.update_layout(width=680, height=400, font=font, margin=dict(l=10, r=10, t=10, b=10))
     return {"outcome_bars": bars, "funnel": funnel, "sankey": sankey,
             "flows_hidden": bool(flow_pub.suppressed_any)}
