@@ -31,4 +31,3 @@ def sample_dataset(sample_dir):
 def today() -> pd.Timestamp:
     """A fixed 'today' for loading hand-written fixtures, so future-date checks do not depend on the clock."""
     return pd.Timestamp("2026-11-25")
-
