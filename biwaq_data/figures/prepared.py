@@ -271,8 +271,12 @@ def _build_service_people(pp: Prepared) -> ServicePeople | None:
     q = _MAX_SCALE_BITS - min(shift, _MAX_SCALE_BITS)
     if len(values) and float(values.sum()) * 2.0**q >= 2.0**52:  # (a float sum: a bound with room to spare)
         return None
-    units = np.zeros(len(hours), dtype=np.int64)
-    units[given] = whole >> (_MAX_SCALE_BITS - q)
+    whole >>= _MAX_SCALE_BITS - q
+    if len(values) == len(hours):
+        units = whole
+    else:
+        units = np.zeros(len(hours), dtype=np.int64)
+        units[given] = whole
     # One service at a time (temporaries of one value per participant). Pattern key in mixed radix: class,
     # then per service its record count (radix: largest count + 1) and whether it has hours given.
     key = np.array([0, 0, 1, 2, 2], dtype=np.int64)[pp.best]
