@@ -22,8 +22,16 @@ from biwaq_data.ingest.reading import RawTable
 from biwaq_data.tools import sample
 
 
-def generated(n: int, seed: int, missing_hours: bool = False):
+def generated(n: int, seed: int, missing_hours: bool = False, repeats: float | None = None):
+    """Generated tables through validation. repeats: every fifth service record once more (same person and
+    service, a later start) with `repeats` hours added, so persons have several records of one service."""
     tables = sample.generate(n, seed=seed)
+    if repeats is not None:
+        s = tables["services"]
+        again = s.iloc[::5].copy()
+        again["start_date"] = again["start_date"] + pd.Timedelta(days=1)
+        again["hours"] = again["hours"] + repeats
+        tables["services"] = pd.concat([s, again], ignore_index=True)
     if missing_hours:  # every third service record without hours
         hours = tables["services"]["hours"].astype(float).copy()
         hours.iloc[::3] = np.nan
@@ -97,6 +105,71 @@ def test_services_summary_recounts_with_pandas(ds, filters):
             expected = (want[numerator] / want[denominator].where(want[denominator] > 0)).tolist()
             assert got[column].tolist() == pytest.approx(expected, nan_ok=True), column
     assert want["persons_with_hours"].lt(want["persons"]).any() or filters is not None  # missing hours matter
+
+
+SERVICE_FILTERS = [None, Filters(ortsteile=(202,)), Filters(ortsteile=(508, 202)), Filters(genders=("female",)),
+                   Filters(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31)),  # a run of rows
+                   Filters(period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), ortsteile=(508,)),
+                   Filters(employment=("long_term_unemployed",)), Filters(bezirke=("Walsum",))]  # Walsum: nobody
+
+
+@pytest.mark.parametrize("repeats, per_participant", [
+    (None, True),  # the generator's half hours, one record per person and service
+    (0.25, True),  # quarter hours, several records per person and service
+    (1 / 3, False),  # thirds of an hour do not add exactly: the record-by-record path
+])
+def test_services_summary_per_participant_equals_the_record_order_sum_and_pandas(repeats, per_participant):
+    """The per-participant sums (prepared.ServicePeople) give the very frame the pass over every record in
+    record order gives (values, dtypes, hours bit for bit), and the counts of a pandas groupby."""
+    ds = generated(3000, 11, missing_hours=True, repeats=repeats)
+    people = prepared_module.prepared(ds).service_people
+    assert (people is not None) == per_participant
+    if people is not None:
+        assert prepared_module.prepared(ds).service_people is people  # built once per dataset
+        assert people.nbytes == len(ds.participants) * (2 + 8 * len(people.words)) + people.table.nbytes
+        assert int(ds.services.groupby(["person", "service"], observed=True).size().max()) == (
+            1 if repeats is None else 2)
+    for filters in SERVICE_FILTERS:
+        selection = participant_selection(ds.participants, filters)
+        got = metrics.services_summary(ds, filters)
+        by_record = metrics._services_frame(*metrics._services_by_record(ds, selection))
+        assert got.equals(by_record) and got.dtypes.equals(by_record.dtypes), filters
+        assert got["hours_total"].to_numpy().tobytes() == by_record["hours_total"].to_numpy().tobytes()
+        want = _recount_services(ds, filters)
+        got = got.set_index("service")
+        for column in ("persons", "records"):
+            assert got[column].tolist() == want[column].astype(int).tolist(), (filters, column)
+        if per_participant:  # multiples of a quarter hour add exactly in any order, pandas' too
+            assert got["hours_total"].tolist() == want["hours_total"].tolist(), filters
+        else:
+            assert got["hours_total"].tolist() == pytest.approx(want["hours_total"].tolist()), filters
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = (want["work"] / want["persons"].where(want["persons"] > 0)).tolist()
+            hours = (want["hours_total"] / want["persons_with_hours"].where(want["persons_with_hours"] > 0))
+        assert got["placement_rate"].tolist() == pytest.approx(rate, nan_ok=True), filters
+        assert got["hours_per_person"].tolist() == pytest.approx(hours.tolist(), nan_ok=True), filters
+    assert metrics.services_summary(ds, SERVICE_FILTERS[-1])["persons"].sum() == 0
+
+
+@pytest.mark.parametrize("hours, per_participant", [
+    ([2.0, np.inf], False), ([2.0, -1.0], False), ([2.0**-21, 1.0], False),  # ±inf, negative, too fine
+    ([2.0**32, 1.0], True), ([2.0**33, 1.0], False),  # 2**32 h in 2**-20 h steps below 2**53, 2**33 not
+    ([2.0**32 + 2.0**-20, 1.0], False),  # steps of 2**-20 h: the sum would reach 2**52 units
+    ([0.0, np.nan], True), ([6.0, 12.0], True),  # whole hours: scale 2**0
+])
+def test_service_people_only_for_hours_that_add_exactly(hours, per_participant):
+    ds = generated(200, 5)
+    values = np.resize(np.array(hours), len(ds.services))
+    services = ds.services.assign(hours=values)
+    other = replace(ds, services=services)
+    people = prepared_module.prepared(other).service_people
+    assert (people is not None) == per_participant
+    got = metrics.services_summary(other, Filters(ortsteile=(202,)))
+    by_record = metrics._services_frame(*metrics._services_by_record(
+        other, participant_selection(other.participants, Filters(ortsteile=(202,)))))
+    assert got.equals(by_record)
+    if people is not None and hours == [6.0, 12.0]:
+        assert people.scale_bits == 0
 
 
 def test_services_summary_of_an_empty_selection_has_float_hours_and_no_rates(ds):

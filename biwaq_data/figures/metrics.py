@@ -266,6 +266,16 @@ def services_summary(dataset: Dataset, filters: Filters | None = None) -> pd.Dat
     """
     selection = participant_selection(dataset.participants, filters)
     pp = prepared(dataset)
+    people = pp.service_people
+    if people is None:  # hours that do not add exactly in any order: sum them record by record
+        return _services_frame(*_services_by_record(dataset, selection))
+    return _services_frame(*people.totals(selection.index))  # the selected participants' rows only
+
+
+def _services_by_record(dataset: Dataset, selection: Selection) -> tuple:
+    """(persons, records, hours_total, persons with hours, work, any outcome) per service, one pass over every
+    service record (hours added in record order)."""
+    pp = prepared(dataset)
     s = dataset.services
     cell, code = pp.service_cell, s["service"].cat.codes.to_numpy().view(np.uint8)  # codes checked >= 0
     hours, finite = pp.hours
@@ -279,11 +289,11 @@ def services_summary(dataset: Dataset, filters: Filters | None = None) -> pd.Dat
         counts = np.bincount(cell | (chosen << 6), minlength=2 * N_SERVICE_CELLS)[N_SERVICE_CELLS:]
         hours_total = np.bincount(code | (chosen << 3), weights=weights, minlength=2 * k)[k:]  # in record order
     counts = counts.reshape(SERVICE_SHAPE)
-    records = counts.sum(axis=(1, 2))
-    persons = counts[:, 1:].sum(axis=(1, 2))
-    work = counts[:, 1].sum(axis=1)
-    any_outcome = counts[:, 1:3].sum(axis=(1, 2))
-    persons_with_hours = counts[:, :, 1].sum(axis=1)
+    return (counts[:, 1:].sum(axis=(1, 2)), counts.sum(axis=(1, 2)), hours_total, counts[:, :, 1].sum(axis=1),
+            counts[:, 1].sum(axis=1), counts[:, 1:3].sum(axis=(1, 2)))
+
+
+def _services_frame(persons, records, hours_total, persons_with_hours, work, any_outcome) -> pd.DataFrame:
     return pd.DataFrame({
         "service": list(schema.SERVICES), "label": [T.CATEGORY_LABELS["service"][x] for x in schema.SERVICES],
         "persons": persons, "records": records, "hours_total": hours_total,
