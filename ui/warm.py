@@ -65,11 +65,13 @@ def import_pages() -> None:
 def warm():
     """Fill the shared caches for the active data; returns the dataset."""
     from biwaq_data import Filters, publication
+    from biwaq_data.figures import memo
     from ui import data, sidebar, steering
 
     dataset = data.current_dataset()
     data.per_version(dataset, "sidebar", sidebar.choices)
     publication.selection(dataset, Filters())
+    memo.metric_frame(dataset, Filters(), "services")  # Leistungen: builds figures.prepared.ServicePeople once
     if not dataset.targets.empty:  # Soll-Ist's default view: all Träger (the same cache entry the page reads)
         steering.progress(dataset, Filters().providers, protected=True)
     return dataset
