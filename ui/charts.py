@@ -175,6 +175,7 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
     stacked = fig.layout.barmode in ("stack", "relative")
     base: dict = {}
     placed: dict = {}  # markers already at one spot: shift the next one so both stay readable
+    markers: list[dict] = []  # added in one assignment at the end (fig.add_annotation each: ~2 ms apiece)
     for trace in fig.data:
         if trace.type == "bar" and trace.x is not None and trace.y is not None:
             horizontal = trace.orientation == "h"
@@ -186,12 +187,12 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
                 if value is None or pd.isna(value):
                     shift = 11 * placed.get((key, start), 0)
                     placed[(key, start)] = placed.get((key, start), 0) + 1
-                    fig.add_annotation(x=start if horizontal else category, y=category if horizontal else start,
-                                       xshift=shift if horizontal else 0, yshift=0 if horizontal else shift,
-                                       text=T.PUBLICATION_CHART_MARKER, showarrow=False,
-                                       xanchor="left" if horizontal else "center",
-                                       yanchor="middle" if horizontal else "bottom", xref=trace.xaxis or "x",
-                                       yref=trace.yaxis or "y", **_marker_style(colour, trace.name))
+                    markers.append(dict(x=start if horizontal else category, y=category if horizontal else start,
+                                        xshift=shift if horizontal else 0, yshift=0 if horizontal else shift,
+                                        text=T.PUBLICATION_CHART_MARKER, showarrow=False,
+                                        xanchor="left" if horizontal else "center",
+                                        yanchor="middle" if horizontal else "bottom", xref=trace.xaxis or "x",
+                                        yref=trace.yaxis or "y", **_marker_style(colour, trace.name)))
                 elif stacked:
                     base[key] = start + float(value)
         elif trace.type == "scatter" and trace.x is not None and trace.y is not None:
@@ -199,11 +200,13 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
             last = 0.0
             for x, y in zip(trace.x, trace.y):
                 if y is None or pd.isna(y):
-                    fig.add_annotation(x=x, y=last, text=T.PUBLICATION_CHART_MARKER, showarrow=False,
-                                       yanchor="bottom", xref=trace.xaxis or "x", yref=trace.yaxis or "y",
-                                       **_marker_style(colour, trace.name))
+                    markers.append(dict(x=x, y=last, text=T.PUBLICATION_CHART_MARKER, showarrow=False,
+                                        yanchor="bottom", xref=trace.xaxis or "x", yref=trace.yaxis or "y",
+                                        **_marker_style(colour, trace.name)))
                 else:
                     last = float(y)
+    if markers:
+        fig.layout.annotations = tuple(fig.layout.annotations) + tuple(markers)
     return fig
 
 
