@@ -12,7 +12,7 @@ from biwaq_data import texts_de as T
 from biwaq_data.publish.indicator_report import (COLUMNS, basis_notes, economy_tables, indicator_report_excel,
                                                  indicator_tables)
 from biwaq_data.publish.privacy import FOOTNOTE_DE
-from ui.components import page_header, stop_if_empty
+from ui.components import markdown_safe, page_header, stop_if_empty
 from ui.auth import require_page
 from ui.data import current_dataset
 from ui.publication import is_on as publication_mode_on
@@ -38,7 +38,7 @@ def show(part: str, with_denominator: bool) -> None:
     # figures first, then what they rest on: the long texts do not push the counts out of sight
     columns = ["code", "indicator"] + list(COLUMNS) + (["denominator"] if with_denominator else []) + ["basis"]
     # a report table: every row and column on the page, long texts wrap (no inner scrolling, nothing cut)
-    st.table(text[columns].rename(columns=LABELS).set_index(LABELS["code"]))
+    st.table(markdown_safe(text[columns].rename(columns=LABELS).set_index(LABELS["code"])))  # "*" not a bullet
 
 
 notes = basis_notes(tables)

@@ -9,7 +9,7 @@ from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import steering
 from ui.auth import require_page
-from ui.components import open_page, plot
+from ui.components import markdown_safe, open_page, plot
 from ui.publication import is_on, show
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
@@ -20,7 +20,7 @@ st.subheader(T.COHORT_TABLE_HEADING)
 table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
 plot(steering.cohort_chart(table.frame), key="cohort_chart", description=T.COHORT_CHART)
 st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
-st.dataframe(steering.cohort_display(table), hide_index=True, width="stretch")
+st.table(markdown_safe(steering.cohort_display(table)), hide_index=True)  # static: no data-grid JavaScript before the chart
 if table.footnote:
     st.caption(f"\\* {table.footnote}")
 st.markdown(T.COHORT_DEFINITION)

@@ -109,3 +109,14 @@ def test_quote_copy_button_puts_the_shown_text_on_the_clipboard(server):
         assert page.evaluate("navigator.clipboard.readText()") == shown
         errors = [e for e in page.console_errors if not IGNORED_CONSOLE.search(e)]
         assert not errors, errors
+
+
+def test_withheld_cells_in_static_tables_show_a_star(server):
+    """st.table renders cells as Markdown: a withheld "*" must stay a star, not become a list bullet."""
+    with browser_page() as page:
+        page.goto(f"{server}/soll_ist")
+        wait_for_app(page)
+        table = page.locator('[data-testid="stTable"]').first
+        cells = [c.strip() for c in table.locator("td").all_inner_texts()]
+        assert "*" in cells  # the sample's publication mode withholds forecast spans (see test_steering_app)
+        assert table.locator("li, ul").count() == 0

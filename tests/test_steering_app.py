@@ -42,7 +42,7 @@ def test_soll_ist_registered_for_analysts_not_press():
 def test_soll_ist_page_shows_every_target_with_its_status(dataset):
     at = run_page("pages/soll_ist.py")
     want = tg.progress(dataset)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == len(want) == len(dataset.targets)
     statuses = [s.split(" ", 1)[1] for s in table[T.TARGET_COLUMNS_DE["status"]]]
     assert statuses == [T.TARGET_STATUS_LABELS[s] for s in want["status"]]
@@ -55,7 +55,7 @@ def test_soll_ist_page_shows_every_target_with_its_status(dataset):
 
 def test_soll_ist_follows_the_provider_filter(dataset):
     at = run_page("pages/soll_ist.py", {"traeger": "GfB Hochfeld"})
-    providers = set(at.dataframe[0].value[T.TARGET_COLUMNS_DE["provider"]])
+    providers = set(at.table[0].value[T.TARGET_COLUMNS_DE["provider"]])
     assert providers == {"GfB Hochfeld", T.TARGET_ALL_PROVIDERS}
 
 
@@ -64,7 +64,7 @@ def test_kohorten_page_shows_open_windows_and_medians(dataset):
 
     at = run_page("pages/kohorten.py")
     want = cohorts.cohort_table(dataset)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table[T.COHORT_COLUMNS_DE["cohort"]]) == list(want["cohort"])
     col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
     assert list(col12 == T.COHORT_OPEN) == list(want["open_12"])

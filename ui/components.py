@@ -195,6 +195,18 @@ def download_buttons(tables: dict[str, pd.DataFrame], meta: dict[str, str], file
                        key=f"{key}_xlsx", icon=":material/table_view:", on_click="ignore")
 
 
+def markdown_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells and headers are inert for st.table, which renders them as Markdown (a withheld
+    "*" would show as a list bullet, a Träger name with "_" in italics)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: escape_markdown(v) if isinstance(v, str) else v)
+    if out.index.dtype == object:
+        out.index = out.index.map(lambda v: escape_markdown(v) if isinstance(v, str) else v)
+    return out.rename(columns=lambda c: escape_markdown(c) if isinstance(c, str) else c)
+
+
 def copyable_text(text: str, key: str) -> None:
     """A paragraph to quote, shown as text, with a "Text kopieren" button (the click handler is installed once
     per tab by ui/style.py's script). Plain HTML instead of st.code: st.code's copy button needs Streamlit's

@@ -12,7 +12,7 @@ import streamlit as st
 from biwaq_data import Dataset
 from biwaq_data import texts_de as T
 from biwaq_data.figures import targets as tg
-from biwaq_data.formatting import format_date, format_int, format_number, format_pct
+from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
 from biwaq_data.ingest.schema import TARGET_RATE_MEASURES
 from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
 from biwaq_data.publish.targets import publish_progress
@@ -97,9 +97,11 @@ STATUS_BACKGROUNDS = {"met": "#D5F0E6", "on_track": "#DCEFFA", "at_risk": "#FBEB
 
 def styled_table(rows: pd.DataFrame):
     """`display_table` with the status cell coloured by status (text stays readable without colour)."""
-    table = display_table(rows)
+    from ui.components import markdown_safe
+
+    table = markdown_safe(display_table(rows))  # shown with st.table (Markdown cells): "*" stays a star
     colours = [f"background-color: {STATUS_BACKGROUNDS[s]}" for s in rows["status"]]
-    column = T.TARGET_COLUMNS_DE["status"]
+    column = escape_markdown(T.TARGET_COLUMNS_DE["status"])
     return table.style.apply(lambda _col: colours, subset=[column])
 
 
@@ -213,7 +215,9 @@ def render_targets(rows: pd.DataFrame, protected: bool) -> None:
     plot(progress_chart(rows), key="targets_chart", description=T.TARGET_CHART)
     st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
     st.subheader(T.TARGET_TABLE_HEADING)
-    st.dataframe(styled_table(rows), hide_index=True, width="stretch")
+    # st.table: the whole table on the page (no scrolling inside a box) and no data-grid JavaScript in the
+    # browser (about 0,6 MB that loaded while the page's chart was waiting, bench_browser)
+    st.table(styled_table(rows), hide_index=True)
     if protected:
         st.caption(T.TARGET_PUBLICATION_NOTE)
         if any(rows["withheld"].map(len)):
