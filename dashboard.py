@@ -21,7 +21,7 @@ if not access.granted:
     # Signed out, no role, sign-in expired or broken configuration: the gate is the app's only page.
     # No data is loaded and no filters or page links are drawn.
     auth.gate(access)
-style.apply_script()  # lang="de", the print zoom and an early start of the plotly chunk: first in the sidebar
+style.apply_script()  # lang="de", the print zoom and the quote's copy button (ui/style.py)
 
 specs = {spec.path: spec for spec in pages_for(access.role)}
 st_pages = {path: st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.default)

@@ -8,17 +8,11 @@ The small script (st.html with JavaScript) does what Streamlit offers no setting
 - `<html lang="de">` (screen readers pick the German voice; Streamlit's index.html says "en"),
 - a print zoom (`--biwaq-print-zoom`): on paper the main column is scaled so that the charts, which plotly
   drew at the screen width, fit the page width instead of being cut at the edge,
-- an early start of Streamlit's plotly chunk (`PlotlyChart.<hash>.js`, 4,6 MB, the same file and module its
-  chart element imports later): Streamlit fetches and compiles it only when the first chart arrives, after the
-  sidebar and the cards; started by the first element of the run, it loads while those are drawn. Every page
-  but two shows a chart, and the chunk is in the browser's module map once per tab (docs/benchmark.md),
 - the "Text kopieren" button of the quotable paragraph (ui.components.copyable_text).
 Dark mode: chart colours follow st.context.theme (ui.charts.apply_theme); the CSS uses inherited colours.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import streamlit as st
 
@@ -110,12 +104,6 @@ SCRIPT = """
       observed = main;
     }
   };
-  // Streamlit's own plotly chunk, imported now instead of when the first chart arrives (same URL, same module).
-  const chunk = "__PLOTLY_CHUNK__";
-  if (chunk) {
-    const entry = doc.querySelector('script[type="module"][src*="/index."]');
-    try { import(new URL(chunk, entry ? entry.src : doc.baseURI).href).catch(() => {}); } catch (e) { /* ignore */ }
-  }
   // "Text kopieren" (ui.components.copyable_text): one listener for every such button, here and on later pages.
   doc.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest(".biwaq-copy-button");
@@ -156,23 +144,13 @@ SCRIPT = """
 """
 
 
-def plotly_chunk() -> str:
-    """The file name of Streamlit's lazily loaded plotly chunk in this installation ('' if not found)."""
-    js = Path(st.__file__).parent / "static" / "static" / "js"
-    found = sorted(js.glob("PlotlyChart.*.js"))
-    return found[0].name if len(found) == 1 else ""
-
-
-SCRIPT = SCRIPT.replace("__PLOTLY_CHUNK__", plotly_chunk())
-
-
 def apply() -> None:
     """Add the app's stylesheet to this run's page (also the sign-in gate: it only goes to the event container)."""
     st.html(CSS)
 
 
 def apply_script() -> None:
-    """The lang/print/plotly script, in the sidebar (not printed, takes no room); only on pages behind the sign-in
-    gate, whose sidebar stays empty. Drawn before anything else in the sidebar, so the plotly chunk starts early."""
+    """The lang/print/copy script, in the sidebar (not printed, takes no room); only on pages behind the sign-in
+    gate, whose sidebar stays empty."""
     with st.sidebar:
         st.html(SCRIPT, unsafe_allow_javascript=True)
