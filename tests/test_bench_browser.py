@@ -50,6 +50,11 @@ def test_minimal_and_page_were_timed_with_the_chart_drawn(run):
     # the app page carries more than the minimal one: sidebar filters, cards, a second chart
     assert page["runs"][0]["messages"] > results["minimal"]["runs"][0]["messages"]
     assert page["median_ms"] == page["runs"][0]["chart"] and results["minimal"]["median_ms"] > 0
+    # the second reference: the minimal page with the app's filter widgets drawn in its sidebar
+    [with_sidebar] = results["minimal_sidebar"]["runs"]
+    _drawn(with_sidebar)
+    assert with_sidebar["messages"] > results["minimal"]["runs"][0]["messages"]
+    assert with_sidebar["assets_before_chart"] > results["minimal"]["runs"][0]["assets_before_chart"]  # Multiselect …
 
 
 def test_sidebar_switch_reached_the_page_and_its_chart(run):
@@ -64,7 +69,8 @@ def test_table_and_verdict(run):
     proc, results = run
     table = proc.stdout
     assert results["table"] in table
-    for text in ("Minimal-App", "Zeitverlauf", "Seitenwechsel", "Systemlast", "Ziele Browser: "):
+    for text in ("Minimal-App", "Minimal-App mit den Filtern der Seitenleiste", "Zeitverlauf", "Seitenwechsel",
+                 "Systemlast", "Ziele Browser: "):
         assert text in table
     [target] = results["targets"]
     assert target["page"] == "zeitverlauf" and target["ratio"] > 0

@@ -17,7 +17,10 @@ init script in the page records, in ms since navigation start (`performance.now(
   `chart − chart_msg`;
 - the JavaScript and CSS fetched before the chart (count, KB) and the main thread's long tasks before it.
 
-Round 0 (every page once, right after the start) is reported apart as "erster Besuch nach Start"; then N rounds,
+Once per round the minimal page is also opened with the app's filter widgets in its sidebar (`?sidebar=1`: a
+segmented control, six multiselects, a second segmented control, a toggle, a button): a reference line that
+shows how much of a page's time the sidebar alone costs (no target). Round 0 (every page once, right after the
+start) is reported apart as "erster Besuch nach Start"; then N rounds,
 median and best. The sidebar switch: open the start page, click a page in the sidebar navigation, time from the
 click to that page's first chart (same context, scripts already loaded). Target (issue 15): median ≤ 1,3× the
 minimal page's median in the same run. The table speaks German like the rest of the benchmark.
@@ -53,6 +56,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 st.set_page_config(page_title="Minimal", layout="wide")
+if st.query_params.get("sidebar"):  # the second reference: the same page with the app's filter widgets
+    with st.sidebar:
+        st.header("Filter")
+        st.segmented_control("Zeitraum", ["gesamt", "Jahr", "Halbjahr", "Quartal", "eigener"], default="gesamt",
+                             help="Hilfe")
+        for label in ("Träger", "Stadtbezirk", "Ortsteil", "Erwerbsstatus", "Geschlecht", "Altersgruppe"):
+            st.multiselect(label, ["eins", "zwei", "drei"], placeholder="alle")
+        st.segmented_control("Migrationshintergrund", ["alle", "mit", "ohne"], default="alle")
+        st.toggle("Veröffentlichungsmodus", value=True, help="Hilfe")
+        st.button("Alle Filter zurücksetzen", icon=":material/restart_alt:", width="stretch")
+        st.caption("Die Filter stehen in der Adresse dieser Seite.")
 st.title("Minimal")
 st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])), width="stretch")
 '''
@@ -328,7 +342,7 @@ def run(pages: list[str] | None = None, repeat: int = 5, switches: bool = True, 
             results["meta"]["warm_wait_s"] = urls["warm_wait_s"]
             browser = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
             results["meta"]["browser_version"] = browser.version
-            raw: dict[str, list[dict]] = {"minimal": []} | {p["slug"]: [] for p in chosen}
+            raw: dict[str, list[dict]] = {"minimal": [], "minimal_sidebar": []} | {p["slug"]: [] for p in chosen}
             first: dict[str, dict] = {}
             # Round 0: each page once right after the start, reported apart ("erster Besuch"); the start page first.
             for rnd in range(repeat + 1):
@@ -340,10 +354,14 @@ def run(pages: list[str] | None = None, repeat: int = 5, switches: bool = True, 
                         continue
                     raw["minimal"].append(visit(browser, urls["minimal"] + "/", timeout_ms))
                     raw[p["slug"]].append(visit(browser, f"{urls['app']}/{p['url']}", timeout_ms))
+                if rnd:  # once per round: the minimal page with the app's sidebar widgets (a second reference)
+                    raw["minimal_sidebar"].append(visit(browser, urls["minimal"] + "/?sidebar=1", timeout_ms))
                 loads.append(os.getloadavg()[0])
                 log(f"round {rnd}/{repeat} done (load {loads[-1]:.1f})")
             results["minimal"] = {**_summary([r["chart"] for r in raw["minimal"]]), "first_visit": first["minimal"],
                                   "runs": raw["minimal"]}
+            results["minimal_sidebar"] = {**_summary([r["chart"] for r in raw["minimal_sidebar"]]), "first_visit": {},
+                                          "runs": raw["minimal_sidebar"]}
             for p in chosen:
                 runs = raw[p["slug"]]
                 results["pages"][p["slug"]] = {"title": p["title"], "path": p["path"], "url": p["url"],
@@ -430,6 +448,12 @@ def render(results: dict) -> str:
              "erstes Diagramm-Delta, Browser = Delta → gezeichnet; CPU Browser = CPU-Zeit des Haupt-Threads der "
              "Seite bis dahin)"] + [""] * (len(header) - 1)]
     rows.append(row("Minimal-App (1 Plotly-Diagramm): Basis", results["minimal"], verdict=False))
+    ref = results.get("minimal_sidebar") or {}
+    if ref.get("runs") and ref.get("median_ms") is not None:  # reference only: what the filter sidebar alone costs
+        cpu_ref = _median(ref["runs"], "cpu_main_ms")
+        rows.append(row("Minimal-App mit den Filtern der Seitenleiste", ref, verdict=False)[:8]
+                    + [_x(ref["median_ms"] / floor) if floor else "",
+                       _x(cpu_ref / cpu_floor) if cpu_ref and cpu_floor else "", "Referenz"])
     for slug, info in results["pages"].items():
         if info["has_chart"]:
             rows.append(row(info["title"], info))
@@ -470,7 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         print(f"\nJSON: {args.out}")
-    errors = [e for info in [results["minimal"], *results["pages"].values()] for r in info["runs"]
+    errors = [e for info in [results["minimal"], results["minimal_sidebar"], *results["pages"].values()]
+              for r in info["runs"]
               for e in r.get("errors", [])]
     return 1 if errors else 0
 
