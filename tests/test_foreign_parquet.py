@@ -1,0 +1,126 @@
+"""Parquet written by another tool: plain text and timestamp columns, no categoricals.
+
+The loader reads the contract's text columns of such files as dictionaries and links outcomes and services to
+participants by their ids (`ingest.parquet`, `ingest.dataset`). These tests pin that the result is the one of
+the other paths: the same typed frames as the project's own Parquet, and for a text export with bad cells
+the same frames and the same issues (file, row, column, value, German message) as the same cells in a CSV.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import biwaq_data
+from biwaq_data.tools import sample
+
+N = 300
+SEED = 11
+TABLES = ("participants", "outcomes", "services")
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return sample.generate(N, seed=SEED)
+
+
+def plain_arrow(frame: pd.DataFrame) -> pa.Table:
+    """The frame as another tool writes it: categoricals and pandas strings as plain Arrow strings."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) or pa.types.is_large_string(f.type)
+              else f for f in table.schema]
+    return table.cast(pa.schema(fields)).replace_schema_metadata(None)
+
+
+def write_plain(folder: Path, tables: dict[str, pd.DataFrame]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        table = plain_arrow(frame)
+        assert not any(pa.types.is_dictionary(f.type) for f in table.schema)
+        pq.write_table(table, folder / f"{name}.parquet")
+    return folder
+
+
+def test_plain_parquet_loads_the_same_frames_as_the_own_parquet(tmp_path, generated, today):
+    own = tmp_path / "own"
+    own.mkdir()
+    for name, frame in generated.items():
+        frame.to_parquet(own / f"{name}.parquet", index=False)
+    foreign = write_plain(tmp_path / "foreign", generated)
+    ours, theirs = biwaq_data.load_dataset(own, today=today), biwaq_data.load_dataset(foreign, today=today)
+    assert theirs.issues.empty, theirs.issues.to_string()
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(theirs, table), getattr(ours, table), obj=table)
+    assert (theirs.outcomes["person"].to_numpy() >= 0).all() and len(theirs.services) == len(generated["services"])
+
+
+def bad_export(generated) -> dict[str, pd.DataFrame]:
+    """The German text export with bad cells in every kind of column and in the ids."""
+    tables = {k: v.astype(object).where(v.notna(), "").astype(str)
+              for k, v in sample.to_export_format(generated).items()}
+    p, o, s = tables["participants"], tables["outcomes"], tables["services"]
+    ids = p["Teilnehmer-ID"].tolist()
+    edits = {
+        "participants": {
+            ("Träger", 1): "=SUMME(A1)", ("Träger", 2): "", ("Geschlecht", 3): "xyz", ("Geschlecht", 4): "",
+            ("Geschlecht", 5): "  weiblich ", ("Erwerbsstatus bei Eintritt", 6): "=1+1",
+            ("Bildungsniveau", 7): "", ("Zugangsweg", 8): "Zeitung", ("Ortsteil", 9): "Hochfled",
+            ("Eintrittsdatum", 10): "31.02.2024", ("Geburtsjahr", 11): "neunzehn", ("Langzeitarbeitslos", 12): "vielleicht",
+            ("Teilnehmer-ID", 13): ids[14], ("Teilnehmer-ID", 15): "", ("Teilnehmer-ID", 16): f" {ids[16]} ",
+        },
+        "outcomes": {
+            ("Teilnehmer-ID", 0): "TN-GIBTESNICHT", ("Teilnehmer-ID", 1): ids[3], ("Teilnehmer-ID", 2): "",
+            ("Teilnehmer-ID", 3): f"  {ids[16]}", ("Ergebnis", 4): "quatsch", ("Ergebnis", 5): "=A1",
+            ("Art der Beschäftigung", 6): "  Vollzeit ", ("Branche", 7): "=Pflege", ("Ergebnisdatum", 8): "gestern",
+        },
+        "services": {
+            ("Teilnehmer-ID", 0): "TN-NIEMAND", ("Teilnehmer-ID", 1): ids[10], ("Teilnehmer-ID", 2): ids[14],
+            ("Leistung", 3): "Yoga", ("Leistung", 4): "", ("Stunden", 5): "viele", ("Beginn", 6): "=HEUTE()",
+        },
+    }
+    for table, cells in edits.items():
+        frame = tables[table]
+        for (column, row), value in cells.items():
+            frame.loc[row, column] = value
+    return tables
+
+
+def test_plain_text_parquet_with_bad_cells_gives_the_issues_of_the_same_csv(tmp_path, generated, today):
+    tables = bad_export(generated)
+    csv = tmp_path / "csv"
+    csv.mkdir()
+    for name, frame in tables.items():
+        frame.to_csv(csv / f"{name}.csv", sep=";", index=False)
+    parquet = write_plain(tmp_path / "parquet", tables)
+    from_csv = biwaq_data.load_dataset(csv, today=today)
+    from_parquet = biwaq_data.load_dataset(parquet, today=today)
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(from_parquet, table), getattr(from_csv, table), obj=table)
+    issues_csv = from_csv.issues.assign(file=from_csv.issues["file"].str.replace(".csv", ".parquet"))
+    pd.testing.assert_frame_equal(from_parquet.issues, issues_csv)
+    rules = set(from_parquet.issues["rule"])
+    assert {"text_formula", "unknown_category", "missing_required", "unknown_ortsteil", "invalid_date",
+            "invalid_number", "invalid_bool", "duplicate_id", "unknown_person", "rejected_person"} <= rules, rules
+    formulas = from_parquet.issues[from_parquet.issues["rule"] == "text_formula"]
+    assert {("participants", 3, "Träger", "=SUMME(A1)"), ("outcomes", 7, "Ergebnis", "=A1"),
+            ("outcomes", 9, "Branche", "=Pflege"), ("services", 8, "Beginn", "=HEUTE()")} <= set(
+        formulas[["table", "row", "column", "value"]].itertuples(index=False, name=None))
+    # nothing dropped silently: every record not in the frames has an error at its row
+    for table in TABLES:
+        errors = from_parquet.issues[(from_parquet.issues["table"] == table)
+                                     & (from_parquet.issues["severity"] == "error")]
+        kept = set(getattr(from_parquet, table)["source_row"])
+        assert set(range(2, len(tables[table]) + 2)) - kept == set(errors["row"].dropna().astype(int)), table
+    # the padded id is the same person (stripped), linked to the right participants row
+    person = from_parquet.participants.index[from_parquet.participants["participant_id"] == tables[
+        "participants"].loc[16, "Teilnehmer-ID"].strip()]
+    assert len(person) == 1
+    linked = from_parquet.outcomes[from_parquet.outcomes["source_row"] == 5]
+    assert linked["person"].tolist() == person.tolist()
+    assert np.array_equal(from_parquet.participants["participant_id"].to_numpy()[from_parquet.services["person"]],
+                          from_parquet.services["participant_id"].to_numpy())
