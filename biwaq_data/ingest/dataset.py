@@ -37,6 +37,7 @@ from .. import places
 from . import frames, schema
 from .. import texts_de as T
 from ..errors import DataError
+from .ids import Ids
 from .targets import empty_targets, parse_targets
 from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
 from .validation import IssueLog, _parse_dates, check_dates, parse_table
@@ -145,9 +146,22 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
     # rows (exits after it are fine: the person was still in support at the Datenstand).
     given = _parse_datenstand(datenstand) if datenstand else None
-    participants, ids, headers = _participants(raws["participants"], log, today, given)
-    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date", given)
-    services = _linked(raws["services"], participants, ids, log, today, "start_date", given)
+    parsed = parse_table(raws["participants"], log)
+    # outcomes and services are parsed ahead, each into its own log (taken over below in the usual order), so
+    # that all participant ids and the ids pointing at them are hashed in one pass (ingest.ids)
+    ahead = {}
+    for table in ("outcomes", "services"):
+        own = IssueLog()
+        ahead[table] = (own, parse_table(raws[table], own))
+    ids = Ids(parsed[0]["participant_id"], [ahead[t][1][0]["participant_id"] for t in ("outcomes", "services")])
+    participants, headers = _participants(raws["participants"], parsed, ids, log, today, given)
+    linked = []
+    for i, (table, date_column) in enumerate((("outcomes", "outcome_date"), ("services", "start_date"))):
+        own, table_parsed = ahead.pop(table)
+        log.merge(own)
+        linked.append(_linked(raws[table], table_parsed, ids.linked[i], participants, ids, log, today,
+                              date_column, given))
+    outcomes, services = linked
     people = participants.pop("_valid").to_numpy()
     if people.all():  # nothing rejected: no copy of the frame
         valid_participants = participants.reset_index(drop=True)
@@ -184,50 +198,10 @@ def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> t
     the first rows of a large file to refuse junk before reading the rest."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    frame, *_ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
+    parsed = parse_table(raw, log)
+    frame, _ = _participants(raw, parsed, Ids(parsed[0]["participant_id"]), log, today,
+                             _parse_datenstand(datenstand) if datenstand else None)
     return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
-
-
-class _Ids:
-    """The participant ids hashed once: first occurrences, duplicates, and lookups of outcome/service ids."""
-
-    def __init__(self, ids: pd.Series):
-        codes, uniques = pd.factorize(ids, use_na_sentinel=False)  # NA gets a code, like drop_duplicates
-        before = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if len(codes) else codes
-        first = codes > before  # codes are numbered in order of first appearance
-        self.first_rows = np.flatnonzero(first)  # == participants.drop_duplicates("participant_id").index
-        self.duplicate = ~first & ids.notna().to_numpy()
-        self._uniques = uniques
-        self._values = _arrow_strings(pd.Series(uniques))
-        self._index = None
-
-    def positions(self, ids: pd.Series) -> np.ndarray:
-        """Position in first_rows of each id (the first participants row with that id); -1 when unknown."""
-        keys = _arrow_strings(ids)
-        if keys is not None and self._values is not None:
-            import pyarrow.compute as pc
-
-            if keys.type != self._values.type:
-                keys = keys.cast(self._values.type)
-            return pc.index_in(keys, value_set=self._values).fill_null(-1).to_numpy(zero_copy_only=False)
-        if self._index is None:  # not Arrow-backed strings: pandas' hash index
-            self._index = pd.Index(self._uniques)
-        return self._index.get_indexer(ids)
-
-
-def _arrow_strings(values: pd.Series):
-    """The values as one pyarrow string array (zero-copy for Arrow-backed str columns), else None."""
-    try:
-        import pyarrow as pa
-
-        arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
-        if arr is None:
-            return None
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
-    except Exception:  # noqa: BLE001 - fall back to pandas
-        return None
 
 
 def _issues(raws: dict[str, RawTable], log: IssueLog) -> pd.DataFrame:
@@ -256,11 +230,11 @@ def _end_before_start(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
                 lambda _v: T.RULE_MESSAGES[rule].format(**{field_name: next(starts)}), rule)
     return early
 
-def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
-                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
-    frame, error, headers = parse_table(raw, log)
+def _participants(raw: RawTable, parsed, lookup: Ids, log: IssueLog, today: pd.Timestamp,
+                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, dict]:
+    """The participant rules on the parsed table (`parse_table`'s result); adds the column `_valid`."""
+    frame, error, headers = parsed
     ids = frame["participant_id"]
-    lookup = _Ids(ids)
     dup = lookup.duplicate
     if dup.any():
         first_row = pd.Series(raw.rows, index=ids.index).groupby(ids).transform("first")
@@ -284,7 +258,7 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
     error |= implausible
     error |= _check_birth_date(raw, frame, headers, log)
     frame["_valid"] = ~error
-    return frame, lookup, headers
+    return frame, headers
 
 
 def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog) -> np.ndarray:
@@ -353,12 +327,12 @@ def _enterprises(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFr
     return out
 
 
-def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog, today,
+def _linked(raw: RawTable, parsed, pos: np.ndarray, participants: pd.DataFrame, ids: Ids, log: IssueLog, today,
             date_column: str, stand: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
-    frame, error, headers = parse_table(raw, log)
+    """Outcomes or services, parsed (`parse_table`'s result; `pos`: each row's id code in `ids`, -1 unknown):
+    check the person exists, was accepted and the date is after entry."""
+    frame, error, headers = parsed
     id_header = headers["participant_id"]
-    pos = ids.positions(frame["participant_id"])
     ids_present = frame["participant_id"].notna().to_numpy()
     known = (pos >= 0) & ids_present  # a blank id must not match a participants row with a blank id
     unknown = ~known & ids_present

@@ -84,6 +84,13 @@ class IssueLog:
             "value": [_cell_text(v) for v in vals], "message": messages, "severity": severity, "rule": rule,
         }))
 
+    def merge(self, other: "IssueLog") -> None:
+        """Append what `other` collected, as if it had been added here now. `other` must be about a table this
+        log has no rows for yet (a table parsed ahead into its own log, taken over in the usual order)."""
+        assert not set(other.seen) & set(self.seen), "merge: both logs have rows for the same table"
+        self.parts.extend(other.parts)
+        self.seen.update(other.seen)
+
     def add_note(self, raw: RawTable, column: str, message: str, rule: str, severity: str = "warning") -> None:
         """A table-level issue (no row), e.g. a missing optional column."""
         self.parts.append(pd.DataFrame([{"table": raw.table, "file": raw.file, "row": pd.NA, "column": column,
