@@ -174,7 +174,7 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     # person = row of the accepted participant: its first-occurrence row, counted among the accepted rows
     accepted_rank = np.cumsum(people) - 1
     for frame in (outcomes, services):
-        frame["person"] = accepted_rank[ids.first_rows[frame.pop("_first").to_numpy()]].astype(np.int32)
+        frame["person"] = accepted_rank[frame.pop("_row").to_numpy()].astype(np.int32)
     frames = _finish(valid_participants, outcomes, services)
     targets = (parse_targets(raws["targets"], log, frames[0]["provider"].cat.categories)
                if "targets" in raws else empty_targets())
@@ -284,10 +284,14 @@ def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
 
 
 def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
-    """Age in completed years on `day` (NaN where `born` is missing)."""
-    years = day.dt.year - born.dt.year
-    before_birthday = (day.dt.month < born.dt.month) | ((day.dt.month == born.dt.month) & (day.dt.day < born.dt.day))
-    return years - before_birthday.astype(int)
+    """Age in completed years on `day` (float; NaN where `born` or `day` is missing)."""
+    b, d = born.to_numpy(dtype="datetime64[ns]"), day.to_numpy(dtype="datetime64[ns]")
+    b_year, d_year = b.astype("datetime64[Y]"), d.astype("datetime64[Y]")
+    b_month, d_month = b.astype("datetime64[M]"), d.astype("datetime64[M]")
+    b_md = (b_month - b_year).astype(np.int64) * 32 + (b.astype("datetime64[D]") - b_month).astype(np.int64)
+    d_md = (d_month - d_year).astype(np.int64) * 32 + (d.astype("datetime64[D]") - d_month).astype(np.int64)
+    years = (d_year - b_year).astype(np.int64) - (d_md < b_md)  # not yet had the birthday that year
+    return pd.Series(np.where(np.isnat(b) | np.isnat(d), np.nan, years), index=born.index)
 
 
 def _check_follow_up(raw: RawTable, p: pd.DataFrame, headers: dict, log: IssueLog, stand: pd.Timestamp) -> None:
@@ -337,18 +341,17 @@ def _linked(raw: RawTable, parsed, pos: np.ndarray, participants: pd.DataFrame, 
     known = (pos >= 0) & ids_present  # a blank id must not match a participants row with a blank id
     unknown = ~known & ids_present
     log.add(raw, unknown, id_header, raw.frame[id_header], T.RULE_MESSAGES["unknown_person"], "unknown_person")
-    first_rows = ids.first_rows
-    person_valid = np.zeros(len(frame), dtype=bool)
-    person_valid[known] = participants["_valid"].to_numpy()[first_rows[pos[known]]]
+    row = ids.first_rows[np.where(known, pos, 0)]  # the participants row of the record's person (0: unknown)
+    person_valid = known & participants["_valid"].to_numpy()[row]
     rejected = known & ~person_valid
     if rejected.any():
-        rows = iter(participants["source_row"].to_numpy()[first_rows[pos[rejected]]].tolist())
+        rows = iter(participants["source_row"].to_numpy()[row[rejected]].tolist())
         log.add(raw, rejected, id_header, raw.frame[id_header],
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
     error |= check_dates(raw, frame, date_column, headers, log, today, stand)
-    entry = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    entry[known] = participants["entry_date"].to_numpy()[first_rows[pos[known]]]
+    entry = np.where(known, participants["entry_date"].to_numpy().astype("datetime64[ns]", copy=False)[row],
+                     np.datetime64("NaT", "ns"))
     before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False
     if before.any():
         entries = iter(pd.Series(entry[before]).dt.strftime("%d.%m.%Y").tolist())
@@ -360,7 +363,7 @@ def _linked(raw: RawTable, parsed, pos: np.ndarray, participants: pd.DataFrame, 
         log.add(raw, negative, headers["hours"], raw.frame[headers["hours"]], T.RULE_MESSAGES["negative_hours"],
                 "negative_hours")
         error |= negative
-    frame["_first"] = pos  # position in ids.first_rows; validate_tables turns it into `person`
+    frame["_row"] = row  # participants row of the person; validate_tables turns it into `person`
     if not error.any():
         return frame
     return frame.loc[~error].reset_index(drop=True)
