@@ -124,3 +124,16 @@ def test_plain_text_parquet_with_bad_cells_gives_the_issues_of_the_same_csv(tmp_
     assert linked["person"].tolist() == person.tolist()
     assert np.array_equal(from_parquet.participants["participant_id"].to_numpy()[from_parquet.services["person"]],
                           from_parquet.services["participant_id"].to_numpy())
+
+
+def test_full_years_counts_birthdays_leap_days_and_gaps():
+    """Age in completed years (ingest.dataset._full_years, used for age_at_entry and the over-100 rule)."""
+    from biwaq_data.ingest.dataset import _full_years
+
+    born = pd.Series(pd.to_datetime(["2000-02-29", "2000-02-29", "2000-02-29", "1960-06-15", "1960-06-15",
+                                     "1969-12-31", None, "1999-12-31"]))
+    day = pd.Series(pd.to_datetime(["2023-02-28", "2023-03-01", "2024-02-29", "2023-06-14", "2023-06-15",
+                                    "2023-01-01", "2023-01-01", None]))
+    years = _full_years(born, day)
+    assert years[:6].tolist() == [22, 23, 24, 62, 63, 53]
+    assert years[6:].isna().all()
