@@ -27,6 +27,7 @@ then a column counts as provided when it has any value).
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from ..errors import DataError
 from .ids import Ids
 from .targets import empty_targets, parse_targets
 from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
-from .validation import IssueLog, _parse_dates, check_dates, parse_table
+from .validation import IssueLog, _parse_dates, check_dates, parse_ids, parse_table
 
 METADATA_FILES = ("manifest.json", "metadata.json")
 
@@ -107,7 +108,7 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
                 if len(workbooks) == 1:
                     return _workbook_sources(workbooks[0], meta)
                 raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
-        raws = {t: read_file(p, p.name, t) for t, p in files.items()}  # incl. optional tables
+        raws = _read_files(files)  # incl. optional tables
         if meta.get("format") == 2:  # a snapshot's typed frames (store/typed.py): validate their input columns
             provided = (meta.get("typed") or {}).get("provided")
             for raw in raws.values():
@@ -116,6 +117,16 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
     if path.suffix.lower() == ".xlsx":
         return _workbook_sources(path, meta)
     raise DataError(T.ERR_UNSUPPORTED.format(file=path.name))
+
+
+def _read_files(files: dict[str, Path]) -> dict[str, RawTable]:
+    """Read the table files; Parquet files at the same time (pyarrow decodes without the GIL, so the files'
+    conversions to pandas overlap). An error is the one reading them in order would raise first."""
+    if len(files) < 2 or any(p.suffix.lower() != ".parquet" for p in files.values()):
+        return {t: read_file(p, p.name, t) for t, p in files.items()}
+    with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="biwaq-read") as pool:
+        futures = {t: pool.submit(read_file, p, p.name, t) for t, p in files.items()}
+        return {t: f.result() for t, f in futures.items()}
 
 
 def _workbook_sources(path: Path, meta: dict):
@@ -146,14 +157,18 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
     # rows (exits after it are fine: the person was still in support at the Datenstand).
     given = _parse_datenstand(datenstand) if datenstand else None
-    parsed = parse_table(raws["participants"], log)
-    # outcomes and services are parsed ahead, each into its own log (taken over below in the usual order), so
-    # that all participant ids and the ids pointing at them are hashed in one pass (ingest.ids)
-    ahead = {}
-    for table in ("outcomes", "services"):
-        own = IssueLog()
-        ahead[table] = (own, parse_table(raws[table], own))
-    ids = Ids(parsed[0]["participant_id"], [ahead[t][1][0]["participant_id"] for t in ("outcomes", "services")])
+    # All participant ids and the ids pointing at them are hashed in one pass (ingest.ids), on a second thread
+    # while the other columns are parsed here. Outcomes and services are parsed ahead, each into its own log,
+    # taken over below in the usual order.
+    ready = [parse_ids(raws[t]) for t in TABLE_NAMES]  # None for a table without an id column (refused below)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="biwaq-ids") as pool:
+        hashing = pool.submit(Ids, ready[0][1], [r[1] for r in ready[1:]]) if all(ready) else None
+        parsed = parse_table(raws["participants"], log, ids=ready[0])
+        ahead = {}
+        for table, table_ids in zip(("outcomes", "services"), ready[1:]):
+            own = IssueLog()
+            ahead[table] = (own, parse_table(raws[table], own, ids=table_ids))
+        ids = hashing.result()  # (hashing is None only when a table has no id column: parse_table refused it)
     participants, headers = _participants(raws["participants"], parsed, ids, log, today, given)
     linked = []
     for i, (table, date_column) in enumerate((("outcomes", "outcome_date"), ("services", "start_date"))):

@@ -4,7 +4,8 @@
 (code 0 = the id of participants row 0). The ids of the linked tables get the code of the same id, or -1 when
 no participants row has it. For Arrow-backed text (what `validation.parse_table` produces) this is one
 `pyarrow.compute.dictionary_encode` over the participants' ids followed by the linked tables' ids: one hash
-table, each id hashed once, no Python object per cell. Other dtypes go through pandas' hash index.
+table, each id hashed once, no Python object per cell. Other dtypes go through pandas' hash index. pyarrow hashes without holding the GIL, so `load_dataset` runs
+this on a second thread while it parses the tables' other columns.
 """
 
 from __future__ import annotations

@@ -266,8 +266,11 @@ def map_headers(raw: RawTable, columns: tuple[schema.Column, ...], log: IssueLog
     return found
 
 
-def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
-    """Typed values for every record (NA where a cell is bad), the per-record error mask, and the header map."""
+def parse_table(raw: RawTable, log: IssueLog, ids: tuple[np.ndarray, pd.Series] | None = None
+                ) -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
+    """Typed values for every record (NA where a cell is bad), the per-record error mask, and the header map.
+
+    `ids`: `parse_ids(raw)` when the caller has it already (the participant_id column is not parsed again)."""
     columns = schema.TABLES[raw.table]
     headers = map_headers(raw, columns, log)
     n = len(raw.frame)
@@ -279,8 +282,11 @@ def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray,
             continue
         header = headers[col.name]
         values = raw.frame[header]
-        blank = _is_blank(values)
-        parsed, bad, rule, message = _parse_column(values, col, blank)
+        if ids is not None and col.name == "participant_id":
+            (blank, parsed), bad, rule, message = ids, None, "", ""
+        else:
+            blank = _is_blank(values)
+            parsed, bad, rule, message = _parse_column(values, col, blank)
         if col.required:
             log.add(raw, blank, header, values, T.RULE_MESSAGES["missing_required"], "missing_required")
             error |= blank
@@ -299,6 +305,20 @@ def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray,
     frame = pd.DataFrame(out)
     frame["source_row"] = raw.rows
     return frame, error, headers
+
+
+def parse_ids(raw: RawTable) -> tuple[np.ndarray, pd.Series] | None:
+    """(empty-cell mask, parsed values) of the table's participant_id column as `parse_table` parses it
+    (stripped, NA where empty), the column found by its header as `map_headers` finds it; nothing is logged.
+    None when the table has no such column."""
+    columns = schema.TABLES[raw.table]
+    lookup = schema.header_lookup(columns)
+    header = next((h for h in raw.frame.columns if lookup.get(schema.normalise_key(h)) == "participant_id"), None)
+    if header is None:
+        return None
+    values = raw.frame[header]
+    blank = _is_blank(values)
+    return blank, _parse_column(values, next(c for c in columns if c.name == "participant_id"), blank)[0]
 
 
 def _absent_column(col: schema.Column, n: int):
