@@ -287,7 +287,8 @@ def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
         log.add(raw, after, column, raw.frame[column],
                 lambda _v: T.RULE_MESSAGES["birth_date_after_entry"].format(entry=next(entries)),
                 "birth_date_after_entry")
-    old = (_full_years(born, entry) > 100).to_numpy() & ~after
+    frame["_age"] = _full_years(born, entry)  # also the exact age at entry (_derive)
+    old = (frame["_age"] > 100).to_numpy() & ~after
     log.add(raw, old, column, raw.frame[column], T.RULE_MESSAGES["age_over_100"], "age_over_100")
     mismatch = (born.dt.year != frame["birth_year"]).to_numpy() & born.notna().to_numpy() & ~after & ~old
     if mismatch.any() and "birth_year" in headers:
@@ -301,12 +302,22 @@ def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
 def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
     """Age in completed years on `day` (float; NaN where `born` or `day` is missing)."""
     b, d = born.to_numpy(dtype="datetime64[ns]"), day.to_numpy(dtype="datetime64[ns]")
-    b_year, d_year = b.astype("datetime64[Y]"), d.astype("datetime64[Y]")
-    b_month, d_month = b.astype("datetime64[M]"), d.astype("datetime64[M]")
-    b_md = (b_month - b_year).astype(np.int64) * 32 + (b.astype("datetime64[D]") - b_month).astype(np.int64)
-    d_md = (d_month - d_year).astype(np.int64) * 32 + (d.astype("datetime64[D]") - d_month).astype(np.int64)
-    years = (d_year - b_year).astype(np.int64) - (d_md < b_md)  # not yet had the birthday that year
+    (b_year, b_month, b_day), (d_year, d_month, d_day) = _civil(b), _civil(d)
+    years = d_year - b_year - ((d_month * 32 + d_day) < (b_month * 32 + b_day))  # birthday not yet that year
     return pd.Series(np.where(np.isnat(b) | np.isnat(d), np.nan, years), index=born.index)
+
+
+def _civil(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of datetime64 values as int64 arrays, by integer arithmetic on the day number
+    (H. Hinnant's civil_from_days, proleptic Gregorian); NaT gives meaningless numbers, callers mask it."""
+    z = dates.astype("datetime64[D]").view(np.int64) + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097  # day of the 400-year era, 0..146096
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting 1 March
+    mp = (5 * doy + 2) // 153
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, doy - (153 * mp + 2) // 5 + 1
 
 
 def _check_follow_up(raw: RawTable, p: pd.DataFrame, headers: dict, log: IssueLog, stand: pd.Timestamp) -> None:
@@ -410,7 +421,7 @@ def _finish(participants: pd.DataFrame, outcomes: pd.DataFrame, services: pd.Dat
 def _derive(p: pd.DataFrame, o: pd.DataFrame, s: pd.DataFrame, datenstand: pd.Timestamp):
     """Add age, age group, each person's best outcome and first outcome date (see module docstring)."""
     approx = (p["entry_date"].dt.year - p["birth_year"]).astype("int16")
-    exact = _full_years(p["birth_date"], p["entry_date"])
+    exact = p.pop("_age") if "_age" in p else _full_years(p["birth_date"], p["entry_date"])
     p["age_from_birth_year"] = exact.isna().to_numpy()
     p["age_at_entry"] = exact.fillna(approx).astype("int16")
     p["age_group"] = pd.Categorical.from_codes(

@@ -149,11 +149,35 @@ def _trimmed(values: pd.Series) -> bool:
         return False
 
 
+def _na_or_no_characters(values: pd.Series) -> np.ndarray | None:
+    """True where a cell of an Arrow-backed str column is NA or "" (from the offsets and the validity bitmap, no
+    string touched); None for other columns."""
+    try:
+        import pyarrow as pa
+
+        if not hasattr(values.array, "__arrow_array__"):
+            return None
+        parts = []
+        for chunk in pa.chunked_array(pa.array(values.array)).chunks:
+            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+                return None
+            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
+            empty = offsets[1:] == offsets[:-1]
+            if chunk.null_count:
+                empty |= chunk.is_null().to_numpy(zero_copy_only=False)
+            parts.append(empty)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    except Exception:  # noqa: BLE001 - any doubt: pandas
+        return None
+
+
 def _is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: NA, None or only white space."""
     if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
         if _trimmed(values):  # nothing to strip: empty means NA or ""
-            return (values.isna() | (values.str.len() == 0)).to_numpy()
+            empty = _na_or_no_characters(values)
+            return empty if empty is not None else (values.isna() | (values.str.len() == 0)).to_numpy()
         return (values.isna() | (values.str.strip() == "")).to_numpy()
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = pd.Series(values.cat.categories.astype(str)).str.strip() == ""
