@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import arrowtext
+
 
 class Ids:
     """first_rows: participants row of each distinct id's first occurrence, by code (== the index of
@@ -39,7 +41,7 @@ class Ids:
 def _encode_arrow(columns: list[pd.Series]) -> list[np.ndarray] | None:
     """Dictionary codes (int32, first appearance, NA encoded) of all columns over one shared dictionary, or None
     when a column is not Arrow-backed text."""
-    arrays = [arrow_strings(c) for c in columns]
+    arrays = [arrowtext.strings(c) for c in columns]
     if any(a is None for a in arrays):
         return None
     import pyarrow as pa
@@ -52,18 +54,3 @@ def _encode_arrow(columns: list[pd.Series]) -> list[np.ndarray] | None:
         encoded.chunks) else np.zeros(0, dtype=np.int32)
     bounds = np.cumsum([len(a) for a in arrays])[:-1]
     return np.split(codes, bounds)
-
-
-def arrow_strings(values: pd.Series):
-    """The values as one pyarrow string array (zero-copy for Arrow-backed str columns), else None."""
-    try:
-        import pyarrow as pa
-
-        arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
-        if arr is None:
-            return None
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
-    except Exception:  # noqa: BLE001 - fall back to pandas
-        return None

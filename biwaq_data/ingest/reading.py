@@ -36,6 +36,7 @@ import pandas as pd
 
 from .. import texts_de as T
 from ..errors import DataError
+from . import arrowtext
 from .parquet import read_frame
 
 TABLE_NAMES = ("participants", "outcomes", "services")
@@ -294,8 +295,8 @@ def _text_formula_issues(raw: RawTable, text_categoricals: frozenset = frozenset
                 continue
             mask = np.isin(values.cat.codes.to_numpy(), hits)
         elif pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
-            if not values.str.contains("=", regex=False).any():  # one fast scan; most columns have no "=" at all
-                continue
+            if not arrowtext.may_contain(values, "=") or not values.str.contains("=", regex=False).any():
+                continue  # one fast scan; most columns have no "=" at all
             mask = values.str.lstrip().str.startswith("=").fillna(False).to_numpy(dtype=bool)
         elif values.dtype == object:
             mask = values.map(lambda v: isinstance(v, str) and v.lstrip().startswith("=")).to_numpy(dtype=bool)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import places
-from . import schema
+from . import arrowtext, schema
 from .. import texts_de as T
 from ..errors import DataError
 from .reading import RawTable
@@ -117,66 +117,11 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-_ASCII_SPACE = np.zeros(256, dtype=bool)
-_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # what str.strip removes below 0x80
-_ASCII_SPACE[0x80:] = True  # a multi-byte character might be white space (e.g. U+00A0): not known clean
-
-
-def _trimmed(values: pd.Series) -> bool:
-    """True when no cell of an Arrow-backed str column starts or ends with white space (first and last byte of
-    every value, read from the Arrow buffers without copying a string), so stripping would change nothing."""
-    try:
-        import pyarrow as pa
-
-        if not hasattr(values.array, "__arrow_array__"):
-            return False
-        arr = pa.chunked_array(pa.array(values.array))
-        for chunk in arr.chunks:
-            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-                return False
-            bufs = chunk.buffers()
-            if bufs[2] is None:  # no characters at all (only nulls or empty strings)
-                continue
-            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-            offsets = np.frombuffer(bufs[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
-            data = np.frombuffer(bufs[2], dtype=np.uint8)
-            starts, ends = offsets[:-1], offsets[1:]
-            filled = ends > starts
-            if _ASCII_SPACE[data[starts[filled]]].any() or _ASCII_SPACE[data[ends[filled] - 1]].any():
-                return False
-        return True
-    except Exception:  # noqa: BLE001 - any doubt: strip as usual
-        return False
-
-
-def _na_or_no_characters(values: pd.Series) -> np.ndarray | None:
-    """True where a cell of an Arrow-backed str column is NA or "" (from the offsets and the validity bitmap, no
-    string touched); None for other columns."""
-    try:
-        import pyarrow as pa
-
-        if not hasattr(values.array, "__arrow_array__"):
-            return None
-        parts = []
-        for chunk in pa.chunked_array(pa.array(values.array)).chunks:
-            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-                return None
-            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-            offsets = np.frombuffer(chunk.buffers()[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
-            empty = offsets[1:] == offsets[:-1]
-            if chunk.null_count:
-                empty |= chunk.is_null().to_numpy(zero_copy_only=False)
-            parts.append(empty)
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
-    except Exception:  # noqa: BLE001 - any doubt: pandas
-        return None
-
-
 def _is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: NA, None or only white space."""
     if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
-        if _trimmed(values):  # nothing to strip: empty means NA or ""
-            empty = _na_or_no_characters(values)
+        if arrowtext.trimmed(values):  # nothing to strip: empty means NA or ""
+            empty = arrowtext.na_or_empty(values)
             return empty if empty is not None else (values.isna() | (values.str.len() == 0)).to_numpy()
         return (values.isna() | (values.str.strip() == "")).to_numpy()
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -362,13 +307,13 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
     kind = col.kind
     if kind == "id":
         parsed = values.astype("str")
-        parsed = parsed if _trimmed(parsed) else parsed.str.strip()  # clean ids (Parquet): no copy
+        parsed = parsed if arrowtext.trimmed(parsed) else parsed.str.strip()  # clean ids (Parquet): no copy
         return (parsed.where(~blank) if blank.any() else parsed), None, "", ""
     if kind == "text":
         if isinstance(values.dtype, pd.CategoricalDtype):
             return _text_from_categories(values), None, "", ""
         parsed = values.astype("str")
-        parsed = (parsed if _trimmed(parsed) else parsed.str.strip()).where(~blank)
+        parsed = (parsed if arrowtext.trimmed(parsed) else parsed.str.strip()).where(~blank)
         return pd.Categorical(parsed), None, "", ""
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(values):
