@@ -168,8 +168,9 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
         for table, table_ids in zip(("outcomes", "services"), ready[1:]):
             own = IssueLog()
             ahead[table] = (own, parse_table(raws[table], own, ids=table_ids))
-        ids = hashing.result()  # (hashing is None only when a table has no id column: parse_table refused it)
-    participants, headers = _participants(raws["participants"], parsed, ids, log, today, given)
+        # (hashing is None only when a table has no id column: parse_table refused it)
+        participants, headers = _participants(raws["participants"], parsed, hashing.result, log, today, given)
+        ids = hashing.result()
     linked = []
     for i, (table, date_column) in enumerate((("outcomes", "outcome_date"), ("services", "start_date"))):
         own, table_parsed = ahead.pop(table)
@@ -214,7 +215,7 @@ def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> t
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
     parsed = parse_table(raw, log)
-    frame, _ = _participants(raw, parsed, Ids(parsed[0]["participant_id"]), log, today,
+    frame, _ = _participants(raw, parsed, lambda: Ids(parsed[0]["participant_id"]), log, today,
                              _parse_datenstand(datenstand) if datenstand else None)
     return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
 
@@ -245,19 +246,33 @@ def _end_before_start(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
                 lambda _v: T.RULE_MESSAGES[rule].format(**{field_name: next(starts)}), rule)
     return early
 
-def _participants(raw: RawTable, parsed, lookup: Ids, log: IssueLog, today: pd.Timestamp,
+def _participants(raw: RawTable, parsed, lookup, log: IssueLog, today: pd.Timestamp,
                   stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, dict]:
-    """The participant rules on the parsed table (`parse_table`'s result); adds the column `_valid`."""
+    """The participant rules on the parsed table (`parse_table`'s result); adds the column `_valid`.
+
+    `lookup()` gives the `Ids`: it is called after the other rules, which are checked while the ids are hashed
+    (into their own log, taken over after the duplicate ids: the issues keep their order)."""
     frame, error, headers = parsed
+    rules = IssueLog()
+    error |= _participant_rules(raw, frame, headers, rules, today, stand)
     ids = frame["participant_id"]
-    dup = lookup.duplicate
+    dup = lookup().duplicate
     if dup.any():
         first_row = pd.Series(raw.rows, index=ids.index).groupby(ids).transform("first")
         log.add(raw, dup, headers["participant_id"], raw.frame[headers["participant_id"]],
                 lambda _v, it=iter(first_row[dup].tolist()): T.RULE_MESSAGES["duplicate_id"].format(
                     first_row=next(it)), "duplicate_id")
     error |= dup
-    error |= check_dates(raw, frame, "entry_date", headers, log, today, stand)
+    log.merge(rules)
+    frame["_valid"] = ~error
+    return frame, headers
+
+
+def _participant_rules(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog, today: pd.Timestamp,
+                       stand: pd.Timestamp | None) -> np.ndarray:
+    """Dates, long-term unemployment, birth year and birth date (every participant rule but duplicate ids):
+    the issues go to `log`, the records with an error are returned."""
+    error = check_dates(raw, frame, "entry_date", headers, log, today, stand)
     error |= check_dates(raw, frame, "exit_date", headers, log, today)
     error |= _end_before_start(raw, frame, headers, log, "entry_date", "exit_date", "exit_before_entry", "entry")
     ltu_wrong = (frame["long_term_unemployed"].fillna(False).to_numpy(dtype=bool)
@@ -272,8 +287,7 @@ def _participants(raw: RawTable, parsed, lookup: Ids, log: IssueLog, today: pd.T
             T.RULE_MESSAGES["birth_year_implausible"].format(low=low, high=high), "birth_year_implausible")
     error |= implausible
     error |= _check_birth_date(raw, frame, headers, log)
-    frame["_valid"] = ~error
-    return frame, headers
+    return error
 
 
 def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog) -> np.ndarray:

@@ -85,9 +85,10 @@ class IssueLog:
         }))
 
     def merge(self, other: "IssueLog") -> None:
-        """Append what `other` collected, as if it had been added here now. `other` must be about a table this
-        log has no rows for yet (a table parsed ahead into its own log, taken over in the usual order)."""
-        assert not set(other.seen) & set(self.seen), "merge: both logs have rows for the same table"
+        """Append what `other` collected, as if it had been added here now: rules checked ahead into their own
+        log, taken over in the usual order. Same as adding them here when no (table, file, column, rule) has
+        rows in both logs (the cap counts per key), which is checked."""
+        assert not set(other.seen) & set(self.seen), "merge: both logs have rows for the same column and rule"
         self.parts.extend(other.parts)
         self.seen.update(other.seen)
 
