@@ -390,11 +390,10 @@ def _linked(raw: RawTable, parsed, pos: np.ndarray, participants: pd.DataFrame, 
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
     error |= check_dates(raw, frame, date_column, headers, log, today, stand)
-    entry = np.where(known, participants["entry_date"].to_numpy().astype("datetime64[ns]", copy=False)[row],
-                     np.datetime64("NaT", "ns"))
-    before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False
+    entry = participants["entry_date"].to_numpy().astype("datetime64[ns]", copy=False)
+    before = (frame[date_column].to_numpy() < entry[row]) & known & ~error  # NaT compares False
     if before.any():
-        entries = iter(pd.Series(entry[before]).dt.strftime("%d.%m.%Y").tolist())
+        entries = iter(pd.Series(entry[row[before]]).dt.strftime("%d.%m.%Y").tolist())
         log.add(raw, before, headers[date_column], raw.frame[headers[date_column]],
                 lambda _v: T.RULE_MESSAGES["before_entry"].format(entry=next(entries)), "before_entry")
     error |= before

@@ -34,7 +34,7 @@ class Ids:
             self.linked = [np.where(c < known, c, -1) for c in rest]
         before = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if len(codes) else codes
         first = codes > before  # codes are numbered in order of first appearance
-        self.first_rows = np.flatnonzero(first)
+        self.first_rows = np.flatnonzero(first).astype(np.int32 if len(codes) < 2**31 else np.int64)
         self.duplicate = ~first & ids.notna().to_numpy()
 
 

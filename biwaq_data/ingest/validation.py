@@ -272,7 +272,7 @@ def parse_table(raw: RawTable, log: IssueLog, ids: tuple[np.ndarray, pd.Series] 
             log.add(raw, blank, header, values, T.RULE_MESSAGES["optional_default_filled"].format(default=label),
                     "optional_default_filled", severity="warning")
         out[col.name] = parsed
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out, copy=False)  # the parsed arrays as they are (no block of same-typed copies)
     frame["source_row"] = raw.rows
     return frame, error, headers
 
