@@ -137,3 +137,33 @@ def test_full_years_counts_birthdays_leap_days_and_gaps():
     years = _full_years(born, day)
     assert years[:6].tolist() == [22, 23, 24, 62, 63, 53]
     assert years[6:].isna().all()
+
+
+def test_timestamps_of_any_unit_time_of_day_or_zone_give_the_same_dates(tmp_path, generated, today):
+    """Dates stored as date32, as seconds, milliseconds, with a time of day or in a time zone: the same days."""
+    import pyarrow.compute as pc
+
+    own = tmp_path / "own"
+    own.mkdir()
+    for name, frame in generated.items():
+        frame.to_parquet(own / f"{name}.parquet", index=False)
+    tables = {name: plain_arrow(frame) for name, frame in generated.items()}
+    p = tables["participants"]
+    entry = pc.add(pc.cast(p["entry_date"], pa.timestamp("ms")), pa.scalar(10 * 3600 * 1000, pa.duration("ms")))
+    p = p.set_column(p.schema.get_field_index("entry_date"), "entry_date", entry)  # 10:00 on the day
+    p = p.set_column(p.schema.get_field_index("exit_date"), "exit_date",  # midnight UTC = 01:00/02:00 in Berlin
+                     pc.cast(p["exit_date"], pa.timestamp("us", tz="Europe/Berlin")))
+    o, s = tables["outcomes"], tables["services"]
+    tables = {"participants": p,
+              "outcomes": o.set_column(o.schema.get_field_index("outcome_date"), "outcome_date",
+                                       pc.cast(o["outcome_date"], pa.date32())),
+              "services": s.set_column(s.schema.get_field_index("start_date"), "start_date",
+                                       pc.cast(s["start_date"], pa.timestamp("s")))}
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    for name, table in tables.items():
+        pq.write_table(table, foreign / f"{name}.parquet")
+    ours, theirs = biwaq_data.load_dataset(own, today=today), biwaq_data.load_dataset(foreign, today=today)
+    assert theirs.issues.empty, theirs.issues.to_string()
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(theirs, table), getattr(ours, table), obj=table)

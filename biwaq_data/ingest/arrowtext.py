@@ -59,7 +59,9 @@ def trimmed(values: pd.Series) -> bool:
                 continue
             starts, ends = offsets[:-1], offsets[1:]
             filled = ends > starts
-            if _ASCII_SPACE[data[starts[filled]]].any() or _ASCII_SPACE[data[ends[filled] - 1]].any():
+            if not filled.all():
+                starts, ends = starts[filled], ends[filled]
+            if _ASCII_SPACE[data[starts]].any() or _ASCII_SPACE[data[ends - 1]].any():
                 return False
         return True
     except Exception:  # noqa: BLE001 - any doubt: strip as usual

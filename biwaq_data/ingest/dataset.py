@@ -322,9 +322,23 @@ def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
 
 
 def _civil(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(year, month, day) of datetime64 values as int64 arrays, by integer arithmetic on the day number
-    (H. Hinnant's civil_from_days, proleptic Gregorian); NaT gives meaningless numbers, callers mask it."""
-    z = dates.astype("datetime64[D]").view(np.int64) + 719_468  # days since 0000-03-01
+    """(year, month, day) of datetime64 values as int64 arrays; NaT gives meaningless numbers, callers mask it.
+    Computed once per day of the range the dates span (a table of at most a few ten thousand days), else per
+    value."""
+    days = dates.astype("datetime64[D]").view(np.int64)
+    known = days != np.iinfo(np.int64).min
+    if known.any():
+        first, last = int(days[known].min()), int(days[known].max())
+        if last - first < 200_000:  # about 550 years
+            at = np.clip(days - first, 0, last - first)
+            return tuple(part[at] for part in _civil_days(np.arange(first, last + 1, dtype=np.int64)))
+    return _civil_days(days)
+
+
+def _civil_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of day numbers since 1970-01-01, by integer arithmetic (H. Hinnant's
+    civil_from_days, proleptic Gregorian)."""
+    z = days + 719_468  # days since 0000-03-01
     era = z // 146_097
     doe = z - era * 146_097  # day of the 400-year era, 0..146096
     yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365

@@ -287,6 +287,10 @@ def parse_ids(raw: RawTable) -> tuple[np.ndarray, pd.Series] | None:
     if header is None:
         return None
     values = raw.frame[header]
+    if values.dtype == "str" and arrowtext.trimmed(values):  # clean text (Parquet): one look at the buffers
+        blank = arrowtext.na_or_empty(values)
+        if blank is not None:
+            return blank, (values.where(~blank) if blank.any() else values)
     blank = _is_blank(values)
     return blank, _parse_column(values, next(c for c in columns if c.name == "participant_id"), blank)[0]
 
@@ -317,6 +321,9 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
         parsed = (parsed if arrowtext.trimmed(parsed) else parsed.str.strip()).where(~blank)
         return pd.Categorical(parsed), None, "", ""
     if kind == "date":
+        days = _whole_days_ns(values)
+        if days is not None:  # timestamps at midnight (Parquet dates): as they are
+            return days, np.isnat(days) & ~blank, "invalid_date", T.RULE_MESSAGES["invalid_date"]
         if pd.api.types.is_datetime64_any_dtype(values):
             parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
             parsed = parsed.dt.normalize().astype("datetime64[ns]")
@@ -362,6 +369,28 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
         bad = numbers.isna().to_numpy() & ~blank
         return numbers.to_numpy(), bad, "unknown_ortsteil", _ortsteil_message
     raise ValueError(f"unknown column kind {kind}")
+
+
+_UNIT_NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def _whole_days_ns(values: pd.Series) -> np.ndarray | None:
+    """Naive timestamps that all fall on midnight, as datetime64[ns] (NaT kept): what `.dt.normalize()` and
+    `.astype("datetime64[ns]")` would give, without their passes. None for anything else (other dtypes, time
+    zones, times of day, values outside the nanosecond range), which takes the general path."""
+    dtype = values.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind != "M":
+        return None
+    factor = _UNIT_NS.get(np.datetime_data(dtype)[0])
+    if factor is None:
+        return None
+    ticks = values.to_numpy().view(np.int64)
+    nat = ticks == np.iinfo(np.int64).min
+    limit = np.iinfo(np.int64).max // factor
+    if ((ticks % (86_400_000_000_000 // factor) != 0) & ~nat).any() or (
+            (np.abs(np.where(nat, 0, ticks)) >= limit).any()):
+        return None
+    return values.to_numpy().astype("datetime64[ns]")
 
 
 def _text_from_categories(values: pd.Series) -> pd.Categorical:
