@@ -167,3 +167,66 @@ def test_timestamps_of_any_unit_time_of_day_or_zone_give_the_same_dates(tmp_path
     assert theirs.issues.empty, theirs.issues.to_string()
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(theirs, table), getattr(ours, table), obj=table)
+
+
+def _codes(arrays):
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.chunked_array(arrays), null_encoding="encode")
+    return np.concatenate([c.indices.to_numpy() for c in encoded.chunks]) if encoded.num_chunks else np.zeros(0)
+
+
+@pytest.mark.parametrize("values, used", [
+    ([["TN-A6B50731", None, "TN-00000001", "TN-A6B50731"], ["TN-00000001", "TN-FFFFFFFF", None]], True),
+    ([["1", "22", "333", "22", ""], ["333", "4444", "1"]], True),  # different lengths, no shared prefix needed
+    ([["BIWAQ-2023-0001", "BIWAQ-2023-0002"], ["BIWAQ-2023-0002", "BIWAQ-2023-0003"]], True),
+    ([["ä-1", "ä-2"], ["ä-2", "ö-2"]], True),  # bytes of UTF-8, not characters
+    ([["TN-123456789", "XN-123456789"], ["TN-123456789"]], False),  # 12 bytes, no shared prefix of 4
+    ([["a\x00", "a"], ["a"]], False),  # a NUL byte would be ambiguous with the padding
+    ([["short", "a-much-longer-id"], []], False),
+])
+def test_short_id_keys_are_equal_exactly_where_the_ids_are(values, used):
+    """ingest.arrowtext.short_keys: the integer keys the id hashing uses number ids exactly as the strings."""
+    from biwaq_data.ingest.arrowtext import short_keys
+
+    arrays = [pa.array(v, pa.large_string()) for v in values]
+    keys = short_keys(arrays)
+    assert (keys is not None) == used
+    if used:
+        assert [k.null_count for k in keys] == [a.null_count for a in arrays]
+        assert np.array_equal(_codes(keys), _codes(arrays))
+
+
+def test_short_id_keys_on_random_ids():
+    """Random ids: shared prefixes, lengths 0-10, nulls, empty strings, multi-byte and NUL characters, string
+    and large_string arrays, sliced arrays. Where keys are made, they number the ids as the strings do."""
+    import random
+
+    from biwaq_data.ingest.arrowtext import short_keys
+
+    rng = random.Random(5)
+    made = 0
+    for _ in range(1500):
+        prefix = rng.choice(["", "TN-", "TN-00", "x"])
+        width = rng.choice([None, 1, 3, 5, 8, 8, 9])
+        alphabet = ["A", "B", "0", "1", "-", " ", "ä", "\x00"][:rng.choice([2, 4, 6, 6, 7, 8])]
+
+        def one():
+            if rng.random() < 0.1:
+                return None
+            size = width if width is not None else rng.randint(0, rng.choice([3, 8, 10]))
+            return "" if rng.random() < 0.03 else prefix + "".join(rng.choice(alphabet) for _ in range(size))
+
+        pool = [one() for _ in range(rng.randint(1, 30))]
+        kind = rng.choice([pa.string(), pa.large_string()])
+        arrays = []
+        for _ in range(3):
+            array = pa.array([rng.choice(pool) if rng.random() < 0.8 else one() for _ in range(rng.randint(0, 40))], kind)
+            arrays.append(array.slice(1, len(array) - 2) if len(array) > 2 and rng.random() < 0.3 else array)
+        if not sum(map(len, arrays)):
+            continue
+        keys = short_keys(arrays)
+        if keys is not None:
+            made += 1
+            assert np.array_equal(_codes(keys), _codes(arrays)), arrays
+    assert made > 300  # the keys path itself was exercised

@@ -97,3 +97,84 @@ def may_contain(values: pd.Series, character: str) -> bool:
                    for _, offsets, data in chunks)
     except Exception:  # noqa: BLE001 - any doubt: look with pandas
         return True
+
+
+def short_keys(arrays: list) -> list | None:
+    """Several pyarrow string arrays as uint64 arrays whose values are equal exactly where the strings are
+    (nulls stay null), so that hashing them costs what hashing integers costs. Possible when every string is
+    at most 8 bytes long after a prefix all strings share (e.g. "TN-" of "TN-A6B50731") and, when the lengths
+    differ, no string holds a NUL byte (zero bytes pad the shorter ones). None otherwise."""
+    import pyarrow as pa
+
+    parts = []
+    for arr in arrays:
+        bufs = arr.buffers()
+        width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+        offsets = np.frombuffer(bufs[1], dtype=width)[arr.offset: arr.offset + len(arr) + 1]
+        data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, dtype=np.uint8)
+        present = ~arr.is_null().to_numpy(zero_copy_only=False) if arr.null_count else None
+        sizes = _Sizes(offsets, present)
+        parts.append((sizes, offsets, data, present, len(arr)))
+    filled = [sizes for sizes, *_ in parts if sizes.count]
+    if not filled:
+        return None
+    longest, shortest = max(x.longest for x in filled), min(x.shortest for x in filled)
+    strip = max(longest - 8, 0)
+    if strip > shortest:
+        return None
+    sizes, _, data, *_ = next(part for part in parts if part[0].count)
+    first = int(sizes.starts()[0])
+    prefix = data[first: first + strip]
+    keys = []
+    for sizes, offsets, data, present, n in parts:
+        packed = np.zeros(sizes.count, dtype="<u8")
+        if sizes.count and longest == shortest and offsets[-1] - offsets[0] == sizes.count * longest:
+            # fixed-width strings one after the other: a reshaped view of the bytes, one copy
+            rows = data[int(offsets[0]): int(offsets[-1])].reshape(sizes.count, longest)
+            if strip and not (rows[:, :strip] == prefix).all():
+                return None
+            block = packed.view(np.uint8).reshape(sizes.count, 8)
+            block[:, :longest - strip] = rows[:, strip:]
+        elif sizes.count:
+            starts, sizes = sizes.starts(), sizes.all()
+            if any((data[starts + k] != prefix[k]).any() for k in range(strip)):
+                return None
+            if longest != shortest and (data[int(offsets[0]):int(offsets[-1])] == 0).any():
+                return None
+            starts, sizes = starts + strip, sizes - strip
+            for k in range(int(sizes.max())):
+                has = sizes > k
+                packed |= np.where(has, data[np.where(has, starts + k, 0)], 0).astype("<u8") << np.uint64(8 * k)
+        if present is None:
+            keys.append(pa.array(packed))
+        else:
+            key = np.zeros(n, dtype="<u8")
+            key[present] = packed
+            keys.append(pa.array(key, mask=~present))
+    return keys
+
+
+class _Sizes:
+    """Byte sizes of the present strings of one array: count, longest and shortest without keeping a size per
+    string (read in blocks of a million), the starts and sizes themselves on request."""
+
+    def __init__(self, offsets: np.ndarray, present: np.ndarray | None):
+        self.offsets, self.present = offsets, present
+        if present is not None:
+            self._sizes = np.diff(offsets)[present]
+            self.count = len(self._sizes)
+            self.longest = int(self._sizes.max()) if self.count else 0
+            self.shortest = int(self._sizes.min()) if self.count else 0
+            return
+        self._sizes, self.count, self.longest, self.shortest = None, len(offsets) - 1, 0, 1 << 62
+        block = np.empty(min(self.count, 1 << 20), dtype=offsets.dtype)
+        for at in range(0, self.count, 1 << 20):
+            part = block[: min(1 << 20, self.count - at)]
+            np.subtract(offsets[at + 1: at + 1 + len(part)], offsets[at: at + len(part)], out=part)
+            self.longest, self.shortest = max(self.longest, int(part.max())), min(self.shortest, int(part.min()))
+
+    def starts(self) -> np.ndarray:
+        return self.offsets[:-1] if self.present is None else self.offsets[:-1][self.present]
+
+    def all(self) -> np.ndarray:
+        return np.diff(self.offsets) if self._sizes is None else self._sizes

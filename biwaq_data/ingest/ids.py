@@ -47,6 +47,9 @@ def _encode_arrow(columns: list[pd.Series]) -> list[np.ndarray] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    keys = arrowtext.short_keys(arrays)  # short ids (after a shared prefix) hash as integers: ~3x faster
+    if keys is not None:
+        arrays = keys
     kind = arrays[0].type
     arrays = [a if a.type == kind else a.cast(kind) for a in arrays]
     encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=kind), null_encoding="encode")
