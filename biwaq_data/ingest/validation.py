@@ -385,11 +385,15 @@ def _whole_days_ns(values: pd.Series) -> np.ndarray | None:
     if factor is None:
         return None
     ticks = values.to_numpy().view(np.int64)
-    nat = ticks == np.iinfo(np.int64).min
-    limit = np.iinfo(np.int64).max // factor
-    if ((ticks % (86_400_000_000_000 // factor) != 0) & ~nat).any() or (
-            (np.abs(np.where(nat, 0, ticks)) >= limit).any()):
-        return None
+    nat, limit, day = np.iinfo(np.int64).min, np.iinfo(np.int64).max // factor, 86_400_000_000_000 // factor
+    rest = np.empty(min(len(ticks), 1 << 20), dtype=np.int64)
+    for at in range(0, len(ticks), 1 << 20):  # in blocks: no array of the column's size but the result
+        part = ticks[at: at + (1 << 20)]
+        known = part != nat
+        np.remainder(part, day, out=rest[:len(part)])
+        if (rest[:len(part)] * known).any() or part.max(initial=0) >= limit or (
+                part.min(where=known, initial=0) <= -limit):
+            return None
     return values.to_numpy().astype("datetime64[ns]")
 
 
