@@ -39,6 +39,7 @@ from . import frames, schema
 from .. import texts_de as T
 from ..errors import DataError
 from .ids import Ids
+from .parquet import release_arrow_memory
 from .targets import empty_targets, parse_targets
 from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
 from .validation import IssueLog, _parse_dates, check_dates, parse_ids, parse_table
@@ -126,7 +127,9 @@ def _read_files(files: dict[str, Path]) -> dict[str, RawTable]:
         return {t: read_file(p, p.name, t) for t, p in files.items()}
     with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="biwaq-read") as pool:
         futures = {t: pool.submit(read_file, p, p.name, t) for t, p in files.items()}
-        return {t: f.result() for t, f in futures.items()}
+        raws = {t: f.result() for t, f in futures.items()}
+    release_arrow_memory()
+    return raws
 
 
 def _workbook_sources(path: Path, meta: dict):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import arrowtext
+from .parquet import release_arrow_memory
 
 
 class Ids:
@@ -56,4 +57,6 @@ def _encode_arrow(columns: list[pd.Series]) -> list[np.ndarray] | None:
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]) if len(
         encoded.chunks) else np.zeros(0, dtype=np.int32)
     bounds = np.cumsum([len(a) for a in arrays])[:-1]
+    del encoded, arrays, keys
+    release_arrow_memory()  # the hash table, dictionary and keys
     return np.split(codes, bounds)
