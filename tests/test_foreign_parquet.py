@@ -72,6 +72,7 @@ def bad_export(generated) -> dict[str, pd.DataFrame]:
             ("Bildungsniveau", 7): "", ("Zugangsweg", 8): "Zeitung", ("Ortsteil", 9): "Hochfled",
             ("Eintrittsdatum", 10): "31.02.2024", ("Geburtsjahr", 11): "neunzehn", ("Langzeitarbeitslos", 12): "vielleicht",
             ("Teilnehmer-ID", 13): ids[14], ("Teilnehmer-ID", 15): "", ("Teilnehmer-ID", 16): f" {ids[16]} ",
+            ("Eintrittsdatum", 17): "01.01.2020",
         },
         "outcomes": {
             ("Teilnehmer-ID", 0): "TN-GIBTESNICHT", ("Teilnehmer-ID", 1): ids[3], ("Teilnehmer-ID", 2): "",
@@ -124,6 +125,21 @@ def test_plain_text_parquet_with_bad_cells_gives_the_issues_of_the_same_csv(tmp_
     assert linked["person"].tolist() == person.tolist()
     assert np.array_equal(from_parquet.participants["participant_id"].to_numpy()[from_parquet.services["person"]],
                           from_parquet.services["participant_id"].to_numpy())
+
+
+def test_issues_keep_their_order_though_tables_are_checked_ahead(tmp_path, generated, today):
+    """Outcomes and services are parsed, and the participant rules checked, while the ids are hashed, each into
+    its own log: the issues still come table by table, and for participants parse problems, then duplicate ids,
+    then the other rules."""
+    parquet = write_plain(tmp_path / "parquet", bad_export(generated))
+    issues = biwaq_data.load_dataset(parquet, today=today).issues
+    errors = issues[issues["severity"] == "error"]
+    order = errors["table"].map({t: i for i, t in enumerate(TABLES)}).to_numpy()
+    assert (np.diff(order) >= 0).all(), errors[["table", "rule"]].to_string()
+    rules = errors.loc[errors["table"] == "participants", "rule"].tolist()
+    assert rules.index("unknown_category") < rules.index("duplicate_id") < rules.index("before_programme")
+    linked = errors.loc[errors["table"] == "outcomes", "rule"].tolist()
+    assert linked.index("unknown_category") < linked.index("unknown_person") < linked.index("rejected_person")
 
 
 def test_full_years_counts_birthdays_leap_days_and_gaps():
