@@ -154,7 +154,8 @@ def load_dataset(source, *, today: pd.Timestamp | None = None, datenstand=None) 
 
 
 def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -> Dataset:
-    """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
+    """Apply every rule to the raw tables and build the typed frames (see module docstring). The ids are hashed
+    on a second thread meanwhile; issues come in the same order as checking one table after the other."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
     # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
@@ -294,7 +295,8 @@ def _participant_rules(raw: RawTable, frame: pd.DataFrame, headers: dict, log: I
 
 
 def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog) -> np.ndarray:
-    """Birth date after entry or age over 100 at entry: error; birth year differing from the date: warning."""
+    """Birth date after entry or age over 100 at entry: error; birth year differing from the date: warning.
+    Keeps the exact age at entry as the column `_age` (for `_derive`)."""
     if "birth_date" not in headers:
         return np.zeros(len(frame), dtype=bool)
     born, entry, column = frame["birth_date"], frame["entry_date"], headers["birth_date"]
@@ -326,8 +328,7 @@ def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
 
 def _civil(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(year, month, day) of datetime64 values as int64 arrays; NaT gives meaningless numbers, callers mask it.
-    Computed once per day of the range the dates span (a table of at most a few ten thousand days), else per
-    value."""
+    Computed once per day of the range the dates span (a table of at most 200.000 days), else per value."""
     days = dates.astype("datetime64[D]").view(np.int64)
     known = days != np.iinfo(np.int64).min
     if known.any():
