@@ -246,3 +246,30 @@ def test_short_id_keys_on_random_ids():
             made += 1
             assert np.array_equal(_codes(keys), _codes(arrays)), arrays
     assert made > 300  # the keys path itself was exercised
+
+
+@pytest.mark.parametrize("make", [
+    lambda i: f"{i:05d}",  # 5 bytes: no prefix to strip, words masked to 5 bytes
+    lambda i: f"TN{i:06d}",  # exactly 8 bytes
+    lambda i: f"TN-{i:08X}",  # 11 bytes: "TN-" stripped
+    lambda i: f"BIWAQ-DUISBURG-2023-{i:05d}",  # 25 bytes: a 17-byte prefix
+])
+def test_short_id_keys_of_fixed_width_ids_in_long_arrays(make):
+    """The fast path for fixed-width ids (8-byte reads at a stride, the last ones byte by byte), on arrays long
+    enough to take it, with nulls, slices and both string types."""
+    from biwaq_data.ingest.arrowtext import short_keys
+
+    rng = np.random.default_rng(1)
+    pool = [make(i) for i in rng.choice(50_000, 3_000, replace=False)]
+
+    def value(j):  # a pooled id, now and then a null or an id no other array has
+        return None if j % 97 == 0 else pool[j] if j < len(pool) else make(50_000 + j)
+
+    arrays = [pa.array([value(j) for j in rng.integers(0, len(pool) + 500, size)], kind).slice(3, size - 10)
+              for kind, size in ((pa.string(), 3_000), (pa.large_string(), 5_000), (pa.string(), 7_000))]
+    arrays = [a.cast(arrays[0].type) for a in arrays]
+    keys = short_keys(arrays)
+    assert keys is not None
+    assert np.array_equal(_codes(keys), _codes(arrays))
+    wrong_prefix = [pa.array(["X" + v[1:] for v in pool[:50]] + pool[50:100], arrays[0].type)]
+    assert short_keys(arrays + wrong_prefix) is None or len(pool[0]) <= 8

@@ -129,12 +129,9 @@ def short_keys(arrays: list) -> list | None:
     for sizes, offsets, data, present, n in parts:
         packed = np.zeros(sizes.count, dtype="<u8")
         if sizes.count and longest == shortest and offsets[-1] - offsets[0] == sizes.count * longest:
-            # fixed-width strings one after the other: a reshaped view of the bytes, one copy
-            rows = data[int(offsets[0]): int(offsets[-1])].reshape(sizes.count, longest)
-            if strip and not (rows[:, :strip] == prefix).all():
+            # fixed-width strings one after the other: read as 8-byte words at a stride of the width
+            if not _fixed_width_words(data, int(offsets[0]), sizes.count, longest, strip, prefix, packed):
                 return None
-            block = packed.view(np.uint8).reshape(sizes.count, 8)
-            block[:, :longest - strip] = rows[:, strip:]
         elif sizes.count:
             starts, sizes = sizes.starts(), sizes.all()
             if any((data[starts + k] != prefix[k]).any() for k in range(strip)):
@@ -152,6 +149,33 @@ def short_keys(arrays: list) -> list | None:
             key[present] = packed
             keys.append(pa.array(key, mask=~present))
     return keys
+
+
+def _fixed_width_words(data: np.ndarray, first: int, count: int, width: int, strip: int, prefix: np.ndarray,
+                       out: np.ndarray) -> bool:
+    """`count` strings of `width` bytes from `first` on: False unless each starts with `prefix` (`strip` bytes);
+    their remaining bytes (≤ 8) packed into `out` as `_pack` would. Each value is one unaligned 8-byte read at
+    a stride of `width`, its bytes past the string masked off; the last strings, whose read would run past the
+    data, go byte by byte."""
+    rows = data[first: first + count * width].reshape(count, width)
+    fits = max(0, min(count, (len(data) - first - strip - 8) // width + 1))
+    if strip and (strip > 8 or fits < count):
+        if not (rows[:, :strip] == prefix).all():
+            return False
+    elif strip:
+        head = np.ndarray((fits,), dtype="<u8", buffer=data, offset=first, strides=(width,))
+        if ((head & np.uint64((1 << (8 * strip)) - 1)) != int.from_bytes(prefix.tobytes(), "little")).any():
+            return False
+    rest = width - strip
+    if fits:
+        out[:fits] = np.ndarray((fits,), dtype="<u8", buffer=data, offset=first + strip, strides=(width,))
+        if rest < 8:
+            out[:fits] &= np.uint64((1 << (8 * rest)) - 1)
+    if fits < count:
+        block = np.zeros((count - fits, 8), dtype=np.uint8)
+        block[:, :rest] = rows[fits:, strip:]
+        out[fits:] = block.view("<u8").ravel()
+    return True
 
 
 class _Sizes:
