@@ -15,17 +15,16 @@ _ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # what str.strip r
 _ASCII_SPACE[0x80:] = True  # a multi-byte character might be white space (e.g. U+00A0): not known clean
 
 
-def strings(values: pd.Series):
-    """The values as one pyarrow string array (zero-copy for Arrow-backed str columns), else None."""
+def string_chunks(values: pd.Series) -> list | None:
+    """The values as the pyarrow string arrays they are stored in (no copy; a Parquet column has one per row
+    group), else None."""
     try:
         import pyarrow as pa
 
-        arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
-        if arr is None:
+        if not hasattr(values.array, "__arrow_array__"):
             return None
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
+        arr = pa.chunked_array(pa.array(values.array))
+        return arr.chunks if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
     except Exception:  # noqa: BLE001 - fall back to pandas
         return None
 

@@ -42,8 +42,9 @@ class Ids:
 def _encode_arrow(columns: list[pd.Series]) -> list[np.ndarray] | None:
     """Dictionary codes (int32, first appearance, NA encoded) of all columns over one shared dictionary, or None
     when a column is not Arrow-backed text."""
-    arrays = [arrowtext.strings(c) for c in columns]
-    if any(a is None for a in arrays):
+    chunked = [arrowtext.string_chunks(c) for c in columns]
+    arrays = [chunk for chunks in chunked if chunks is not None for chunk in chunks]
+    if any(c is None for c in chunked) or not arrays:
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -54,9 +55,9 @@ def _encode_arrow(columns: list[pd.Series]) -> list[np.ndarray] | None:
     kind = arrays[0].type
     arrays = [a if a.type == kind else a.cast(kind) for a in arrays]
     encoded = pc.dictionary_encode(pa.chunked_array(arrays, type=kind), null_encoding="encode")
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]) if len(
-        encoded.chunks) else np.zeros(0, dtype=np.int32)
-    bounds = np.cumsum([len(a) for a in arrays])[:-1]
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]
+                           + [np.zeros(0, dtype=np.int32)])
+    bounds = np.cumsum([len(c) for c in columns])[:-1]
     del encoded, arrays, keys
     release_arrow_memory()  # the hash table, dictionary and keys
     return np.split(codes, bounds)
