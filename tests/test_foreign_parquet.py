@@ -273,3 +273,29 @@ def test_short_id_keys_of_fixed_width_ids_in_long_arrays(make):
     assert np.array_equal(_codes(keys), _codes(arrays))
     wrong_prefix = [pa.array(["X" + v[1:] for v in pool[:50]] + pool[50:100], arrays[0].type)]
     assert short_keys(arrays + wrong_prefix) is None or len(pool[0]) <= 8
+
+
+def test_a_date_beyond_what_pandas_holds_is_an_invalid_date(tmp_path, generated, today):
+    """Parquet can store 01.01.3000; pandas' nanosecond timestamps cannot: that cell is an invalid date with the
+    usual German message naming file, row and column (it used to stop the load with pandas' OutOfBoundsDatetime)."""
+    import datetime as dt
+
+    from biwaq_data import texts_de as T
+
+    tables = {name: plain_arrow(frame) for name, frame in generated.items()}
+    p = tables["participants"]
+    exits = p["exit_date"].cast(pa.timestamp("us")).to_pylist()
+    exits[4] = dt.datetime(3000, 1, 1)
+    tables["participants"] = p.set_column(p.schema.get_field_index("exit_date"), "exit_date",
+                                          pa.array(exits, pa.timestamp("us")))
+    folder = tmp_path / "far"
+    folder.mkdir()
+    for name, table in tables.items():
+        pq.write_table(table, folder / f"{name}.parquet")
+    ds = biwaq_data.load_dataset(folder, today=today)
+    errors = ds.issues[ds.issues["severity"] == "error"]
+    first = errors.iloc[0]
+    assert (first["file"], first["row"], first["column"], first["value"], first["rule"], first["message"]) == (
+        "participants.parquet", 6, "exit_date", "01.01.3000", "invalid_date", T.RULE_MESSAGES["invalid_date"])
+    assert len(ds.participants) == N - 1 and 6 not in set(ds.participants["source_row"])
+    assert set(errors["rule"]) <= {"invalid_date", "rejected_person"}

@@ -326,7 +326,7 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
             return days, np.isnat(days) & ~blank, "invalid_date", T.RULE_MESSAGES["invalid_date"]
         if pd.api.types.is_datetime64_any_dtype(values):
             parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
-            parsed = parsed.dt.normalize().astype("datetime64[ns]")
+            parsed = _in_ns_range(parsed).dt.normalize().astype("datetime64[ns]")
         else:
             codes, per_value = _distinct(values, _parse_dates)
             parsed = pd.Series(_take(pd.array(per_value, dtype="datetime64[ns]"), codes))
@@ -395,6 +395,19 @@ def _whole_days_ns(values: pd.Series) -> np.ndarray | None:
                 part.min(where=known, initial=0) <= -limit):
             return None
     return values.to_numpy().astype("datetime64[ns]")
+
+
+def _in_ns_range(dates: pd.Series) -> pd.Series:
+    """Naive timestamps with those a nanosecond timestamp cannot hold (before 1677, after 2262; Parquet can
+    store them) as NaT, so that they are reported as invalid dates like such a date in a text column."""
+    try:
+        dates.astype("datetime64[ns]")
+        return dates
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        ticks = dates.to_numpy()
+        low, high = np.datetime64(pd.Timestamp.min.ceil("D")), np.datetime64(pd.Timestamp.max.floor("D"))
+        return pd.Series(np.where((ticks >= low) & (ticks <= high), ticks, np.datetime64("NaT")).astype(
+            ticks.dtype), index=dates.index)
 
 
 def _text_from_categories(values: pd.Series) -> pd.Categorical:
