@@ -27,6 +27,7 @@ then a column counts as provided when it has any value).
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,9 +38,11 @@ from .. import places
 from . import frames, schema
 from .. import texts_de as T
 from ..errors import DataError
+from .ids import Ids
+from .parquet import release_arrow_memory
 from .targets import empty_targets, parse_targets
 from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
-from .validation import IssueLog, _parse_dates, check_dates, parse_table
+from .validation import IssueLog, _parse_dates, check_dates, parse_ids, parse_table
 
 METADATA_FILES = ("manifest.json", "metadata.json")
 
@@ -106,7 +109,7 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
                 if len(workbooks) == 1:
                     return _workbook_sources(workbooks[0], meta)
                 raise DataError(T.ERR_TABLE_MISSING.format(table=table, path=path))
-        raws = {t: read_file(p, p.name, t) for t, p in files.items()}  # incl. optional tables
+        raws = _read_files(files)  # incl. optional tables
         if meta.get("format") == 2:  # a snapshot's typed frames (store/typed.py): validate their input columns
             provided = (meta.get("typed") or {}).get("provided")
             for raw in raws.values():
@@ -115,6 +118,18 @@ def _sources(source) -> tuple[dict[str, RawTable], dict, str]:
     if path.suffix.lower() == ".xlsx":
         return _workbook_sources(path, meta)
     raise DataError(T.ERR_UNSUPPORTED.format(file=path.name))
+
+
+def _read_files(files: dict[str, Path]) -> dict[str, RawTable]:
+    """Read the table files; Parquet files at the same time (pyarrow decodes without the GIL, so the files'
+    conversions to pandas overlap). An error is the one reading them in order would raise first."""
+    if len(files) < 2 or any(p.suffix.lower() != ".parquet" for p in files.values()):
+        return {t: read_file(p, p.name, t) for t, p in files.items()}
+    with ThreadPoolExecutor(max_workers=len(files), thread_name_prefix="biwaq-read") as pool:
+        futures = {t: pool.submit(read_file, p, p.name, t) for t, p in files.items()}
+        raws = {t: f.result() for t, f in futures.items()}
+    release_arrow_memory()
+    return raws
 
 
 def _workbook_sources(path: Path, meta: dict):
@@ -139,15 +154,34 @@ def load_dataset(source, *, today: pd.Timestamp | None = None, datenstand=None) 
 
 
 def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -> Dataset:
-    """Apply every rule to the raw tables and build the typed frames (see module docstring)."""
+    """Apply every rule to the raw tables and build the typed frames (see module docstring). The ids are hashed
+    on a second thread meanwhile; issues come in the same order as checking one table after the other."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
     # A given Datenstand bounds the records: entries, outcomes and service starts after it are errors at their
     # rows (exits after it are fine: the person was still in support at the Datenstand).
     given = _parse_datenstand(datenstand) if datenstand else None
-    participants, ids, headers = _participants(raws["participants"], log, today, given)
-    outcomes = _linked(raws["outcomes"], participants, ids, log, today, "outcome_date", given)
-    services = _linked(raws["services"], participants, ids, log, today, "start_date", given)
+    # All participant ids and the ids pointing at them are hashed in one pass (ingest.ids), on a second thread
+    # while the other columns are parsed here. Outcomes and services are parsed ahead, each into its own log,
+    # taken over below in the usual order.
+    ready = [parse_ids(raws[t]) for t in TABLE_NAMES]  # None for a table without an id column (refused below)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="biwaq-ids") as pool:
+        hashing = pool.submit(Ids, ready[0][1], [r[1] for r in ready[1:]]) if all(ready) else None
+        parsed = parse_table(raws["participants"], log, ids=ready[0])
+        ahead = {}
+        for table, table_ids in zip(("outcomes", "services"), ready[1:]):
+            own = IssueLog()
+            ahead[table] = (own, parse_table(raws[table], own, ids=table_ids))
+        # (hashing is None only when a table has no id column: parse_table refused it)
+        participants, headers = _participants(raws["participants"], parsed, hashing.result, log, today, given)
+        ids = hashing.result()
+    linked = []
+    for i, (table, date_column) in enumerate((("outcomes", "outcome_date"), ("services", "start_date"))):
+        own, table_parsed = ahead.pop(table)
+        log.merge(own)
+        linked.append(_linked(raws[table], table_parsed, ids.linked[i], participants, ids, log, today,
+                              date_column, given))
+    outcomes, services = linked
     people = participants.pop("_valid").to_numpy()
     if people.all():  # nothing rejected: no copy of the frame
         valid_participants = participants.reset_index(drop=True)
@@ -160,7 +194,7 @@ def validate_tables(raws: dict[str, RawTable], *, today=None, datenstand=None) -
     # person = row of the accepted participant: its first-occurrence row, counted among the accepted rows
     accepted_rank = np.cumsum(people) - 1
     for frame in (outcomes, services):
-        frame["person"] = accepted_rank[ids.first_rows[frame.pop("_first").to_numpy()]].astype(np.int32)
+        frame["person"] = accepted_rank[frame.pop("_row").to_numpy()].astype(np.int32)
     frames = _finish(valid_participants, outcomes, services)
     targets = (parse_targets(raws["targets"], log, frames[0]["provider"].cat.categories)
                if "targets" in raws else empty_targets())
@@ -184,50 +218,10 @@ def participant_prefix_check(raw: RawTable, *, today=None, datenstand=None) -> t
     the first rows of a large file to refuse junk before reading the rest."""
     today = pd.Timestamp(today or pd.Timestamp.today()).normalize()
     log = IssueLog()
-    frame, *_ = _participants(raw, log, today, _parse_datenstand(datenstand) if datenstand else None)
+    parsed = parse_table(raw, log)
+    frame, _ = _participants(raw, parsed, lambda: Ids(parsed[0]["participant_id"]), log, today,
+                             _parse_datenstand(datenstand) if datenstand else None)
     return int(frame["_valid"].sum()), _issues({raw.table: raw}, log)
-
-
-class _Ids:
-    """The participant ids hashed once: first occurrences, duplicates, and lookups of outcome/service ids."""
-
-    def __init__(self, ids: pd.Series):
-        codes, uniques = pd.factorize(ids, use_na_sentinel=False)  # NA gets a code, like drop_duplicates
-        before = np.maximum.accumulate(np.concatenate([[-1], codes[:-1]])) if len(codes) else codes
-        first = codes > before  # codes are numbered in order of first appearance
-        self.first_rows = np.flatnonzero(first)  # == participants.drop_duplicates("participant_id").index
-        self.duplicate = ~first & ids.notna().to_numpy()
-        self._uniques = uniques
-        self._values = _arrow_strings(pd.Series(uniques))
-        self._index = None
-
-    def positions(self, ids: pd.Series) -> np.ndarray:
-        """Position in first_rows of each id (the first participants row with that id); -1 when unknown."""
-        keys = _arrow_strings(ids)
-        if keys is not None and self._values is not None:
-            import pyarrow.compute as pc
-
-            if keys.type != self._values.type:
-                keys = keys.cast(self._values.type)
-            return pc.index_in(keys, value_set=self._values).fill_null(-1).to_numpy(zero_copy_only=False)
-        if self._index is None:  # not Arrow-backed strings: pandas' hash index
-            self._index = pd.Index(self._uniques)
-        return self._index.get_indexer(ids)
-
-
-def _arrow_strings(values: pd.Series):
-    """The values as one pyarrow string array (zero-copy for Arrow-backed str columns), else None."""
-    try:
-        import pyarrow as pa
-
-        arr = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
-        if arr is None:
-            return None
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
-        return arr if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) else None
-    except Exception:  # noqa: BLE001 - fall back to pandas
-        return None
 
 
 def _issues(raws: dict[str, RawTable], log: IssueLog) -> pd.DataFrame:
@@ -256,19 +250,33 @@ def _end_before_start(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
                 lambda _v: T.RULE_MESSAGES[rule].format(**{field_name: next(starts)}), rule)
     return early
 
-def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
-                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, _Ids]:
-    frame, error, headers = parse_table(raw, log)
+def _participants(raw: RawTable, parsed, lookup, log: IssueLog, today: pd.Timestamp,
+                  stand: pd.Timestamp | None = None) -> tuple[pd.DataFrame, dict]:
+    """The participant rules on the parsed table (`parse_table`'s result); adds the column `_valid`.
+
+    `lookup()` gives the `Ids`: it is called after the other rules, which are checked while the ids are hashed
+    (into their own log, taken over after the duplicate ids: the issues keep their order)."""
+    frame, error, headers = parsed
+    rules = IssueLog()
+    error |= _participant_rules(raw, frame, headers, rules, today, stand)
     ids = frame["participant_id"]
-    lookup = _Ids(ids)
-    dup = lookup.duplicate
+    dup = lookup().duplicate
     if dup.any():
         first_row = pd.Series(raw.rows, index=ids.index).groupby(ids).transform("first")
         log.add(raw, dup, headers["participant_id"], raw.frame[headers["participant_id"]],
                 lambda _v, it=iter(first_row[dup].tolist()): T.RULE_MESSAGES["duplicate_id"].format(
                     first_row=next(it)), "duplicate_id")
     error |= dup
-    error |= check_dates(raw, frame, "entry_date", headers, log, today, stand)
+    log.merge(rules)
+    frame["_valid"] = ~error
+    return frame, headers
+
+
+def _participant_rules(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog, today: pd.Timestamp,
+                       stand: pd.Timestamp | None) -> np.ndarray:
+    """Dates, long-term unemployment, birth year and birth date (every participant rule but duplicate ids):
+    the issues go to `log`, the records with an error are returned."""
+    error = check_dates(raw, frame, "entry_date", headers, log, today, stand)
     error |= check_dates(raw, frame, "exit_date", headers, log, today)
     error |= _end_before_start(raw, frame, headers, log, "entry_date", "exit_date", "exit_before_entry", "entry")
     ltu_wrong = (frame["long_term_unemployed"].fillna(False).to_numpy(dtype=bool)
@@ -283,12 +291,12 @@ def _participants(raw: RawTable, log: IssueLog, today: pd.Timestamp,
             T.RULE_MESSAGES["birth_year_implausible"].format(low=low, high=high), "birth_year_implausible")
     error |= implausible
     error |= _check_birth_date(raw, frame, headers, log)
-    frame["_valid"] = ~error
-    return frame, lookup, headers
+    return error
 
 
 def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: IssueLog) -> np.ndarray:
-    """Birth date after entry or age over 100 at entry: error; birth year differing from the date: warning."""
+    """Birth date after entry or age over 100 at entry: error; birth year differing from the date: warning.
+    Keeps the exact age at entry as the column `_age` (for `_derive`)."""
     if "birth_date" not in headers:
         return np.zeros(len(frame), dtype=bool)
     born, entry, column = frame["birth_date"], frame["entry_date"], headers["birth_date"]
@@ -298,7 +306,8 @@ def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
         log.add(raw, after, column, raw.frame[column],
                 lambda _v: T.RULE_MESSAGES["birth_date_after_entry"].format(entry=next(entries)),
                 "birth_date_after_entry")
-    old = (_full_years(born, entry) > 100).to_numpy() & ~after
+    frame["_age"] = _full_years(born, entry)  # also the exact age at entry (_derive)
+    old = (frame["_age"] > 100).to_numpy() & ~after
     log.add(raw, old, column, raw.frame[column], T.RULE_MESSAGES["age_over_100"], "age_over_100")
     mismatch = (born.dt.year != frame["birth_year"]).to_numpy() & born.notna().to_numpy() & ~after & ~old
     if mismatch.any() and "birth_year" in headers:
@@ -310,10 +319,37 @@ def _check_birth_date(raw: RawTable, frame: pd.DataFrame, headers: dict, log: Is
 
 
 def _full_years(born: pd.Series, day: pd.Series) -> pd.Series:
-    """Age in completed years on `day` (NaN where `born` is missing)."""
-    years = day.dt.year - born.dt.year
-    before_birthday = (day.dt.month < born.dt.month) | ((day.dt.month == born.dt.month) & (day.dt.day < born.dt.day))
-    return years - before_birthday.astype(int)
+    """Age in completed years on `day` (float; NaN where `born` or `day` is missing)."""
+    b, d = born.to_numpy(dtype="datetime64[ns]"), day.to_numpy(dtype="datetime64[ns]")
+    (b_year, b_month, b_day), (d_year, d_month, d_day) = _civil(b), _civil(d)
+    years = d_year - b_year - ((d_month * 32 + d_day) < (b_month * 32 + b_day))  # birthday not yet that year
+    return pd.Series(np.where(np.isnat(b) | np.isnat(d), np.nan, years), index=born.index)
+
+
+def _civil(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of datetime64 values as int64 arrays; NaT gives meaningless numbers, callers mask it.
+    Computed once per day of the range the dates span (a table of at most 200.000 days), else per value."""
+    days = dates.astype("datetime64[D]").view(np.int64)
+    known = days != np.iinfo(np.int64).min
+    if known.any():
+        first, last = int(days[known].min()), int(days[known].max())
+        if last - first < 200_000:  # about 550 years
+            at = np.clip(days - first, 0, last - first)
+            return tuple(part[at] for part in _civil_days(np.arange(first, last + 1, dtype=np.int64)))
+    return _civil_days(days)
+
+
+def _civil_days(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(year, month, day) of day numbers since 1970-01-01, by integer arithmetic (H. Hinnant's
+    civil_from_days, proleptic Gregorian)."""
+    z = days + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097  # day of the 400-year era, 0..146096
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year starting 1 March
+    mp = (5 * doy + 2) // 153
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, doy - (153 * mp + 2) // 5 + 1
 
 
 def _check_follow_up(raw: RawTable, p: pd.DataFrame, headers: dict, log: IssueLog, stand: pd.Timestamp) -> None:
@@ -353,31 +389,29 @@ def _enterprises(raw: RawTable, log: IssueLog, today: pd.Timestamp) -> pd.DataFr
     return out
 
 
-def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog, today,
+def _linked(raw: RawTable, parsed, pos: np.ndarray, participants: pd.DataFrame, ids: Ids, log: IssueLog, today,
             date_column: str, stand: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Outcomes or services: parse, then check the person exists, was accepted and the date is after entry."""
-    frame, error, headers = parse_table(raw, log)
+    """Outcomes or services, parsed (`parse_table`'s result; `pos`: each row's id code in `ids`, -1 unknown):
+    check the person exists, was accepted and the date is after entry."""
+    frame, error, headers = parsed
     id_header = headers["participant_id"]
-    pos = ids.positions(frame["participant_id"])
     ids_present = frame["participant_id"].notna().to_numpy()
     known = (pos >= 0) & ids_present  # a blank id must not match a participants row with a blank id
     unknown = ~known & ids_present
     log.add(raw, unknown, id_header, raw.frame[id_header], T.RULE_MESSAGES["unknown_person"], "unknown_person")
-    first_rows = ids.first_rows
-    person_valid = np.zeros(len(frame), dtype=bool)
-    person_valid[known] = participants["_valid"].to_numpy()[first_rows[pos[known]]]
+    row = ids.first_rows[np.where(known, pos, 0)]  # the participants row of the record's person (0: unknown)
+    person_valid = known & participants["_valid"].to_numpy()[row]
     rejected = known & ~person_valid
     if rejected.any():
-        rows = iter(participants["source_row"].to_numpy()[first_rows[pos[rejected]]].tolist())
+        rows = iter(participants["source_row"].to_numpy()[row[rejected]].tolist())
         log.add(raw, rejected, id_header, raw.frame[id_header],
                 lambda _v: T.RULE_MESSAGES["rejected_person"].format(row=next(rows)), "rejected_person")
     error |= unknown | rejected
     error |= check_dates(raw, frame, date_column, headers, log, today, stand)
-    entry = np.full(len(frame), np.datetime64("NaT"), dtype="datetime64[ns]")
-    entry[known] = participants["entry_date"].to_numpy()[first_rows[pos[known]]]
-    before = (frame[date_column].to_numpy() < entry) & ~error  # NaT compares False
+    entry = participants["entry_date"].to_numpy().astype("datetime64[ns]", copy=False)
+    before = (frame[date_column].to_numpy() < entry[row]) & known & ~error  # NaT compares False
     if before.any():
-        entries = iter(pd.Series(entry[before]).dt.strftime("%d.%m.%Y").tolist())
+        entries = iter(pd.Series(entry[row[before]]).dt.strftime("%d.%m.%Y").tolist())
         log.add(raw, before, headers[date_column], raw.frame[headers[date_column]],
                 lambda _v: T.RULE_MESSAGES["before_entry"].format(entry=next(entries)), "before_entry")
     error |= before
@@ -386,7 +420,7 @@ def _linked(raw: RawTable, participants: pd.DataFrame, ids: _Ids, log: IssueLog,
         log.add(raw, negative, headers["hours"], raw.frame[headers["hours"]], T.RULE_MESSAGES["negative_hours"],
                 "negative_hours")
         error |= negative
-    frame["_first"] = pos  # position in ids.first_rows; validate_tables turns it into `person`
+    frame["_row"] = row  # participants row of the person; validate_tables turns it into `person`
     if not error.any():
         return frame
     return frame.loc[~error].reset_index(drop=True)
@@ -418,7 +452,7 @@ def _finish(participants: pd.DataFrame, outcomes: pd.DataFrame, services: pd.Dat
 def _derive(p: pd.DataFrame, o: pd.DataFrame, s: pd.DataFrame, datenstand: pd.Timestamp):
     """Add age, age group, each person's best outcome and first outcome date (see module docstring)."""
     approx = (p["entry_date"].dt.year - p["birth_year"]).astype("int16")
-    exact = _full_years(p["birth_date"], p["entry_date"])
+    exact = p.pop("_age") if "_age" in p else _full_years(p["birth_date"], p["entry_date"])
     p["age_from_birth_year"] = exact.isna().to_numpy()
     p["age_at_entry"] = exact.fillna(approx).astype("int16")
     p["age_group"] = pd.Categorical.from_codes(

@@ -36,6 +36,8 @@ import pandas as pd
 
 from .. import texts_de as T
 from ..errors import DataError
+from . import arrowtext
+from .parquet import read_frame
 
 TABLE_NAMES = ("participants", "outcomes", "services")
 
@@ -280,12 +282,21 @@ def _with_rows(table: str, file: str, frame: pd.DataFrame, rows: np.ndarray | No
     return RawTable(table, file, frame, rows)
 
 
-def _text_formula_issues(raw: RawTable) -> None:
-    """A warning for every text cell that starts with "=" (it is read as text, never evaluated)."""
+def _text_formula_issues(raw: RawTable, text_categoricals: frozenset = frozenset()) -> None:
+    """A warning for every text cell that starts with "=" (it is read as text, never evaluated).
+
+    `text_categoricals`: columns the file stored as text that were read as categoricals (Parquet, see
+    `read_parquet_bytes`): checked on their categories, with the same issue rows as the text column."""
     for column, values in raw.frame.items():
-        if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
-            if not values.str.contains("=", regex=False).any():  # one fast scan; most columns have no "=" at all
+        if column in text_categoricals and isinstance(values.dtype, pd.CategoricalDtype):
+            labels = pd.Series(values.cat.categories.astype(str))
+            hits = np.flatnonzero(labels.str.lstrip().str.startswith("=").to_numpy(dtype=bool))
+            if not len(hits):
                 continue
+            mask = np.isin(values.cat.codes.to_numpy(), hits)
+        elif pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
+            if not arrowtext.may_contain(values, "=") or not values.str.contains("=", regex=False).any():
+                continue  # one fast scan; most columns have no "=" at all
             mask = values.str.lstrip().str.startswith("=").fillna(False).to_numpy(dtype=bool)
         elif values.dtype == object:
             mask = values.map(lambda v: isinstance(v, str) and v.lstrip().startswith("=")).to_numpy(dtype=bool)
@@ -339,29 +350,13 @@ def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
 
 
 def read_parquet_bytes(data: bytes | Path, table: str, file: str) -> RawTable:
-    """Read a Parquet file with its stored types (dictionary columns become categoricals)."""
+    """Read a Parquet file with its stored types (dictionary columns become categoricals, and so do the
+    contract's text columns other than the id: `parquet.read_frame`)."""
     if isinstance(data, bytes):
         check_kind(data, "parquet", file)
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        arrow = pq.read_table(pa.py_buffer(data) if isinstance(data, bytes) else data)
-        # as pd.read_parquet, but each Arrow column is freed as soon as it is converted (peak memory), and
-        # booleans as pandas' nullable boolean: a bool column with gaps is not a column of Python objects
-        frame = arrow.to_pandas(self_destruct=True, split_blocks=True,
-                                types_mapper=lambda t: pd.BooleanDtype() if t == pa.bool_() else None)
-        del arrow
-    except Exception as exc:  # pyarrow raises several unrelated types for corrupt files
-        raise DataError(T.ERR_PARQUET_BROKEN.format(file=file)) from exc
-    if frame.columns.size == 0:
-        raise DataError(T.ERR_EMPTY.format(file=file))
-    if frame.empty:
-        raise DataError(T.ERR_HEADER_ONLY.format(file=file))
-    frame = frame.reset_index(drop=True)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame, text_categoricals = read_frame(data, table, file)
     raw = RawTable(table, file, frame, np.arange(2, len(frame) + 2, dtype=np.int64))
-    _text_formula_issues(raw)
+    _text_formula_issues(raw, text_categoricals)
     return raw
 
 

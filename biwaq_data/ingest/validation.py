@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import places
-from . import schema
+from . import arrowtext, schema
 from .. import texts_de as T
 from ..errors import DataError
 from .reading import RawTable
@@ -84,6 +84,14 @@ class IssueLog:
             "value": [_cell_text(v) for v in vals], "message": messages, "severity": severity, "rule": rule,
         }))
 
+    def merge(self, other: "IssueLog") -> None:
+        """Append what `other` collected, as if it had been added here now: rules checked ahead into their own
+        log, taken over in the usual order. Same as adding them here when no (table, file, column, rule) has
+        rows in both logs (the cap counts per key), which is checked."""
+        assert not set(other.seen) & set(self.seen), "merge: both logs have rows for the same column and rule"
+        self.parts.extend(other.parts)
+        self.seen.update(other.seen)
+
     def add_note(self, raw: RawTable, column: str, message: str, rule: str, severity: str = "warning") -> None:
         """A table-level issue (no row), e.g. a missing optional column."""
         self.parts.append(pd.DataFrame([{"table": raw.table, "file": raw.file, "row": pd.NA, "column": column,
@@ -110,43 +118,12 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-_ASCII_SPACE = np.zeros(256, dtype=bool)
-_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True  # what str.strip removes below 0x80
-_ASCII_SPACE[0x80:] = True  # a multi-byte character might be white space (e.g. U+00A0): not known clean
-
-
-def _trimmed(values: pd.Series) -> bool:
-    """True when no cell of an Arrow-backed str column starts or ends with white space (first and last byte of
-    every value, read from the Arrow buffers without copying a string), so stripping would change nothing."""
-    try:
-        import pyarrow as pa
-
-        if not hasattr(values.array, "__arrow_array__"):
-            return False
-        arr = pa.chunked_array(pa.array(values.array))
-        for chunk in arr.chunks:
-            if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
-                return False
-            bufs = chunk.buffers()
-            if bufs[2] is None:  # no characters at all (only nulls or empty strings)
-                continue
-            width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-            offsets = np.frombuffer(bufs[1], dtype=width)[chunk.offset: chunk.offset + len(chunk) + 1]
-            data = np.frombuffer(bufs[2], dtype=np.uint8)
-            starts, ends = offsets[:-1], offsets[1:]
-            filled = ends > starts
-            if _ASCII_SPACE[data[starts[filled]]].any() or _ASCII_SPACE[data[ends[filled] - 1]].any():
-                return False
-        return True
-    except Exception:  # noqa: BLE001 - any doubt: strip as usual
-        return False
-
-
 def _is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: NA, None or only white space."""
     if pd.api.types.is_string_dtype(values) and not isinstance(values.dtype, pd.CategoricalDtype):
-        if _trimmed(values):  # nothing to strip: empty means NA or ""
-            return (values.isna() | (values.str.len() == 0)).to_numpy()
+        if arrowtext.trimmed(values):  # nothing to strip: empty means NA or ""
+            empty = arrowtext.na_or_empty(values)
+            return empty if empty is not None else (values.isna() | (values.str.len() == 0)).to_numpy()
         return (values.isna() | (values.str.strip() == "")).to_numpy()
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = pd.Series(values.cat.categories.astype(str)).str.strip() == ""
@@ -259,8 +236,11 @@ def map_headers(raw: RawTable, columns: tuple[schema.Column, ...], log: IssueLog
     return found
 
 
-def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
-    """Typed values for every record (NA where a cell is bad), the per-record error mask, and the header map."""
+def parse_table(raw: RawTable, log: IssueLog, ids: tuple[np.ndarray, pd.Series] | None = None
+                ) -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
+    """Typed values for every record (NA where a cell is bad), the per-record error mask, and the header map.
+
+    `ids`: `parse_ids(raw)` when the caller has it already (the participant_id column is not parsed again)."""
     columns = schema.TABLES[raw.table]
     headers = map_headers(raw, columns, log)
     n = len(raw.frame)
@@ -272,8 +252,11 @@ def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray,
             continue
         header = headers[col.name]
         values = raw.frame[header]
-        blank = _is_blank(values)
-        parsed, bad, rule, message = _parse_column(values, col, blank)
+        if ids is not None and col.name == "participant_id":
+            (blank, parsed), bad, rule, message = ids, None, "", ""
+        else:
+            blank = _is_blank(values)
+            parsed, bad, rule, message = _parse_column(values, col, blank)
         if col.required:
             log.add(raw, blank, header, values, T.RULE_MESSAGES["missing_required"], "missing_required")
             error |= blank
@@ -289,9 +272,27 @@ def parse_table(raw: RawTable, log: IssueLog) -> tuple[pd.DataFrame, np.ndarray,
             log.add(raw, blank, header, values, T.RULE_MESSAGES["optional_default_filled"].format(default=label),
                     "optional_default_filled", severity="warning")
         out[col.name] = parsed
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out, copy=False)  # the parsed arrays as they are (no block of same-typed copies)
     frame["source_row"] = raw.rows
     return frame, error, headers
+
+
+def parse_ids(raw: RawTable) -> tuple[np.ndarray, pd.Series] | None:
+    """(empty-cell mask, parsed values) of the table's participant_id column as `parse_table` parses it
+    (stripped, NA where empty), the column found by its header as `map_headers` finds it; nothing is logged.
+    None when the table has no such column."""
+    columns = schema.TABLES[raw.table]
+    lookup = schema.header_lookup(columns)
+    header = next((h for h in raw.frame.columns if lookup.get(schema.normalise_key(h)) == "participant_id"), None)
+    if header is None:
+        return None
+    values = raw.frame[header]
+    if values.dtype == "str" and arrowtext.trimmed(values):  # clean text (Parquet): one look at the buffers
+        blank = arrowtext.na_or_empty(values)
+        if blank is not None:
+            return blank, (values.where(~blank) if blank.any() else values)
+    blank = _is_blank(values)
+    return blank, _parse_column(values, next(c for c in columns if c.name == "participant_id"), blank)[0]
 
 
 def _absent_column(col: schema.Column, n: int):
@@ -311,18 +312,21 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
     kind = col.kind
     if kind == "id":
         parsed = values.astype("str")
-        parsed = parsed if _trimmed(parsed) else parsed.str.strip()  # clean ids (Parquet): no copy
+        parsed = parsed if arrowtext.trimmed(parsed) else parsed.str.strip()  # clean ids (Parquet): no copy
         return (parsed.where(~blank) if blank.any() else parsed), None, "", ""
     if kind == "text":
         if isinstance(values.dtype, pd.CategoricalDtype):
             return _text_from_categories(values), None, "", ""
         parsed = values.astype("str")
-        parsed = (parsed if _trimmed(parsed) else parsed.str.strip()).where(~blank)
+        parsed = (parsed if arrowtext.trimmed(parsed) else parsed.str.strip()).where(~blank)
         return pd.Categorical(parsed), None, "", ""
     if kind == "date":
+        days = _whole_days_ns(values)
+        if days is not None:  # timestamps at midnight (Parquet dates): as they are
+            return days, np.isnat(days) & ~blank, "invalid_date", T.RULE_MESSAGES["invalid_date"]
         if pd.api.types.is_datetime64_any_dtype(values):
             parsed = values.dt.tz_localize(None) if values.dt.tz is not None else values
-            parsed = parsed.dt.normalize().astype("datetime64[ns]")
+            parsed = _in_ns_range(parsed).dt.normalize().astype("datetime64[ns]")
         else:
             codes, per_value = _distinct(values, _parse_dates)
             parsed = pd.Series(_take(pd.array(per_value, dtype="datetime64[ns]"), codes))
@@ -365,6 +369,45 @@ def _parse_column(values: pd.Series, col: schema.Column, blank: np.ndarray):
         bad = numbers.isna().to_numpy() & ~blank
         return numbers.to_numpy(), bad, "unknown_ortsteil", _ortsteil_message
     raise ValueError(f"unknown column kind {kind}")
+
+
+_UNIT_NS = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def _whole_days_ns(values: pd.Series) -> np.ndarray | None:
+    """Naive timestamps that all fall on midnight, as datetime64[ns] (NaT kept): what `.dt.normalize()` and
+    `.astype("datetime64[ns]")` would give, without their passes. None for anything else (other dtypes, time
+    zones, times of day, values outside the nanosecond range), which takes the general path."""
+    dtype = values.dtype
+    if not isinstance(dtype, np.dtype) or dtype.kind != "M":
+        return None
+    factor = _UNIT_NS.get(np.datetime_data(dtype)[0])
+    if factor is None:
+        return None
+    ticks = values.to_numpy().view(np.int64)
+    nat, limit, day = np.iinfo(np.int64).min, np.iinfo(np.int64).max // factor, 86_400_000_000_000 // factor
+    rest = np.empty(min(len(ticks), 1 << 20), dtype=np.int64)
+    for at in range(0, len(ticks), 1 << 20):  # in blocks: no array of the column's size but the result
+        part = ticks[at: at + (1 << 20)]
+        known = part != nat
+        np.remainder(part, day, out=rest[:len(part)])
+        if (rest[:len(part)] * known).any() or part.max(initial=0) >= limit or (
+                part.min(where=known, initial=0) <= -limit):
+            return None
+    return values.to_numpy().astype("datetime64[ns]")
+
+
+def _in_ns_range(dates: pd.Series) -> pd.Series:
+    """Naive timestamps with those a nanosecond timestamp cannot hold (before 1677, after 2262; Parquet can
+    store them) as NaT, so that they are reported as invalid dates like such a date in a text column."""
+    try:
+        dates.astype("datetime64[ns]")
+        return dates
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        ticks = dates.to_numpy()
+        low, high = np.datetime64(pd.Timestamp.min.ceil("D")), np.datetime64(pd.Timestamp.max.floor("D"))
+        return pd.Series(np.where((ticks >= low) & (ticks <= high), ticks, np.datetime64("NaT")).astype(
+            ticks.dtype), index=dates.index)
 
 
 def _text_from_categories(values: pd.Series) -> pd.Categorical:
