@@ -20,7 +20,7 @@ from biwaq_data.errors import DataError
 from biwaq_data.formatting import escape_markdown, format_date, format_int
 from biwaq_data.store.importing import (MAX_UPLOAD_MB, ImportReport, SourceFile, check_upload_isolated,
                                         issues_to_csv, issues_to_excel)
-from biwaq_data.ingest.reading import TABLE_NAMES
+from biwaq_data.ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
 from biwaq_data.store.snapshots import SnapshotInfo, SnapshotStore
 from ui import auth
 from ui.components import page_header
@@ -74,14 +74,17 @@ def _active_report(dataset, info: SnapshotInfo | None) -> ImportReport:
         read, accepted, rejected = info.rows_read, info.rows_accepted, info.rows_rejected
         files = [SourceFile(f.get("name", ""), f.get("sha256", ""), int(f.get("size") or 0), tuple(f.get("tables", ())))
                  for f in info.source_files]
+        tables = TABLE_NAMES + tuple(t for t in OPTIONAL_TABLES if t in read)
     else:
-        accepted = {t: len(getattr(dataset, t)) for t in TABLE_NAMES}
-        read = {t: dataset.rows_read.get(t, accepted[t]) for t in TABLE_NAMES}
-        rejected = {t: max(read[t] - accepted[t], 0) for t in TABLE_NAMES}
+        # the optional tables (Zielwerte, Unternehmen) too when they were delivered, as in an upload's report
+        tables = TABLE_NAMES + tuple(t for t in OPTIONAL_TABLES if t in dataset.files or t in dataset.rows_read)
+        accepted = {t: len(getattr(dataset, t)) if getattr(dataset, t) is not None else 0 for t in tables}
+        read = {t: dataset.rows_read.get(t, accepted[t]) for t in tables}
+        rejected = {t: max(read[t] - accepted[t], 0) for t in tables}
         files = []
     names = (info.manifest.get("tables") or {}) if info is not None else {}  # the uploaded file, not the parquet
     counts = {t: {"file": names.get(t) or dataset.files.get(t, ""), "read": read.get(t), "accepted": accepted.get(t),
-                  "rejected": rejected.get(t)} for t in TABLE_NAMES}
+                  "rejected": rejected.get(t)} for t in tables}
     return ImportReport(dataset, None, counts, dataset.issues, files, dataset.snapshot_id)
 
 

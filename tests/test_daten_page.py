@@ -237,7 +237,7 @@ def test_sidebar_filters_do_not_apply(data_dir):
     assert not at.warning  # no "nobody selected": this page is about all records
     assert T.NO_FILTERS in texts(at, "caption")
     rows = at.dataframe[0].value
-    assert rows[D["col_read"]].tolist() == [827, 512, 2836]  # the whole sample
+    assert rows[D["col_read"]].tolist() == [827, 512, 2836, 13, 24]  # the whole sample (with Zielwerte, Unternehmen)
 
 
 @pytest.mark.parametrize("who", ["signed_out", "analyst", "data_manager"])
@@ -257,3 +257,23 @@ def test_page_run_on_its_own_checks_the_role(data_dir, who):
         assert [b.label for b in at.button] == [T.AUTH_SIGN_IN]
     elif who == "analyst":
         assert T.AUTH_PAGE_REFUSED.format(role=T.ROLE_LABELS["analyst"]) in texts(at, "error")
+
+
+def _count_rows(at: AppTest) -> dict[str, tuple]:
+    """The active data's counts table (Tabelle, gelesen, übernommen, abgelehnt) as shown on the page."""
+    C = T.IMPORT_COUNT_COLUMNS_DE
+    [frame] = [d.value for d in at.dataframe if C["table"] in d.value.columns]
+    return {r[C["table"]]: (r[C["read"]], r[C["accepted"]], r[C["rejected"]]) for _, r in frame.iterrows()}
+
+
+def test_active_data_lists_the_optional_tables_too(data_dir):
+    """Zielwerte and Unternehmen are counted like the three main tables: for the sample and after an import."""
+    rows = _count_rows(open_page())
+    assert rows[T.TABLE_LABELS["enterprises"]] == (24, 24, 0) and rows[T.TABLE_LABELS["targets"]] == (13, 13, 0)
+    sample_files = {p.name: p.read_bytes() for p in sorted((Path(__file__).parent.parent / "sample_data").glob("*.csv"))}
+    store = SnapshotStore(data_dir)
+    info = store.save(check_upload(list(sample_files.items())))
+    assert info.rows_read["enterprises"] == 24 and info.rows_accepted["targets"] == 13
+    rows = _count_rows(open_page())
+    assert rows[T.TABLE_LABELS["participants"]] == (827, 827, 0)
+    assert rows[T.TABLE_LABELS["enterprises"]] == (24, 24, 0) and rows[T.TABLE_LABELS["targets"]] == (13, 13, 0)

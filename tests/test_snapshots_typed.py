@@ -74,7 +74,8 @@ def test_sample_round_trip_equals_load_dataset(saved, monkeypatch):
     assert not calls  # format 2 reads the frames; nothing is validated again
     assert_same_dataset(loaded, expected)
     assert loaded.snapshot_id == info.id and loaded.rows_read == {"participants": 827, "outcomes": 512,
-                                                                  "services": 2836}
+                                                                  "services": 2836, "targets": 13,
+                                                                  "enterprises": 24}
     for table in ("participants", "outcomes", "services"):
         assert frames.layout_problem(table, getattr(loaded, table)) is None
 

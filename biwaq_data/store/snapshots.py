@@ -77,7 +77,7 @@ from .. import texts_de as T
 from ..ingest.dataset import Dataset
 from ..errors import DataError
 from .importing import ImportReport, SourceFile, content_id, sha256
-from ..ingest.reading import TABLE_NAMES
+from ..ingest.reading import OPTIONAL_TABLES, TABLE_NAMES
 from . import typed
 from .integrity import (ISSUES_FILE, ORIGINALS, SnapshotError, StoreStatus, file_problem, load_verified, main,
                         manifest_ok, os_reason, store_status, valid_id)
@@ -509,8 +509,10 @@ class SnapshotStore:
                     put(stored, source.data)
                     originals[source.name] = stored
             created = datetime.now().astimezone()
-            read = {t: int(rows_read.get(t, len(getattr(ds, t)))) for t in TABLE_NAMES}
-            accepted = {t: int(len(getattr(ds, t))) for t in TABLE_NAMES}
+            # the optional tables too when delivered (Zielwerte, Unternehmen): the Daten page lists them as well
+            tables = TABLE_NAMES + tuple(t for t in OPTIONAL_TABLES if t in rows_read and getattr(ds, t) is not None)
+            read = {t: int(rows_read.get(t, len(getattr(ds, t)))) for t in tables}
+            accepted = {t: int(len(getattr(ds, t))) for t in tables}
             manifest = {
                 "format": FORMAT_VERSION,
                 "id": snapshot_id,
@@ -522,12 +524,12 @@ class SnapshotStore:
                     files=", ".join(s.name for s in sources) or ds.source or T.EXPORT_EMPTY),
                 "rows_read": read,
                 "rows_accepted": accepted,
-                "rows_rejected": {t: max(read[t] - accepted[t], 0) for t in TABLE_NAMES},
+                "rows_rejected": {t: max(read[t] - accepted[t], 0) for t in tables},
                 "issues": {"errors": int((issues["severity"] == "error").sum()),
                            "warnings": int((issues["severity"] == "warning").sum()), "file": ISSUES_FILE},
                 "source_files": [{"name": s.name, "sha256": s.sha256, "size": s.size, "tables": list(s.tables),
                                   "stored_as": originals.get(s.name)} for s in sources],
-                "tables": {t: ds.files.get(t, "") for t in TABLE_NAMES},
+                "tables": {t: ds.files.get(t, "") for t in tables},
                 "written_files": written,
                 "typed": typed.manifest_part(ds, typed.typed_frames(ds)),
             }
