@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from biwaq_data.publish.presskit import chromium_path
+from biwaq_data.tools.bench_browser import CHROMIUM_ARGS, free_port  # one copy: the benchmark opens the same browser
+from tests.processes import running, wait_http
+
 PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium ($BIWAQ_CHROMIUM overrides)."""
-    return os.environ.get("BIWAQ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def require_chromium() -> str:
@@ -34,12 +26,6 @@ def require_chromium() -> str:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str] | None = None, script: str = "dashboard.py", cwd: Path = PROJECT):
     """Start `streamlit run` on a free loopback port; yield its base URL; stop it afterwards."""
@@ -47,28 +33,11 @@ def streamlit_server(env: dict[str, str] | None = None, script: str = "dashboard
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address",
            "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+    log = ARTIFACTS / f"streamlit-{port}.log"
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError(f"streamlit did not start on {url}")
+    with running(cmd, log, {**os.environ, **(env or {})}, cwd=cwd, stop_timeout=10) as proc:
+        wait_http(f"{url}/_stcore/health", proc, log, timeout=60)
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @contextlib.contextmanager

@@ -139,15 +139,18 @@ RESOURCES_JS = """(until) => performance.getEntriesByType('resource')
 # Servers
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A free TCP port on the loopback interface (also used by tests/browser.py)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def chromium() -> str | None:
-    """Debian's Chromium ($BIWAQ_CHROMIUM overrides), or None."""
-    return os.environ.get("BIWAQ_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """Debian's Chromium ($BIWAQ_CHROMIUM overrides), or None: the press kit's lookup."""
+    from ..publish.presskit import chromium_path
+
+    return chromium_path()
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
@@ -181,7 +184,7 @@ def servers(workdir: Path, warm: bool = True):
         urls = {}
         for name, cmd, cwd in (("app", app_cmd, ROOT),
                                ("minimal", [sys.executable, "-m", "streamlit", "run", "minimal_app.py"], minimal)):
-            port = _free_port()
+            port = free_port()
             log = workdir / f"{name}.log"
             handle = open(log, "w")
             handles.append(handle)
