@@ -71,7 +71,7 @@ def apply_theme(fig: go.Figure, theme: str = "light") -> go.Figure:
             annotation.font.color = c["text"]
             if annotation.bgcolor:
                 annotation.bgcolor = c["halo"]
-    if "coloraxis" in layout and layout.coloraxis.colorbar is not None and layout.coloraxis.to_plotly_json():
+    if layout.coloraxis.to_plotly_json():  # a colour axis in use (the map); reading it adds nothing to the figure
         fig.update_layout(dict(coloraxis=dict(colorbar=dict(tickfont=text, title=dict(font=text),
                                                             bgcolor=c["halo"]))))
     if layout.geo.to_plotly_json():

@@ -214,7 +214,7 @@ def copyable_text(text: str, key: str) -> None:
     label = html.escape(T.QUOTE_COPY)
     st.html(f'<div class="biwaq-copy" id="{html.escape(key)}"><p class="biwaq-copy-text">{html.escape(text)}</p>'
             f'<button type="button" class="biwaq-copy-button" data-done="{html.escape(T.QUOTE_COPIED)}" '
-            f'data-failed="{html.escape(T.QUOTE_COPY_FAILED)}" data-label="{label}">{label}</button>'
+            f'data-failed="{html.escape(T.QUOTE_COPY_FAILED)}">{label}</button>'
             f'<span class="biwaq-copy-status" role="status" aria-live="polite"></span></div>')
 
 

@@ -100,10 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
     import biwaq_data.publish.publication  # noqa: F401
-    import ui.data  # noqa: F401
-    import ui.sidebar  # noqa: F401
 
-    import_pages()  # and what the pages import, so the first visitor of each page pays no import
+    import_pages()  # dashboard.py's and the pages' imports (ui.data, ui.sidebar, …): no visitor pays an import
     # Multipage v2 from the first request on. Streamlit treats an app with a folder named pages/ as a v1
     # multipage app until st.navigation has run once in the process; a deep link (/zeitverlauf?…) as the very
     # first request would run that page file without dashboard.py: no sidebar filters, file names as the
