@@ -9,8 +9,9 @@ from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import steering
 from ui.auth import require_page
-from ui.components import markdown_safe, open_page, plot
+from ui.components import open_page, plot
 from ui.publication import is_on, show
+from ui.tables import html_table
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -20,7 +21,7 @@ st.subheader(T.COHORT_TABLE_HEADING)
 table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
 plot(steering.cohort_chart(table.frame), key="cohort_chart", description=T.COHORT_CHART)
 st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
-st.table(markdown_safe(steering.cohort_display(table)), hide_index=True)  # static: no data-grid JavaScript before the chart
+html_table(steering.cohort_display(table), label=T.COHORT_TABLE_HEADING)  # static HTML, no table JavaScript
 if table.footnote:
     st.caption(f"\\* {table.footnote}")
 st.markdown(T.COHORT_DEFINITION)

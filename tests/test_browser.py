@@ -111,12 +111,29 @@ def test_quote_copy_button_puts_the_shown_text_on_the_clipboard(server):
         assert not errors, errors
 
 
-def test_withheld_cells_in_static_tables_show_a_star(server):
-    """st.table renders cells as Markdown: a withheld "*" must stay a star, not become a list bullet."""
+def test_static_tables_show_literal_cells_and_become_cards_on_a_phone(server):
+    """Soll-Ist's table (ui.tables, plain HTML): a withheld "*" stays a star (st.table made it a list bullet),
+    the status cells carry their colour, and at 390 px each row is a card of "column: value" lines that fits the
+    screen instead of a table that scrolls sideways."""
     with browser_page() as page:
+        page.goto(server)  # the start page first: a deep link as a fresh server's very first request runs the
+        wait_for_app(page)  # page file without dashboard.py (no stylesheet), which `python -m ui.warm` avoids
         page.goto(f"{server}/soll_ist")
         wait_for_app(page)
-        table = page.locator('[data-testid="stTable"]').first
+        table = page.locator("table.biwaq-table").first
+        table.wait_for()
         cells = [c.strip() for c in table.locator("td").all_inner_texts()]
         assert "*" in cells  # the sample's publication mode withholds forecast spans (see test_steering_app)
-        assert table.locator("li, ul").count() == 0
+        assert table.locator("li, ul").count() == 0 and page.locator('[data-testid="stTable"]').count() == 0
+        status = table.locator("td.biwaq-status-met, td.biwaq-status-on-track, td.biwaq-status-at-risk, "
+                               "td.biwaq-status-behind, td.biwaq-status-missed").first
+        assert status.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+        assert table.evaluate("e => getComputedStyle(e.querySelector('td')).display") == "table-cell"
+        page.set_viewport_size({"width": 390, "height": 900})
+        row = table.locator("tbody tr").first
+        row.wait_for()
+        assert table.evaluate("e => getComputedStyle(e.querySelector('td')).display") == "flex"
+        first_label = table.evaluate("e => getComputedStyle(e.querySelector('td'), '::before').content")
+        assert T.TARGET_COLUMNS_DE["status"] in first_label  # the header, written in front of each value
+        wrap = page.locator(".biwaq-table-wrap").first
+        assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # nothing hidden to the side

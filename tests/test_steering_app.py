@@ -13,6 +13,8 @@ from biwaq_data.figures import targets as tg
 from biwaq_data.formatting import format_int
 from ui.navigation import PAGES, pages_for
 
+from apptests import html_tables
+
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -42,10 +44,13 @@ def test_soll_ist_registered_for_analysts_not_press():
 def test_soll_ist_page_shows_every_target_with_its_status(dataset):
     at = run_page("pages/soll_ist.py")
     want = tg.progress(dataset)
-    table = at.table[0].value
+    table = html_tables(at)[0]
     assert len(table) == len(want) == len(dataset.targets)
     statuses = [s.split(" ", 1)[1] for s in table[T.TARGET_COLUMNS_DE["status"]]]
     assert statuses == [T.TARGET_STATUS_LABELS[s] for s in want["status"]]
+    status_at = list(table.columns).index(T.TARGET_COLUMNS_DE["status"])  # the status cell carries its colour
+    assert [row[status_at] for row in table.attrs["classes"]] == [f"biwaq-status-{s.replace('_', '-')}"
+                                                                  for s in want["status"]]
     assert list(table[T.TARGET_COLUMNS_DE["actual"]])[:3] == [format_int(v) for v in want["actual"][:3]]
     summary = next(md.value for md in at.markdown if md.value.startswith(f"**{T.TARGET_SUMMARY_LABEL}:**"))
     for s in T.TARGET_STATUS_LABELS:  # one badge per status with its count
@@ -55,7 +60,7 @@ def test_soll_ist_page_shows_every_target_with_its_status(dataset):
 
 def test_soll_ist_follows_the_provider_filter(dataset):
     at = run_page("pages/soll_ist.py", {"traeger": "GfB Hochfeld"})
-    providers = set(at.table[0].value[T.TARGET_COLUMNS_DE["provider"]])
+    providers = set(html_tables(at)[0][T.TARGET_COLUMNS_DE["provider"]])
     assert providers == {"GfB Hochfeld", T.TARGET_ALL_PROVIDERS}
 
 
@@ -64,7 +69,7 @@ def test_kohorten_page_shows_open_windows_and_medians(dataset):
 
     at = run_page("pages/kohorten.py")
     want = cohorts.cohort_table(dataset)
-    table = at.table[0].value
+    table = html_tables(at)[0]
     assert list(table[T.COHORT_COLUMNS_DE["cohort"]]) == list(want["cohort"])
     col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
     assert list(col12 == T.COHORT_OPEN) == list(want["open_12"])

@@ -12,11 +12,12 @@ import streamlit as st
 from biwaq_data import Dataset
 from biwaq_data import texts_de as T
 from biwaq_data.figures import targets as tg
-from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
+from biwaq_data.formatting import format_date, format_int, format_number, format_pct
 from biwaq_data.ingest.schema import TARGET_RATE_MEASURES
 from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
 from biwaq_data.publish.targets import publish_progress
 from ui.charts import plot_text
+from ui.tables import html_table
 
 STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00", "behind": "#D55E00",
                   "missed": "#7F0000"}
@@ -91,18 +92,9 @@ def display_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-STATUS_BACKGROUNDS = {"met": "#D5F0E6", "on_track": "#DCEFFA", "at_risk": "#FBEBCC", "behind": "#F7D9CC",
-                      "missed": "#EBC7C7"}
-
-
-def styled_table(rows: pd.DataFrame):
-    """`display_table` with the status cell coloured by status (text stays readable without colour)."""
-    from ui.components import markdown_safe
-
-    table = markdown_safe(display_table(rows))  # shown with st.table (Markdown cells): "*" stays a star
-    colours = [f"background-color: {STATUS_BACKGROUNDS[s]}" for s in rows["status"]]
-    column = escape_markdown(T.TARGET_COLUMNS_DE["status"])
-    return table.style.apply(lambda _col: colours, subset=[column])
+def status_classes(rows: pd.DataFrame) -> list[str]:
+    """One CSS class per target for its status cell (colours in ui/style.py; the text says the status too)."""
+    return [f"biwaq-status-{s.replace('_', '-')}" for s in rows["status"]]
 
 
 def progress_chart(rows: pd.DataFrame) -> go.Figure:
@@ -215,9 +207,9 @@ def render_targets(rows: pd.DataFrame, protected: bool) -> None:
     plot(progress_chart(rows), key="targets_chart", description=T.TARGET_CHART)
     st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
     st.subheader(T.TARGET_TABLE_HEADING)
-    # st.table: the whole table on the page (no scrolling inside a box) and no data-grid JavaScript in the
-    # browser (about 0,6 MB that loaded while the page's chart was waiting, bench_browser)
-    st.table(styled_table(rows), hide_index=True)
+    # static HTML: the whole table on the page, cards on a phone, no table JavaScript (ui/tables.py)
+    html_table(display_table(rows), label=T.TARGET_TABLE_HEADING,
+               cell_classes={T.TARGET_COLUMNS_DE["status"]: status_classes(rows)})
     if protected:
         st.caption(T.TARGET_PUBLICATION_NOTE)
         if any(rows["withheld"].map(len)):

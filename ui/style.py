@@ -39,6 +39,22 @@ CSS = """
 /* Datenversion: plain text like the other context items, not green monospace */
 .st-key-biwaq_context code { font-family: inherit; color: inherit; background: none; padding: 0; font-size: inherit; }
 
+/* static tables (ui/tables.py): plain HTML, numbers right-aligned, Soll-Ist status cells tinted (dark text on
+   the light tints in both themes; the status is also written in the cell) */
+.biwaq-table-wrap { overflow-x: auto; margin: 0 0 1rem 0; }
+.biwaq-table { border-collapse: collapse; width: 100%; font-size: .9rem; line-height: 1.45; }
+.biwaq-table th, .biwaq-table td { padding: .4rem .6rem; text-align: left; vertical-align: top;
+  border-bottom: 1px solid color-mix(in srgb, currentColor 18%, transparent); }
+.biwaq-table th { font-weight: 600; border-bottom: 2px solid color-mix(in srgb, currentColor 30%, transparent); }
+.biwaq-table .num { text-align: right; font-variant-numeric: tabular-nums; }
+.biwaq-table td.num { white-space: nowrap; }
+.biwaq-table tbody tr:hover { background: color-mix(in srgb, currentColor 5%, transparent); }
+.biwaq-status-met { background: #D5F0E6; color: #1A1A1A; }
+.biwaq-status-on-track { background: #DCEFFA; color: #1A1A1A; }
+.biwaq-status-at-risk { background: #FBEBCC; color: #1A1A1A; }
+.biwaq-status-behind { background: #F7D9CC; color: #1A1A1A; }
+.biwaq-status-missed { background: #EBC7C7; color: #1A1A1A; }
+
 /* Streamlit's menu (viewer mode) holds only the English "Print" and "Record screen": the browser's own print
    uses the print rules below (docs/interface.md) */
 [data-testid="stMainMenu"] { display: none !important; }
@@ -52,6 +68,14 @@ CSS = """
   [class*="st-key-biwaq_cards"] [data-testid="stMetric"] { padding: .5rem .6rem !important; }
   [data-testid="stMainBlockContainer"] { padding-left: .75rem !important; padding-right: .75rem !important; }
   h1 { font-size: 1.9rem !important; }
+  /* a table row becomes a card of "column: value" lines (the headers are in each cell's data-label) */
+  .biwaq-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  .biwaq-table, .biwaq-table tbody, .biwaq-table tr, .biwaq-table td { display: block; width: 100%; }
+  .biwaq-table tr { border: 1px solid color-mix(in srgb, currentColor 20%, transparent); border-radius: .5rem;
+    margin-bottom: .6rem; padding: .2rem 0; }
+  .biwaq-table td, .biwaq-table td.num { display: flex; justify-content: space-between; gap: 1rem; border: none;
+    padding: .2rem .7rem; text-align: right; white-space: normal; }
+  .biwaq-table td::before { content: attr(data-label); font-weight: 600; text-align: left; }
 }
 
 /* paper: no sidebar, no top bar, no widgets that do nothing on paper; charts never cut at a page edge */
@@ -68,9 +92,11 @@ CSS = """
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important;
     zoom: var(--biwaq-print-zoom, .7); }
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stTable"], .st-key-biwaq_quote,
+  .biwaq-table tr,
   [class*="st-key-biwaq_cards"] [data-testid="stHorizontalBlock"] { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   [data-testid="stCaptionContainer"] { opacity: 1 !important; color: #333 !important; }
+  .biwaq-table-wrap { overflow: visible; }
 }
 </style>
 """
