@@ -141,17 +141,20 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     chosen_ortsteile = {place_keys.ortsteil_key(n) for n in place_keys.ortsteile_of(selected)}
     chosen_bezirke = {k for k in selected if k.startswith("b")}  # Ortsteile of a selected Bezirk count as chosen
     cmax = _rate_axis_max(frame.loc[frame["participants"].fillna(0) > 0, "placement_rate"])
+    # Everything drawn uses the screen-resolution polygons (biwaq_data.places.simplify, ~10 m, below a pixel);
+    # the label points and anchors in `frame`/`bezirke` were computed from the full geometry.
+    drawn_bezirke, drawn_ortsteile = geometry.drawn_bezirke(), boundaries.drawn
     fig = go.Figure()
 
     # plotly.js decides from the FIRST geo trace whether to download world topojson from cdn.plot.ly (a
     # choropleth has a locationmode and would trigger it; offline the whole map then stays blank). So the first
     # trace is always a plain Scattergeo line trace.
     if not boundaries.official:
-        lons, lats = geometry.outline_coordinates(boundaries.geojson)
+        lons, lats = geometry.outline_coordinates(drawn_ortsteile)
         fig.add_trace(go.Scattergeo(
             lon=lons, lat=lats, mode="lines", line=dict(color=ORTSTEIL_LINE, width=0.8), hoverinfo="skip",
             name=N["legend_osm_outlines"].format(n=len(boundaries.numbers)), meta="ortsteil_outlines"))
-    lons, lats = geometry.outline_coordinates(geometry.bezirke_geojson())
+    lons, lats = geometry.outline_coordinates(drawn_bezirke)
     fig.add_trace(go.Scattergeo(
         lon=lons, lat=lats, mode="lines", line=dict(color=BEZIRK_LINE, width=1.6), hoverinfo="skip",
         name=N["legend_bezirke"], meta="bezirk_outlines"))
@@ -159,7 +162,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     # Stadtbezirke: light polygons, clickable.
     bezirk_keys = [place_keys.bezirk_key(n) for n in bezirke["bezirk_nr"]]
     fig.add_trace(go.Choropleth(
-        geojson=geometry.bezirke_geojson(), featureidkey="id", locations=bezirk_keys, z=[1] * len(bezirk_keys),
+        geojson=drawn_bezirke, featureidkey="id", locations=bezirk_keys, z=[1] * len(bezirk_keys),
         colorscale=[[0, BEZIRK_FILL], [1, BEZIRK_FILL]], showscale=False, zmin=0, zmax=1,
         marker=dict(line=dict(width=0)),
         customdata=[[k, int(n), _json_number(p)] for k, n, p in zip(bezirk_keys, bezirke["bezirk_nr"],
@@ -171,7 +174,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     # Official Ortsteil polygons, coloured by placement rate (then the bubbles are neutral).
     bubbles_coloured = not boundaries.official
     if boundaries.official:
-        features = {f["id"]: f for f in boundaries.geojson["features"]}
+        features = {f["id"] for f in drawn_ortsteile["features"]}
         shown = frame[frame["ortsteil_nr"].map(place_keys.ortsteil_key).isin(features)]
         active = shown["participants"].fillna(1) > 0
         fills = {"ortsteil_polygons_grey": WITHHELD_GREY, "ortsteil_polygons_empty": "#FFFFFF"}
@@ -183,7 +186,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
             keys = [place_keys.ortsteil_key(n) for n in part["ortsteil_nr"]]
             coloured = role == "ortsteil_polygons"
             fig.add_trace(go.Choropleth(
-                geojson=boundaries.geojson, featureidkey="id", locations=keys,
+                geojson=drawn_ortsteile, featureidkey="id", locations=keys,
                 z=(part["placement_rate"] * 100).round(2).tolist() if coloured else [0] * len(keys),
                 coloraxis="coloraxis" if coloured else None,
                 colorscale=None if coloured else [[0, fills[role]], [1, fills[role]]],
@@ -259,9 +262,9 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
         ))
 
     # Selected Stadtbezirke (and, with official boundaries, Ortsteile): a bold outline on top.
-    outlined = [f for f in geometry.bezirke_geojson()["features"] if f["id"] in chosen_bezirke]
+    outlined = [f for f in drawn_bezirke["features"] if f["id"] in chosen_bezirke]
     if boundaries.official:
-        outlined += [f for f in boundaries.geojson["features"] if f["id"] in chosen_ortsteile]
+        outlined += [f for f in drawn_ortsteile["features"] if f["id"] in chosen_ortsteile]
     if outlined:
         lons, lats = geometry.outline_coordinates({"type": "FeatureCollection", "features": outlined})
         fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line=dict(color="#000000", width=2.6),

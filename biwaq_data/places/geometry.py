@@ -24,6 +24,7 @@ import pandas as pd
 from .. import places
 from .. import texts_de as T
 from .keys import bezirk_key, ortsteil_key
+from .simplify import simplify_geojson
 
 REFERENCE_DIR = places.REFERENCE_DIR
 BEZIRKE_FILE = REFERENCE_DIR / "duisburg_stadtbezirke_osm.geojson"
@@ -68,11 +69,22 @@ def bezirke_geojson() -> dict:
 
 
 @lru_cache(maxsize=1)
+def drawn_bezirke() -> dict:
+    """bezirke_geojson() at screen resolution (simplify.simplify_geojson): only for drawing, never for computing."""
+    return simplify_geojson(bezirke_geojson())
+
+
+@lru_cache(maxsize=1)
 def osm_ortsteile_geojson() -> dict:
     """The 27 Ortsteile with an OSM polygon; each feature's id is its selection key ("o508")."""
     raw = load_geojson(OSM_ORTSTEILE_FILE)
     return _collection([{**f, "id": ortsteil_key(f["properties"]["ortsteil_nr"]), "geometry": rewound(f["geometry"])}
                         for f in raw["features"]])
+
+
+@lru_cache(maxsize=1)
+def _drawn_osm_ortsteile() -> dict:
+    return simplify_geojson(osm_ortsteile_geojson())
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +141,8 @@ class OrtsteilBoundaries:
     official: True when drawn from the configured official file. numbers: Ortsteile that have a polygon.
     problem: why the official file was not used (German; None if fine or not configured).
     notes: German remarks on a used official file (skipped features, missing Ortsteile, conversions).
+    drawn: geojson at screen resolution (simplify.simplify_geojson), only for drawing; label points and
+    point-in-polygon use geojson. ortsteil_boundaries() passes a cached copy; when left out it is made here.
     """
 
     geojson: dict
@@ -137,6 +151,11 @@ class OrtsteilBoundaries:
     setting: BoundarySetting
     problem: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    drawn: dict | None = None
+
+    def __post_init__(self):
+        if self.drawn is None:
+            object.__setattr__(self, "drawn", simplify_geojson(self.geojson))
 
 
 class BoundaryError(ValueError):
@@ -156,17 +175,24 @@ def ortsteil_boundaries(environ: Mapping[str, str] | None = None) -> OrtsteilBou
             try:
                 geojson, numbers, notes = _official(str(setting.path), stat.st_mtime_ns, stat.st_size,
                                                     setting.property)
-                return OrtsteilBoundaries(geojson, True, numbers, setting, None, notes)
+                key = (str(setting.path), stat.st_mtime_ns, stat.st_size, setting.property)
+                return OrtsteilBoundaries(geojson, True, numbers, setting, None, notes, _drawn_official(*key))
             except BoundaryError as exc:
                 problem = str(exc)
     osm = osm_ortsteile_geojson()
     numbers = tuple(sorted(int(f["properties"]["ortsteil_nr"]) for f in osm["features"]))
-    return OrtsteilBoundaries(osm, False, numbers, setting, problem)
+    return OrtsteilBoundaries(osm, False, numbers, setting, problem, drawn=_drawn_osm_ortsteile())
 
 
 @lru_cache(maxsize=4)
 def _official(path: str, mtime_ns: int, size: int, prop: str) -> tuple[dict, tuple[int, ...], tuple[str, ...]]:
     return normalise_official(path, prop)
+
+
+@lru_cache(maxsize=4)
+def _drawn_official(path: str, mtime_ns: int, size: int, prop: str) -> dict:
+    """The official polygons of _official (same key) at screen resolution, for drawing."""
+    return simplify_geojson(_official(path, mtime_ns, size, prop)[0])
 
 
 def normalise_official(path: str | Path, prop: str = DEFAULT_PROPERTY) -> tuple[dict, tuple[int, ...], tuple[str, ...]]:
