@@ -4,10 +4,10 @@
 
 Starts `streamlit run dashboard.py` in this process and, on a thread beside it, fills the caches that every
 session shares: the active dataset (ui.data, cache_resource keyed by data version), the sidebar's choices,
-the default view's protected tables (publication.selection without filters) and the Soll-Ist rows of the
-default view (ui.steering.progress: 1,2 s on the first visit of Soll-Ist, 0,17 s after). Before that it imports
-every module the pages import (read from their source), so no visitor pays an import. A visitor arriving while
-this runs waits for the same computation (streamlit computes each cache entry once) instead of starting another.
+the default view's protected tables (publication.selection without filters), the map's geometry and the
+Soll-Ist rows of the default view (ui.steering.progress: 1,2 s on the first visit of Soll-Ist, 0,17 s after).
+Before that it imports every module the pages import (read from their source), so no visitor pays an import.
+A visitor arriving while this runs waits for the same computation (streamlit computes each cache entry once) instead of starting another.
 Streamlit has no start-up hook, hence the launcher; after a new import the next visitor loads the new version.
 
 On Linux it also sets MALLOC_ARENA_MAX=2 (unless set) and restarts itself with it: glibc gives every script
@@ -66,12 +66,15 @@ def warm():
     """Fill the shared caches for the active data; returns the dataset."""
     from biwaq_data import Filters, publication
     from biwaq_data.figures import memo
+    from biwaq_data.places import geometry
     from ui import data, sidebar, steering
 
     dataset = data.current_dataset()
     data.per_version(dataset, "sidebar", sidebar.choices)
     publication.selection(dataset, Filters())
     memo.metric_frame(dataset, Filters(), "services")  # Leistungen: builds figures.prepared.ServicePeople once
+    # Quartiere: boundaries, their screen-resolution copies, reference points and Bezirk callouts (per process)
+    geometry.ortsteil_boundaries(), geometry.drawn_bezirke(), geometry.ortsteil_points(), geometry.bezirk_callouts()
     if not dataset.targets.empty:  # Soll-Ist's default view: all Träger (the same cache entry the page reads)
         steering.progress(dataset, Filters().providers, protected=True)
     return dataset
