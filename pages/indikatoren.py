@@ -72,8 +72,7 @@ if protect:  # publication mode: statistical gender; free combinations rounded (
         st.caption(T.PUBLICATION_ROUNDED_FOOTNOTE)
 
 with st.expander(T.ESF_DEFINITIONS_EXPANDER, icon=":material/info:"):
-    for label, text in T.ESF_DEFINITIONS.items():
-        st.markdown(f"**{label}**: {text}")
+    st.markdown("\n".join(f"- **{label}**: {text}" for label, text in T.ESF_DEFINITIONS.items()))
 
 # built only when clicked (callable), always protected unless the operator allowed otherwise
 st.download_button(T.ESF_DOWNLOAD, lambda: indicator_report_excel(dataset, filters, {T.SOURCE: meta[T.SOURCE]},
