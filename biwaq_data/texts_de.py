@@ -574,6 +574,9 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "selection_all": "Ganz Duisburg (keine Auswahl)",
     "selection_filtered": "Alle Quartiere der Filterauswahl",
     "selection_empty": "In der Auswahl gibt es mit den aktiven Filtern keine Teilnehmenden.",
+    # the three views below the map (st.tabs bound to ?ansicht=…; only the open one is computed and drawn)
+    "tab_selection": "Auswahl im Detail", "tab_density": "Je 1.000 Einwohner",
+    "tab_compare": "Zwei Quartiere vergleichen",
     "funnel_heading": "Vom Eintritt zum Ergebnis",
     "funnel_description": "Trichter für die Auswahl: alle Unterstützten, davon mit Ergebnis, davon in Arbeit oder "
                           "Ausbildung, davon in Arbeit; mit Anteil an allen und an der Vorstufe.",

@@ -132,61 +132,71 @@ with map_col:
         N["unplaced_item"].format(ortsteil=r.ortsteil, bezirk=r.bezirk, participants=maps.count_text(r.participants))
         for r in missing.itertuples())) if len(missing) else N["unplaced_none"])
 
-if selected["participants"] == 0:
-    st.warning(N["selection_empty"], icon=":material/search_off:")
-else:
-    funnel_col, composition_col = st.columns(2, gap="large")
-    with funnel_col:
-        st.subheader(N["funnel_heading"])
-        stages = show(publication.metric_frame(dataset, selected_filters, "funnel"), publication.publish_funnel, selected)
-        chart_card(charts.funnel(stages.frame), stages, FUNNEL_COLUMNS, description=N["funnel_description"],
-                   filename="biwaq_quartiere_trichter", key="quartiere_funnel", meta=meta)
-    with composition_col:
-        st.subheader(N["composition_heading"])
-        dimensions = T.NEIGHBOURHOOD_DIMENSIONS
-        dimension = st.selectbox(N["composition_by"], list(dimensions), format_func=dimensions.get,
-                                 key="quartiere_dimension")
-        inner = show(publication.metric_frame(dataset, selected_filters, f"breakdown:{dimension}"),
-                     publication.publish_breakdown, selected, dimension)
-        chart_card(charts.breakdown_bars(inner.frame, dimensions[dimension]), inner, BREAKDOWN_COLUMNS,
-                   description=N["composition_description"].format(dimension=dimensions[dimension]),
-                   filename=f"biwaq_quartiere_{dimension}", key=f"quartiere_composition_{dimension}", meta=meta)
-
-st.subheader(N["density_heading"])
-density_col, source_col = st.columns([3, 2], gap="large")
-with density_col:
-    chart_card(maps.density_bars(data.density.frame), data.density, DENSITY_COLUMNS,
-               description=N["density_description"], filename="biwaq_quartiere_je_1000_einwohner",
-               key="quartiere_density", meta=meta)
-with source_col:
-    st.caption(N["density_intro"])
-    dates = sorted(set(data.density.raw["stichtag"]))
-    if len(dates) > 1:
-        st.warning(N["density_stichtag_warning"].format(dates=", ".join(d.strftime("%d.%m.%Y") for d in dates)),
-                   icon=":material/event:")
-    st.caption(N["density_source"].format(sources="; ".join(dict.fromkeys(data.density.raw["quelle"]))))
-
-st.subheader(N["compare_heading"])
-ortsteil_names = dict(zip(data.frame["ortsteil_nr"], data.frame["ortsteil"]))
-ortsteil_labels = {nr: N["option_ortsteil"].format(name=name, nr=nr, bezirk=b)  # listed by name
-                   for name, nr, b in sorted(zip(data.frame["ortsteil"], data.frame["ortsteil_nr"], data.frame["bezirk"]),
-                                             key=lambda t: t[0].casefold())}
-col_a, col_b = st.columns(2)
-side_a = col_a.multiselect(N["compare_a"], list(ortsteil_labels), default=[202], format_func=ortsteil_labels.get,
-                           key="vergleich_a", help=N["compare_help"], bind="query-params",
-                           placeholder=T.CHOOSE, select_all=False)
-side_b = col_b.multiselect(N["compare_b"], list(ortsteil_labels), default=[508], format_func=ortsteil_labels.get,
-                           key="vergleich_b", help=N["compare_help"], bind="query-params",
-                           placeholder=T.CHOOSE, select_all=False)
-name_a = ", ".join(ortsteil_names[n] for n in side_a)
-name_b = ", ".join(ortsteil_names[n] for n in side_b)
-if name_a == name_b:
-    name_a, name_b = f"{N['compare_a']}: {name_a}", f"{N['compare_b']}: {name_b}"
-groups = {name: tuple(side) for name, side in ((name_a, side_a), (name_b, side_b)) if side}
-if groups:
-    comparison = maps.comparison(dataset, filters, groups)
-    chart_card(maps.comparison_bars(comparison.frame), comparison, COMPARE_COLUMNS,
-               description=N["compare_description"], filename="biwaq_quartiere_vergleich", key="quartiere_compare",
-               meta=meta)
-else:
-    st.info(N["compare_none"], icon=":material/compare_arrows:")
+# Below the map, three views as tabs bound to the URL (?ansicht=…): only the open one is computed and sent,
+# so the page draws the map and the selection first and nothing it does not show (bench_browser).
+VIEWS = [N["tab_selection"], N["tab_density"], N["tab_compare"]]
+selection_tab, density_tab, compare_tab = st.tabs(VIEWS, key="ansicht", bind="query-params", on_change="rerun")
+with selection_tab:
+    if selection_tab.open:
+        if selected["participants"] == 0:
+            st.warning(N["selection_empty"], icon=":material/search_off:")
+        else:
+            funnel_col, composition_col = st.columns(2, gap="large")
+            with funnel_col:
+                st.subheader(N["funnel_heading"])
+                stages = show(publication.metric_frame(dataset, selected_filters, "funnel"),
+                              publication.publish_funnel, selected)
+                chart_card(charts.funnel(stages.frame), stages, FUNNEL_COLUMNS, description=N["funnel_description"],
+                           filename="biwaq_quartiere_trichter", key="quartiere_funnel", meta=meta)
+            with composition_col:
+                st.subheader(N["composition_heading"])
+                dimensions = T.NEIGHBOURHOOD_DIMENSIONS
+                dimension = st.selectbox(N["composition_by"], list(dimensions), format_func=dimensions.get,
+                                         key="quartiere_dimension")
+                inner = show(publication.metric_frame(dataset, selected_filters, f"breakdown:{dimension}"),
+                             publication.publish_breakdown, selected, dimension)
+                chart_card(charts.breakdown_bars(inner.frame, dimensions[dimension]), inner, BREAKDOWN_COLUMNS,
+                           description=N["composition_description"].format(dimension=dimensions[dimension]),
+                           filename=f"biwaq_quartiere_{dimension}", key=f"quartiere_composition_{dimension}",
+                           meta=meta)
+with density_tab:
+    if density_tab.open:
+        st.subheader(N["density_heading"])
+        density_col, source_col = st.columns([3, 2], gap="large")
+        with density_col:
+            chart_card(maps.density_bars(data.density.frame), data.density, DENSITY_COLUMNS,
+                       description=N["density_description"], filename="biwaq_quartiere_je_1000_einwohner",
+                       key="quartiere_density", meta=meta)
+        with source_col:
+            st.caption(N["density_intro"])
+            dates = sorted(set(data.density.raw["stichtag"]))
+            if len(dates) > 1:
+                st.warning(N["density_stichtag_warning"].format(
+                    dates=", ".join(d.strftime("%d.%m.%Y") for d in dates)), icon=":material/event:")
+            st.caption(N["density_source"].format(sources="; ".join(dict.fromkeys(data.density.raw["quelle"]))))
+with compare_tab:
+    if compare_tab.open:
+        st.subheader(N["compare_heading"])
+        ortsteil_names = dict(zip(data.frame["ortsteil_nr"], data.frame["ortsteil"]))
+        ortsteil_labels = {nr: N["option_ortsteil"].format(name=name, nr=nr, bezirk=b)  # listed by name
+                           for name, nr, b in sorted(zip(data.frame["ortsteil"], data.frame["ortsteil_nr"],
+                                                         data.frame["bezirk"]), key=lambda t: t[0].casefold())}
+        col_a, col_b = st.columns(2)
+        side_a = col_a.multiselect(N["compare_a"], list(ortsteil_labels), default=[202],
+                                   format_func=ortsteil_labels.get, key="vergleich_a", help=N["compare_help"],
+                                   bind="query-params", placeholder=T.CHOOSE, select_all=False)
+        side_b = col_b.multiselect(N["compare_b"], list(ortsteil_labels), default=[508],
+                                   format_func=ortsteil_labels.get, key="vergleich_b", help=N["compare_help"],
+                                   bind="query-params", placeholder=T.CHOOSE, select_all=False)
+        name_a = ", ".join(ortsteil_names[n] for n in side_a)
+        name_b = ", ".join(ortsteil_names[n] for n in side_b)
+        if name_a == name_b:
+            name_a, name_b = f"{N['compare_a']}: {name_a}", f"{N['compare_b']}: {name_b}"
+        groups = {name: tuple(side) for name, side in ((name_a, side_a), (name_b, side_b)) if side}
+        if groups:
+            comparison = maps.comparison(dataset, filters, groups)
+            chart_card(maps.comparison_bars(comparison.frame), comparison, COMPARE_COLUMNS,
+                       description=N["compare_description"], filename="biwaq_quartiere_vergleich",
+                       key="quartiere_compare", meta=meta)
+        else:
+            st.info(N["compare_none"], icon=":material/compare_arrows:")

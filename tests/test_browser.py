@@ -137,3 +137,22 @@ def test_static_tables_show_literal_cells_and_become_cards_on_a_phone(server):
         assert T.TARGET_COLUMNS_DE["status"] in first_label  # the header, written in front of each value
         wrap = page.locator(".biwaq-table-wrap").first
         assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # nothing hidden to the side
+
+
+def test_quartiere_views_are_tabs_in_the_link(server):
+    """Quartiere: a click on a view below the map computes and draws it then, and puts it in the link."""
+    N = T.NEIGHBOURHOOD_TEXTS
+    with browser_page() as page:
+        page.goto(server)  # the start page first (see test_static_tables_…)
+        wait_for_app(page)
+        page.goto(f"{server}/quartiere")
+        wait_for_app(page)
+        assert page.get_by_role("heading", name=N["compare_heading"]).count() == 0  # not computed before the click
+        page.get_by_role("tab", name=N["tab_compare"]).click()
+        page.get_by_role("heading", name=N["compare_heading"]).wait_for(timeout=30_000)
+        wait_for_app(page)
+        assert "ansicht=" in page.url
+        page.goto(page.url)  # the link opens the same view
+        wait_for_app(page)
+        page.get_by_role("heading", name=N["compare_heading"]).wait_for(timeout=30_000)
+        assert page.get_by_role("tab", name=N["tab_compare"]).get_attribute("aria-selected") == "true"

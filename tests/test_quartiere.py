@@ -458,8 +458,23 @@ def test_page_selection_follows_the_list(sample_dataset):
     assert {m.label: m.value for m in at.metric}["Teilnehmende"] == str(hamborn)
 
 
-def test_page_density_and_comparison(sample_dataset):
+def test_views_below_the_map_are_tabs_and_only_the_open_one_is_computed():
+    """The first view draws the map, the selection and its detail; density and comparison only when opened
+    (st.tabs bound to ?ansicht=…, lazy)."""
     at = run_page(publication_mode=False)
+    assert [t.label for t in at.tabs] == [N["tab_selection"], N["tab_density"], N["tab_compare"]]
+    shown = {t.get("meta") or t.get("type") for f in figures(at) for t in f["data"]}
+    assert "bubbles" in shown and "funnel" in shown
+    assert not any("Einwohner Stand" in str(f["data"][0].get("y")) for f in figures(at))
+    assert "vergleich_a" not in [m.key for m in at.multiselect]
+    opened = run_page(publication_mode=False, ansicht=N["tab_compare"])
+    assert "vergleich_a" in [m.key for m in opened.multiselect]
+    assert not any(f["data"][0].get("type") == "funnel" for f in figures(opened))
+    assert opened.query_params["ansicht"] == N["tab_compare"]  # the open view is part of the link
+
+
+def test_page_density_and_comparison(sample_dataset):
+    at = run_page(publication_mode=False, ansicht=N["tab_density"])
     density = next(f for f in figures(at) if f["data"][0].get("orientation") == "h"
                    and "Einwohner Stand" in str(f["data"][0]["y"]))
     bars = dict(zip(values(density["data"][0]["y"]), values(density["data"][0]["x"])))
@@ -469,6 +484,7 @@ def test_page_density_and_comparison(sample_dataset):
     assert bars["Duisburg gesamt<br>(Einwohner Stand 31.12.2023)"] == pytest.approx(827 / population[0][1] * 1000)
     assert any("Stichtage" in w.value for w in at.warning)
     assert "Wikipedia (de), Artikel Marxloh" in captions(at)
+    at = run_page(publication_mode=False, ansicht=N["tab_compare"])
     comparison = next(f for f in figures(at) if {t.get("name") for t in f["data"]} == {"Marxloh", "Hochfeld"})
     # horizontal bars (readable on a phone), persons in the upper panel, first figure on top
     counts = {t["name"]: values(t["x"])[::-1] for t in comparison["data"] if t["yaxis"] == "y"}
@@ -578,11 +594,14 @@ def test_map_renders_offline_in_chromium():
 @pytest.mark.parametrize("session", [
     {"geschlecht": ["non_binary"]},                      # tiny numbers: most figures withheld
     {"quartier": ["b100"]},                              # a Stadtbezirk without participants
-    {"quartier": ["o101"], "vergleich_a": [], "vergleich_b": [103]},
+    {"quartier": ["o101"], "vergleich_a": [], "vergleich_b": [103], "ansicht": N["tab_compare"]},
 ])
 def test_page_copes_with_small_and_empty_selections(session):
     at = run_page(**session)  # publication mode on
     figure = find_figure(at, "bezirk_outlines")
     assert figure["layout"]["annotations"][0]["text"] == "© OpenStreetMap contributors"
-    if "quartier" in session:
+    if "quartier" in session and "ansicht" not in session:  # the note sits in the selection's own view
         assert any(N["selection_empty"] in w.value for w in at.warning)
+    if "ansicht" in session:  # the comparison copes with one empty side
+        assert at.multiselect(key="vergleich_a").value == [] and at.multiselect(key="vergleich_b").value == [103]
+        assert any(t.get("name") == "Alt-Walsum" for f in figures(at) for t in f["data"])  # one side only
