@@ -70,7 +70,7 @@ headline = publication.selection(dataset, filters)  # reads like metrics.headlin
 stop_if_empty(headline)
 
 boundaries = geometry.ortsteil_boundaries()
-data = maps.map_data(dataset, filters, headline, boundaries)
+data = maps.shared_map_data(dataset, filters, headline, boundaries)
 # Each Stadtbezirk, then its Ortsteile by name (place_options lists them by number)
 options, group = {}, []
 for key, label in list(place_keys.place_options().items()) + [("b", "")]:
@@ -115,7 +115,7 @@ with map_col:
     if boundaries.problem:
         st.warning(N["official_problem"].format(env=geometry.ENV_PATH, reason=boundaries.problem),
                    icon=":material/map:")
-    chart_card(maps.neighbourhood_map(data.frame, data.bezirke, boundaries, picked), data.table, MAP_COLUMNS,
+    chart_card(maps.shared_neighbourhood_map(dataset, filters, data, boundaries, picked), data.table, MAP_COLUMNS,
                description=N["map_description_official" if boundaries.official else "map_description"],
                filename="biwaq_quartiere_karte", key=MAP_KEY, meta=meta,
                on_select=_select_from_map)

@@ -316,6 +316,27 @@ def traces(figure: dict, meta: str) -> list[dict]:
     return [t for t in figure["data"] if t.get("meta") == meta]
 
 
+def test_shared_map_is_built_once_and_each_run_gets_its_own_figure(sample_dataset, monkeypatch):
+    """Quartiere's map data and figure are shared per (data version, filters, mode, boundaries, selection); each
+    run gets a fresh figure equal to a direct build, so theming one never changes another session's."""
+    from ui import maps
+
+    boundaries = geometry.ortsteil_boundaries()
+    filters = Filters(genders=("female",))  # a key no other test uses: the first call below builds
+    headline = publication.selection(sample_dataset, filters)
+    data = maps.shared_map_data(sample_dataset, filters, headline, boundaries)
+    assert maps.shared_map_data(sample_dataset, filters, headline, boundaries) is data
+    built, real = [], maps.neighbourhood_map
+    monkeypatch.setattr(maps, "neighbourhood_map", lambda *a, **k: built.append(a) or real(*a, **k))
+    first = maps.shared_neighbourhood_map(sample_dataset, filters, data, boundaries, ["o202", "b500"])
+    second = maps.shared_neighbourhood_map(sample_dataset, filters, data, boundaries, ["b500", "o202"])
+    assert len(built) == 1 and first is not second
+    direct = real(data.frame, data.bezirke, boundaries, ["o202", "b500"])
+    assert json.loads(first.to_json()) == json.loads(direct.to_json())
+    first.update_layout(title_text="nur hier")
+    assert second.layout.title.text is None
+
+
 def test_map_is_offline_and_attributed(frame):
     figure = map_figure(frame, geometry.ortsteil_boundaries({}))
     first = figure["data"][0]
