@@ -24,7 +24,7 @@ import pandas as pd
 from .. import places
 from .. import texts_de as T
 from .keys import bezirk_key, ortsteil_key
-from .simplify import simplify_geojson
+from .simplify import signed_area, simplify_geojson
 
 REFERENCE_DIR = places.REFERENCE_DIR
 BEZIRKE_FILE = REFERENCE_DIR / "duisburg_stadtbezirke_osm.geojson"
@@ -303,12 +303,6 @@ def _utm32_to_lonlat(easting: float, northing: float) -> list[float]:
     return [round(math.degrees(lon), 7), round(math.degrees(lat), 7)]
 
 
-def _signed_area(ring: list) -> float:
-    x = np.asarray([p[0] for p in ring], dtype=float)
-    y = np.asarray([p[1] for p in ring], dtype=float)
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
-
-
 def rewound(geometry: dict) -> dict:
     """A (Multi)Polygon as MultiPolygon with the winding d3-geo needs (else plotly fills the whole globe)."""
     return {"type": "MultiPolygon",
@@ -319,7 +313,7 @@ def rewound(geometry: dict) -> dict:
 def _clockwise(ring: list, exterior: bool) -> list:
     """Exterior rings clockwise, holes counter-clockwise (planar lon/lat), the winding d3-geo (plotly) expects."""
     ring = [[float(p[0]), float(p[1])] for p in ring]
-    area = _signed_area(ring)
+    area = signed_area(ring)
     return ring[::-1] if (area > 0) == exterior else ring
 
 
@@ -332,7 +326,7 @@ def _polygons_of(geometry: dict) -> list:
 def label_point(geometry: dict) -> tuple[float, float]:
     """(lon, lat) for a label: the area-weighted centroid of the largest polygon's outer ring (planar)."""
     rings = [poly[0] for poly in _polygons_of(geometry)]
-    ring = max(rings, key=lambda r: abs(_signed_area(r)))
+    ring = max(rings, key=lambda r: abs(signed_area(r)))
     x = np.asarray([p[0] for p in ring], dtype=float)
     y = np.asarray([p[1] for p in ring], dtype=float)
     cross = x * np.roll(y, -1) - np.roll(x, -1) * y
@@ -372,7 +366,7 @@ def free_label_point(geometry: dict, obstacles: np.ndarray, grid: int = 28,
     side "west"/"east" keeps to that half of the polygon (seen from its centroid). Distances are planar with
     longitude scaled by cos(latitude). obstacles: array of shape (n, 2) of lon/lat.
     """
-    ring = max((poly[0] for poly in _polygons_of(geometry)), key=lambda r: abs(_signed_area(r)))
+    ring = max((poly[0] for poly in _polygons_of(geometry)), key=lambda r: abs(signed_area(r)))
     rx = np.asarray([p[0] for p in ring], dtype=float)
     ry = np.asarray([p[1] for p in ring], dtype=float)
     gx, gy = np.meshgrid(np.linspace(rx.min(), rx.max(), grid), np.linspace(ry.min(), ry.max(), grid))

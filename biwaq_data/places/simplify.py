@@ -46,8 +46,11 @@ def _keep(xy: np.ndarray, first: int, last: int, tolerance: float, keep: np.ndar
             stack += [(i, m), (m, j)]
 
 
-def _signed_area(ring: np.ndarray) -> float:
-    x, y = ring[:, 0], ring[:, 1]
+def signed_area(ring) -> float:
+    """Planar signed area of a ring [[x, y], …] or an (n, 2) array, in squared input units (> 0:
+    counter-clockwise). Extra coordinates (altitude) are ignored."""
+    points = ring if isinstance(ring, np.ndarray) else np.asarray([(float(p[0]), float(p[1])) for p in ring])
+    x, y = points[:, 0], points[:, 1]
     return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
 
 
@@ -78,7 +81,7 @@ def simplify_ring(ring, tolerance_m: float = DEFAULT_TOLERANCE_M, digits: int = 
         p = [round(float(x), digits), round(float(y), digits)]
         if not out or p != out[-1]:  # rounding may merge neighbours
             out.append(p)
-    area, before = _signed_area(np.asarray(out)), _signed_area(points)
+    area, before = signed_area(np.asarray(out)), signed_area(points)
     if len(out) < 4 or out[0] != out[-1] or area == 0 or (area > 0) != (before > 0):
         return original
     return out
