@@ -167,6 +167,26 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"streamlit did not answer on {url}:\n{log.read_text()[-3000:]}")
 
 
+def app_env(root: Path, data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for the app of the checkout at `root`: an empty data folder (so the bundled sample, no
+    snapshot), sign-in off, `root` first on PYTHONPATH, plus `extra` (e.g. an experiment switch)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("BIWAQ_DATA_SOURCE", "BIWAQ_REQUIRE_SIGN_IN")}
+    env.update(BIWAQ_DATA_DIR=str(data_dir), PYTHONPATH=os.pathsep.join(filter(None, [str(root),
+                                                                                       env.get("PYTHONPATH")])))
+    return {**env, **(extra or {})}
+
+
+def wait_warm(log: Path, timeout: float = 180) -> float:
+    """Wait until `python -m ui.warm` printed that the shared caches are filled; returns the seconds waited."""
+    start, deadline = time.perf_counter(), time.time() + timeout
+    while time.time() < deadline and "biwaq warm-up" not in log.read_text():
+        time.sleep(0.2)
+    text = log.read_text()
+    if "biwaq warm-up:" not in text or "failed" in text:
+        raise RuntimeError(f"warm-up did not finish:\n{text[-3000:]}")
+    return time.perf_counter() - start
+
+
 @contextlib.contextmanager
 def servers(workdir: Path, warm: bool = True):
     """The app (warm start, bundled sample) and the minimal app, same flags; yields their URLs and warm-up s."""
@@ -175,9 +195,7 @@ def servers(workdir: Path, warm: bool = True):
     minimal = workdir / "minimal"
     minimal.mkdir(exist_ok=True)
     (minimal / "minimal_app.py").write_text(MINIMAL_APP, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("BIWAQ_DATA_SOURCE", "BIWAQ_REQUIRE_SIGN_IN")}
-    env.update(BIWAQ_DATA_DIR=str(data_dir), PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
-                                                                                       env.get("PYTHONPATH")])))
+    env = app_env(ROOT, data_dir)
     app_cmd = [sys.executable, "-m", "ui.warm"] if warm else [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
     procs, logs, handles = [], [], []
     try:
@@ -195,13 +213,8 @@ def servers(workdir: Path, warm: bool = True):
         for (name, url), proc, log in zip(urls.items(), procs, logs):
             _wait_healthy(url, proc, log)
         warm_s = None
-        if warm:  # the launcher prints when the shared caches are filled
-            start, deadline = time.perf_counter(), time.time() + 180
-            while time.time() < deadline and "biwaq warm-up" not in logs[0].read_text():
-                time.sleep(0.2)
-            warm_s = time.perf_counter() - start
-            if "biwaq warm-up:" not in logs[0].read_text() or "failed" in logs[0].read_text():
-                raise RuntimeError(f"warm-up did not finish:\n{logs[0].read_text()[-3000:]}")
+        if warm:
+            warm_s = wait_warm(logs[0])
         yield {**urls, "warm_wait_s": warm_s, "logs": [str(p) for p in logs]}
     finally:
         for proc in procs:

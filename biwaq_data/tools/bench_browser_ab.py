@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from . import bench_browser as bb
@@ -39,8 +37,7 @@ def warm_server(root: Path, workdir: Path, extra_env: dict[str, str]):
     data = workdir / "data"
     data.mkdir(parents=True)
     log = workdir / "server.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("BIWAQ_DATA_SOURCE", "BIWAQ_REQUIRE_SIGN_IN")}
-    env.update(BIWAQ_DATA_DIR=str(data), PYTHONPATH=str(root), **extra_env)
+    env = bb.app_env(root, data, extra_env)
     port = bb.free_port()
     with open(log, "w") as handle:
         proc = subprocess.Popen([sys.executable, "-m", "ui.warm", "--server.port", str(port), *bb.STREAMLIT_FLAGS],
@@ -48,11 +45,7 @@ def warm_server(root: Path, workdir: Path, extra_env: dict[str, str]):
         try:
             url = f"http://127.0.0.1:{port}"
             bb._wait_healthy(url, proc, log)
-            deadline = time.time() + 180
-            while "biwaq warm-up" not in log.read_text() and time.time() < deadline:
-                time.sleep(0.2)
-            if "biwaq warm-up:" not in log.read_text():
-                raise RuntimeError(f"warm-up of {root} did not finish:\n{log.read_text()[-3000:]}")
+            bb.wait_warm(log)
             yield url
         finally:
             proc.terminate()
