@@ -771,6 +771,8 @@ COHORT_DEFINITION = (
     "Ausgetretene ohne Ergebnis. **Offen**: das Fenster des spätesten möglichen Eintritts im Quartal "
     "(Quartalsende + n Monate) endet nach dem Datenstand.")
 SURVIVAL_HEADING = "Zeit bis zum ersten Ergebnis"
+# Kohorten's two views, tabs bound to the link (?ansicht=…)
+COHORT_VIEWS = {"cohorts": "Kohorten nach Eintrittsquartal", "survival": SURVIVAL_HEADING}
 SURVIVAL_GROUP = "Kurven je"
 SURVIVAL_GROUPS = {"provider": "Träger", "entry_year": "Eintrittsjahr", "all": "alle zusammen"}
 SURVIVAL_EVENT = "Ergebnis"

@@ -17,35 +17,44 @@ require_page(__file__)  # also when a deep link runs this file without dashboard
 
 dataset, filters, meta, headline = open_page(T.PAGE_TITLES["cohorts"], intro=T.COHORT_PAGE_INTRO)
 
-st.subheader(T.COHORT_TABLE_HEADING)
-table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
-plot(steering.cohort_chart(table.frame), key="cohort_chart", description=T.COHORT_CHART)
-st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
-html_table(steering.cohort_display(table), label=T.COHORT_TABLE_HEADING)  # static HTML, no table JavaScript
-if table.footnote:
-    st.caption(f"\\* {table.footnote}")
-st.markdown(T.COHORT_DEFINITION)
-
-st.subheader(T.SURVIVAL_HEADING)
-left, right = st.columns(2)
-by = left.segmented_control(T.SURVIVAL_GROUP, list(T.SURVIVAL_GROUPS), format_func=T.SURVIVAL_GROUPS.get,
-                            default="provider", key="kurve", bind="query-params")
-event = right.segmented_control(T.SURVIVAL_EVENT, list(T.SURVIVAL_EVENTS), format_func=T.SURVIVAL_EVENTS.get,
-                                default="any", key="ereignis", bind="query-params")
-curves = cohorts.survival(dataset, filters, by=by or "provider", event=event or "any")
-if is_on():
-    grid, medians = publish_survival(curves)
-    shown_curves = grid.dropna(subset=["reached"])
-    plot(steering.survival_chart(shown_curves, stepped=False), key="survival_chart", description=T.SURVIVAL_CHART)
-    st.caption(T.SURVIVAL_PUBLICATION_NOTE)
-    median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
-                             else f"bis Tag {format_int(r.median_days)}") for r in medians.itertuples()}
-else:
-    medians = cohorts.medians(curves)
-    plot(steering.survival_chart(curves), key="survival_chart", description=T.SURVIVAL_CHART)
-    median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
-                             else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
-st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")
-for col, (group, text) in zip(st.columns(max(len(median_text), 1)), median_text.items()):
-    col.metric(f"{T.SURVIVAL_MEDIAN}: {escape_markdown(group)}", text, help=T.SURVIVAL_DEFINITION, border=True)
-st.markdown(T.SURVIVAL_DEFINITION)
+# Two analyses as tabs bound to the link (?ansicht=…): only the open one is computed and sent, so the page
+# draws its first chart without the second analysis competing for the browser (bench_browser).
+cohort_tab, survival_tab = st.tabs(list(T.COHORT_VIEWS.values()), key="ansicht", bind="query-params",
+                                   on_change="rerun")
+with cohort_tab:
+    if cohort_tab.open:
+        st.subheader(T.COHORT_TABLE_HEADING)
+        table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
+        plot(steering.cohort_chart(table.frame), key="cohort_chart", description=T.COHORT_CHART)
+        st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
+        html_table(steering.cohort_display(table), label=T.COHORT_TABLE_HEADING)  # static HTML, no table JS
+        if table.footnote:
+            st.caption(f"\\* {table.footnote}")
+        st.markdown(T.COHORT_DEFINITION)
+with survival_tab:
+    if survival_tab.open:
+        left, right = st.columns(2)
+        by = left.segmented_control(T.SURVIVAL_GROUP, list(T.SURVIVAL_GROUPS), format_func=T.SURVIVAL_GROUPS.get,
+                                    default="provider", key="kurve", bind="query-params")
+        event = right.segmented_control(T.SURVIVAL_EVENT, list(T.SURVIVAL_EVENTS),
+                                        format_func=T.SURVIVAL_EVENTS.get, default="any", key="ereignis",
+                                        bind="query-params")
+        curves = cohorts.survival(dataset, filters, by=by or "provider", event=event or "any")
+        if is_on():
+            grid, medians = publish_survival(curves)
+            shown_curves = grid.dropna(subset=["reached"])
+            plot(steering.survival_chart(shown_curves, stepped=False), key="survival_chart",
+                 description=T.SURVIVAL_CHART)
+            st.caption(T.SURVIVAL_PUBLICATION_NOTE)
+            median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
+                                     else f"bis Tag {format_int(r.median_days)}") for r in medians.itertuples()}
+        else:
+            medians = cohorts.medians(curves)
+            plot(steering.survival_chart(curves), key="survival_chart", description=T.SURVIVAL_CHART)
+            median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
+                                     else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
+        st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")
+        for col, (group, text) in zip(st.columns(max(len(median_text), 1)), median_text.items()):
+            col.metric(f"{T.SURVIVAL_MEDIAN}: {escape_markdown(group)}", text, help=T.SURVIVAL_DEFINITION,
+                       border=True)
+        st.markdown(T.SURVIVAL_DEFINITION)

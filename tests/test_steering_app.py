@@ -73,6 +73,12 @@ def test_kohorten_page_shows_open_windows_and_medians(dataset):
     assert list(table[T.COHORT_COLUMNS_DE["cohort"]]) == list(want["cohort"])
     col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
     assert list(col12 == T.COHORT_OPEN) == list(want["open_12"])
+    # the time to first outcome is the second view: not computed or drawn until opened
+    assert [t.label for t in at.tabs] == list(T.COHORT_VIEWS.values())
+    assert len(at.metric) == 0 and len(at.get("plotly_chart")) == 1
+    at = run_page("pages/kohorten.py", {"ansicht": T.COHORT_VIEWS["survival"]})
+    assert at.query_params["ansicht"] == T.COHORT_VIEWS["survival"]  # the open view is part of the link
+    assert html_tables(at) == [] and len(at.get("plotly_chart")) == 1  # the cohort table and chart are not sent
     cards = {m.label: m.value for m in at.metric}
     assert set(cards) == {f"{T.SURVIVAL_MEDIAN}: {p}" for p in dataset.participants["provider"].cat.categories}
     assert all(v.startswith("bis Tag ") for v in cards.values())  # publication mode: on the 30-day grid
@@ -81,6 +87,7 @@ def test_kohorten_page_shows_open_windows_and_medians(dataset):
 def test_kohorten_page_unprotected_shows_exact_medians(dataset):
     from biwaq_data.figures import cohorts
 
-    at = run_page("pages/kohorten.py", {"schutz": "false", "kurve": T.SURVIVAL_GROUPS["all"]})
+    at = run_page("pages/kohorten.py", {"schutz": "false", "kurve": T.SURVIVAL_GROUPS["all"],
+                                         "ansicht": T.COHORT_VIEWS["survival"]})
     median = cohorts.medians(cohorts.survival(dataset, by="all"))["median_days"].iloc[0]
     assert {m.label: m.value for m in at.metric} == {f"{T.SURVIVAL_MEDIAN}: alle": f"{format_int(median)} Tage"}
