@@ -15,6 +15,7 @@ from ui import charts
 from ui.components import chart_card, filter_line, metric_cards, open_page
 from ui.auth import require_page
 from ui.publication import show
+from ui.figure_cache import Chart
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -103,7 +104,7 @@ with filter_slot.container():
                 drill=escape_markdown(f"{DIMENSIONS[dimension]}: {', '.join(picked)}") if picked else None)
 
 bars = table.frame.sort_values("participants", ascending=False, kind="stable") if dimension in BY_SIZE else table.frame
-chart_card(charts.breakdown_bars(bars, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
+chart_card(Chart(charts.breakdown_bars, bars, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
            description=T.PAGE_TEXTS["breakdown_bars"].format(group=DIMENSIONS[dimension]),
            filename=f"biwaq_aufschluesselung_{dimension}", key=chart_key, meta=meta,
            on_select=_pick_from_chart, on_select_args=(chart_key, list(labels)))
@@ -123,11 +124,11 @@ if picked:
         if second:
             inner = show(publication.metric_frame(dataset, selected, f"breakdown:{second}"), publication.publish_breakdown,
                          selected_headline, second)
-            chart_card(charts.rate_bars(inner.frame, DIMENSIONS[second]), inner, TABLE_COLUMNS,
+            chart_card(Chart(charts.rate_bars, inner.frame, DIMENSIONS[second]), inner, TABLE_COLUMNS,
                        description=T.PAGE_TEXTS["breakdown_selection_rates"].format(group=DIMENSIONS[second]),
                        filename=f"biwaq_auswahl_{second}", key=f"inner_{second}", meta=meta)
 else:
     st.subheader(T.PAGE_TEXTS["breakdown_rates_heading"])
-    chart_card(charts.rate_bars(bars, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
+    chart_card(Chart(charts.rate_bars, bars, DIMENSIONS[dimension]), table, TABLE_COLUMNS,
                description=T.PAGE_TEXTS["breakdown_rates"].format(group=DIMENSIONS[dimension]),
                filename=f"biwaq_quoten_{dimension}", key=f"rates_{dimension}", meta=meta)

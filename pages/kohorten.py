@@ -12,6 +12,7 @@ from ui.auth import require_page
 from ui.components import open_page, plot
 from ui.publication import is_on, show
 from ui.tables import html_table
+from ui.figure_cache import Chart
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -25,7 +26,7 @@ with cohort_tab:
     if cohort_tab.open:
         st.subheader(T.COHORT_TABLE_HEADING)
         table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
-        plot(steering.cohort_chart(table.frame), key="cohort_chart", description=T.COHORT_CHART)
+        plot(Chart(steering.cohort_chart, table.frame), key="cohort_chart", description=T.COHORT_CHART)
         st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
         html_table(steering.cohort_display(table), label=T.COHORT_TABLE_HEADING)  # static HTML, no table JS
         if table.footnote:
@@ -43,14 +44,14 @@ with survival_tab:
         if is_on():
             grid, medians = publish_survival(curves)
             shown_curves = grid.dropna(subset=["reached"])
-            plot(steering.survival_chart(shown_curves, stepped=False), key="survival_chart",
+            plot(Chart(steering.survival_chart, shown_curves, stepped=False), key="survival_chart",
                  description=T.SURVIVAL_CHART)
             st.caption(T.SURVIVAL_PUBLICATION_NOTE)
             median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
                                      else f"bis Tag {format_int(r.median_days)}") for r in medians.itertuples()}
         else:
             medians = cohorts.medians(curves)
-            plot(steering.survival_chart(curves), key="survival_chart", description=T.SURVIVAL_CHART)
+            plot(Chart(steering.survival_chart, curves), key="survival_chart", description=T.SURVIVAL_CHART)
             median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
                                      else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
         st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")

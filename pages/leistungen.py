@@ -8,6 +8,7 @@ from ui import charts
 from ui.components import chart_card, open_page
 from ui.auth import require_page
 from ui.publication import show
+from ui.figure_cache import Chart
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -23,10 +24,10 @@ ordered = summary.frame.sort_values("persons", ascending=False, kind="stable", n
 left, right = st.columns(2)
 with left:
     st.subheader(T.PAGE_TEXTS["services_persons_heading"])
-    chart_card(charts.service_bars(ordered), summary, COLUMNS,
+    chart_card(Chart(charts.service_bars, ordered), summary, COLUMNS,
                description=T.PAGE_TEXTS["services_persons"], filename="biwaq_leistungen", key="services_persons", meta=meta)
 with right:
     st.subheader(T.PAGE_TEXTS["services_rates_heading"])
-    chart_card(charts.rate_bars(ordered, "Leistung"), summary, COLUMNS,
+    chart_card(Chart(charts.rate_bars, ordered, "Leistung"), summary, COLUMNS,
                description=T.PAGE_TEXTS["services_rates"],
                filename="biwaq_leistungen_quoten", key="services_rates", meta=meta)

@@ -18,6 +18,7 @@ from ui.data import current_dataset
 from ui.publication import figures as published_figures
 from ui.publication import show
 from ui.sidebar import current_filters
+from ui.figure_cache import Chart
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -146,7 +147,8 @@ with selection_tab:
                 st.subheader(N["funnel_heading"])
                 stages = show(publication.metric_frame(dataset, selected_filters, "funnel"),
                               publication.publish_funnel, selected)
-                chart_card(charts.funnel(stages.frame), stages, FUNNEL_COLUMNS, description=N["funnel_description"],
+                chart_card(Chart(charts.funnel, stages.frame), stages, FUNNEL_COLUMNS,
+                           description=N["funnel_description"],
                            filename="biwaq_quartiere_trichter", key="quartiere_funnel", meta=meta)
             with composition_col:
                 st.subheader(N["composition_heading"])
@@ -155,7 +157,8 @@ with selection_tab:
                                          key="quartiere_dimension")
                 inner = show(publication.metric_frame(dataset, selected_filters, f"breakdown:{dimension}"),
                              publication.publish_breakdown, selected, dimension)
-                chart_card(charts.breakdown_bars(inner.frame, dimensions[dimension]), inner, BREAKDOWN_COLUMNS,
+                chart_card(Chart(charts.breakdown_bars, inner.frame, dimensions[dimension]), inner,
+                           BREAKDOWN_COLUMNS,
                            description=N["composition_description"].format(dimension=dimensions[dimension]),
                            filename=f"biwaq_quartiere_{dimension}", key=f"quartiere_composition_{dimension}",
                            meta=meta)
@@ -164,7 +167,7 @@ with density_tab:
         st.subheader(N["density_heading"])
         density_col, source_col = st.columns([3, 2], gap="large")
         with density_col:
-            chart_card(maps.density_bars(data.density.frame), data.density, DENSITY_COLUMNS,
+            chart_card(Chart(maps.density_bars, data.density.frame), data.density, DENSITY_COLUMNS,
                        description=N["density_description"], filename="biwaq_quartiere_je_1000_einwohner",
                        key="quartiere_density", meta=meta)
         with source_col:
@@ -195,7 +198,7 @@ with compare_tab:
         groups = {name: tuple(side) for name, side in ((name_a, side_a), (name_b, side_b)) if side}
         if groups:
             comparison = maps.comparison(dataset, filters, groups)
-            chart_card(maps.comparison_bars(comparison.frame), comparison, COMPARE_COLUMNS,
+            chart_card(Chart(maps.comparison_bars, comparison.frame), comparison, COMPARE_COLUMNS,
                        description=N["compare_description"], filename="biwaq_quartiere_vergleich",
                        key="quartiere_compare", meta=meta)
         else:

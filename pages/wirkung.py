@@ -10,6 +10,7 @@ from ui.components import chart_card, metric_cards, open_page
 from ui.cards import outcome_card
 from ui.auth import require_page
 from ui.publication import show
+from ui.figure_cache import Chart
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -20,7 +21,7 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(T.PAGE_TEXTS["impact_funnel_heading"])
     stages = show(publication.metric_frame(dataset, filters, "funnel"), publication.publish_funnel, headline)
-    chart_card(charts.funnel(stages.frame), stages,
+    chart_card(Chart(charts.funnel, stages.frame), stages,
                {"label": ("Stufe", "text"), "persons": ("Personen", "int"),
                 "share_of_initial": (T.SHARE_OF_INITIAL, "pct"), "share_of_previous": (T.SHARE_OF_PREVIOUS, "pct")},
                description=T.PAGE_TEXTS["impact_funnel"], filename="biwaq_trichter",
@@ -33,7 +34,7 @@ st.subheader(T.PAGE_TEXTS["impact_sankey_heading"])
 flows = show(publication.metric_frame(dataset, filters, "flows"), publication.publish_flows, headline)
 # node labels carry their persons; in publication mode the published totals (left-out flows would undercount)
 totals = sankey_totals(headline) if flows.on_screen_protected else None
-chart_card(charts.sankey(flows.frame, totals), flows,
+chart_card(Chart(charts.sankey, flows.frame, totals), flows,
            {"source_label": ("Status bei Eintritt", "text"), "target_label": ("Bestes Ergebnis", "text"),
             "persons": ("Personen", "int")},
            description=T.PAGE_TEXTS["impact_sankey"],

@@ -8,6 +8,7 @@ from ui import charts
 from ui.components import chart_card, metric_cards, open_page
 from ui.auth import require_page
 from ui.publication import show
+from ui.figure_cache import Chart
 
 require_page(__file__)  # also when a deep link runs this file without dashboard.py
 
@@ -20,9 +21,9 @@ metric_cards(headline, ["participants", "leavers", "in_support", "with_outcome"]
 series = show(publication.metric_frame(dataset, filters, "monthly"), publication.publish_monthly, headline)
 
 st.subheader(T.PAGE_TEXTS["trends_monthly_heading"])
-chart_card(charts.monthly_flows(series.frame), series, COLUMNS,
+chart_card(Chart(charts.monthly_flows, series.frame), series, COLUMNS,
            description=T.PAGE_TEXTS["trends_monthly"], filename="biwaq_monatsverlauf", key="trend_monthly", meta=meta)
 st.subheader(T.PAGE_TEXTS["trends_cumulative_heading"])
-chart_card(charts.cumulative(series.frame), series, {"month": COLUMNS["month"],
+chart_card(Chart(charts.cumulative, series.frame), series, {"month": COLUMNS["month"],
                                                "cumulative_participants": COLUMNS["cumulative_participants"]},
            description=T.PAGE_TEXTS["trends_cumulative"], filename="biwaq_kumuliert", key="trend_cumulative", meta=meta)

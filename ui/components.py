@@ -7,6 +7,7 @@ import html
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from biwaq_data import Dataset, Filters
@@ -15,6 +16,7 @@ from biwaq_data.publish.describe import context
 from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import charts, publication
+from ui.figure_cache import FIGURES, Chart
 from ui.publication import Shown
 
 # plotly.js ships only English: a German locale passed in the config (month names in hover dates, decimal comma).
@@ -218,26 +220,41 @@ def copyable_text(text: str, key: str) -> None:
             f'<span class="biwaq-copy-status" role="status" aria-live="polite"></span></div>')
 
 
-def plot(fig, *, key: str, description: str, **kwargs):
+def themed_figure(fig: go.Figure | Chart, *, withheld: bool = False) -> go.Figure:
+    """The figure to send: themed for the browser's theme and, when `withheld`, a * on every withheld bar or
+    point. A `Chart` is built once per distinct input and theme for all sessions (ui.figure_cache)."""
+    theme = theme_type()
+
+    def finish(figure: go.Figure) -> go.Figure:
+        if withheld:
+            figure = charts.mark_withheld(figure)
+        return charts.apply_theme(figure, theme)
+
+    if isinstance(fig, Chart):
+        return FIGURES.figure(fig, finish, (theme, withheld))
+    return finish(fig)
+
+
+def plot(fig: go.Figure | Chart, *, key: str, description: str, **kwargs):
     """st.plotly_chart with the theme's text colours, the German plotly config and the description as the
     chart's accessible name (for charts drawn outside chart_card)."""
-    charts.apply_theme(fig, theme_type())
-    return st.plotly_chart(fig, width="stretch", key=key, config=PLOTLY_CONFIG, alt=description, **kwargs)
+    return st.plotly_chart(themed_figure(fig), width="stretch", key=key, config=PLOTLY_CONFIG, alt=description,
+                           **kwargs)
 
 
-def chart_card(fig, shown: Shown, columns: dict[str, tuple[str, str]], *, description: str, filename: str,
-               key: str, meta: dict[str, str], on_select=None, selection_mode=("points",),
+def chart_card(fig: go.Figure | Chart, shown: Shown, columns: dict[str, tuple[str, str]], *, description: str,
+               filename: str, key: str, meta: dict[str, str], on_select=None, selection_mode=("points",),
                on_select_args: tuple = ()):
     """A chart with its description (alt text), a table view and downloads of the data behind it.
 
-    `fig` is built from `shown.frame` (protected values in publication mode); the footnote follows when
-    anything is withheld.
+    `fig` is built from `shown.frame` (protected values in publication mode), best as a `Chart` (built once
+    for all sessions); the footnote follows when anything is withheld.
     """
     if isinstance(shown, pd.DataFrame):
         shown = Shown.plain(shown)
-    if shown.on_screen_protected and shown.published is not None and shown.published.suppressed_any:
-        fig = charts.mark_withheld(fig)  # a * in place of every withheld bar / point
-    charts.apply_theme(fig, theme_type())
+    # a * in place of every withheld bar / point
+    fig = themed_figure(fig, withheld=bool(shown.on_screen_protected and shown.published is not None
+                                            and shown.published.suppressed_any))
     callback = on_select
     if callable(on_select) and on_select_args:
         callback = lambda: on_select(*on_select_args)  # noqa: E731 - st.plotly_chart takes no args for it

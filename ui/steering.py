@@ -18,6 +18,7 @@ from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
 from biwaq_data.publish.targets import publish_progress
 from ui.charts import plot_text
 from ui.tables import html_table
+from ui.figure_cache import Chart
 
 STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "at_risk": "#E69F00", "behind": "#D55E00",
                   "missed": "#7F0000"}
@@ -204,7 +205,7 @@ def render_targets(rows: pd.DataFrame, protected: bool) -> None:
     st.subheader(T.TARGET_CHART_HEADING)
     from ui.components import plot
 
-    plot(progress_chart(rows), key="targets_chart", description=T.TARGET_CHART)
+    plot(Chart(progress_chart, rows), key="targets_chart", description=T.TARGET_CHART)
     st.caption(f"{T.CHART_DESCRIPTION}: {T.TARGET_CHART}")
     st.subheader(T.TARGET_TABLE_HEADING)
     # static HTML: the whole table on the page, cards on a phone, no table JavaScript (ui/tables.py)
