@@ -21,11 +21,11 @@ from . import errors, formatting, places, texts_de
 from .errors import DataError
 from .figures import filters, indicators, metrics
 from .figures.filters import Filters
-from .ingest import dataset, reading, schema, validation
+from .ingest import dataset, files, reading, schema, validation, workbook
 from .ingest.dataset import Dataset, load_dataset
 from .publish import describe, export, indicator_report, presskit, privacy, publication
 from .store import importing, snapshots
 
 __all__ = ["Dataset", "DataError", "Filters", "load_dataset", "metrics", "indicators", "publication", "snapshots",
            "importing", "indicator_report", "places", "schema", "privacy", "describe", "export", "presskit", "filters", "reading",
-           "validation", "dataset", "errors", "formatting", "texts_de"]
+           "workbook", "files", "validation", "dataset", "errors", "formatting", "texts_de"]

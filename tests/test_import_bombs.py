@@ -50,9 +50,9 @@ def test_zip_bomb_is_refused_before_parsing(bomb):
 
 
 def test_too_large_total_is_refused(monkeypatch):
-    from biwaq_data import reading
+    from biwaq_data import workbook
 
-    monkeypatch.setattr(reading, "MAX_XLSX_UNCOMPRESSED", 5 * 1024 * 1024)
+    monkeypatch.setattr(workbook, "MAX_XLSX_UNCOMPRESSED", 5 * 1024 * 1024)
     moderate = hostile.xlsx_bomb(8)
     report = check_upload(with_participants("teilnehmende.xlsx", moderate), today=TODAY)
     assert "entpackt viel zu groß" in report.error and "statt höchstens 5 MB" in report.error

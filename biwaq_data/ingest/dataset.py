@@ -41,7 +41,9 @@ from ..errors import DataError
 from .ids import Ids
 from .parquet import release_arrow_memory
 from .targets import empty_targets, parse_targets
-from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues, find_table_files, read_file, read_workbook_bytes
+from .files import find_table_files, read_file
+from .reading import OPTIONAL_TABLES, TABLE_NAMES, RawTable, reading_issues
+from .workbook import read_workbook_bytes
 from .validation import IssueLog, _parse_dates, check_dates, parse_ids, parse_table
 
 METADATA_FILES = ("manifest.json", "metadata.json")

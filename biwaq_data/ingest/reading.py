@@ -1,4 +1,5 @@
-"""Reading files into raw tables: CSV (encodings, delimiters), Excel and Parquet.
+"""Reading files into raw tables: CSV (encodings, delimiters) and Parquet here, Excel in `workbook`, any file
+by its name in `files`. The raw table, its issue rows and the header search live here and are shared by both.
 
 Nothing is interpreted here beyond turning bytes into cells; `validation`
 gives the cells their meaning. Row numbers are kept as the user sees them in
@@ -64,7 +65,7 @@ def _known_header_keys() -> frozenset[str]:
     return frozenset(k for columns in schema.TABLES.values() for k in schema.header_lookup(columns))
 
 
-def _header_index(rows: list[list[object]]) -> int | None:
+def header_index(rows: list[list[object]]) -> int | None:
     """Index of the header among the first rows: the row naming the most known columns (at least two),
     else the first non-empty row; None when all are empty."""
     from .schema import normalise_key
@@ -108,7 +109,7 @@ def reading_issues(raw: RawTable) -> pd.DataFrame:
     return out[READING_ISSUE_COLUMNS]
 
 
-def _issue_frame(rows, columns, values, messages, rule: str, severity: str = "warning") -> pd.DataFrame:
+def issue_frame(rows, columns, values, messages, rule: str, severity: str = "warning") -> pd.DataFrame:
     return pd.DataFrame({"table": "", "file": "", "row": pd.array(rows, dtype="Int64"), "column": columns,
                          "value": values, "message": messages, "severity": severity, "rule": rule})
 
@@ -116,7 +117,7 @@ def _issue_frame(rows, columns, values, messages, rule: str, severity: str = "wa
 # --- names --------------------------------------------------------------------
 
 
-def _table_for_name(stem: str) -> str | None:
+def table_for_name(stem: str) -> str | None:
     key = stem.strip().lower()
     for table, names in TABLE_FILE_ALIASES.items():
         if key in names:
@@ -135,7 +136,7 @@ def guess_table(name: str) -> str | None:
     "Teilnehmerliste (1)"). None when no table or more than one table is named.
     """
     stem = Path(name).stem if Path(name).suffix.lower() in SUFFIXES else name
-    exact = _table_for_name(stem)
+    exact = table_for_name(stem)
     if exact:
         return exact
     tokens = [t for t in re.split(r"[^a-z0-9]+", _fold(stem)) if t]
@@ -264,7 +265,7 @@ def _blank_mask(frame: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-def _with_rows(table: str, file: str, frame: pd.DataFrame, rows: np.ndarray | None = None) -> RawTable:
+def with_rows(table: str, file: str, frame: pd.DataFrame, rows: np.ndarray | None = None) -> RawTable:
     """Drop fully empty records (blank lines) and unnamed empty columns; keep each record's row number."""
     if rows is None:
         rows = np.arange(2, len(frame) + 2, dtype=np.int64)
@@ -282,7 +283,7 @@ def _with_rows(table: str, file: str, frame: pd.DataFrame, rows: np.ndarray | No
     return RawTable(table, file, frame, rows)
 
 
-def _text_formula_issues(raw: RawTable, text_categoricals: frozenset = frozenset()) -> None:
+def text_formula_issues(raw: RawTable, text_categoricals: frozenset = frozenset()) -> None:
     """A warning for every text cell that starts with "=" (it is read as text, never evaluated).
 
     `text_categoricals`: columns the file stored as text that were read as categoricals (Parquet, see
@@ -304,7 +305,7 @@ def _text_formula_issues(raw: RawTable, text_categoricals: frozenset = frozenset
             continue
         idx = np.flatnonzero(mask)
         if len(idx):
-            raw.issues.append(_issue_frame(raw.rows[idx], str(column), values.iloc[idx].astype(str).tolist(),
+            raw.issues.append(issue_frame(raw.rows[idx], str(column), values.iloc[idx].astype(str).tolist(),
                                            T.WARN_TEXT_FORMULA, "text_formula"))
 
 
@@ -318,7 +319,7 @@ def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
         raise DataError(T.ERR_TOO_MANY_ROWS.format(file=file, rows=f"{lines:,}".replace(",", "."),
                                                    limit=f"{MAX_CSV_ROWS:,}".replace(",", ".")))
     head = [line[:100_000] for line in text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]]
-    skip = _header_index([line.split(_sniff_separator(line))[:MAX_COLUMNS + 1] for line in head]) or 0
+    skip = header_index([line.split(_sniff_separator(line))[:MAX_COLUMNS + 1] for line in head]) or 0
     sep = _sniff_separator(head[skip])
     if head[skip].count(sep) + 1 > MAX_COLUMNS:
         raise DataError(T.ERR_TOO_MANY_COLUMNS.format(file=file, n=head[skip].count(sep) + 1, limit=MAX_COLUMNS))
@@ -339,10 +340,10 @@ def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
             raise DataError(T.ERR_CSV_FIELDS.format(file=file, line=line, found=saw, expected=expected,
                                                     sep={"\t": "Tab"}.get(sep, sep))) from exc
         raise DataError(T.ERR_CSV_BROKEN.format(file=file)) from exc
-    raw = _with_rows(table, file, frame, np.arange(skip + 2, skip + 2 + len(frame), dtype=np.int64))
-    _text_formula_issues(raw)
+    raw = with_rows(table, file, frame, np.arange(skip + 2, skip + 2 + len(frame), dtype=np.int64))
+    text_formula_issues(raw)
     if _MOJIBAKE.search(text[:1_000_000]):
-        raw.issues.append(_issue_frame([None], "", "", T.WARN_MOJIBAKE, "mojibake"))
+        raw.issues.append(issue_frame([None], "", "", T.WARN_MOJIBAKE, "mojibake"))
     return raw
 
 
@@ -356,226 +357,5 @@ def read_parquet_bytes(data: bytes | Path, table: str, file: str) -> RawTable:
         check_kind(data, "parquet", file)
     frame, text_categoricals = read_frame(data, table, file)
     raw = RawTable(table, file, frame, np.arange(2, len(frame) + 2, dtype=np.int64))
-    _text_formula_issues(raw, text_categoricals)
+    text_formula_issues(raw, text_categoricals)
     return raw
-
-
-# --- Excel --------------------------------------------------------------------
-
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-MAX_XLSX_UNCOMPRESSED = 512 * 1024 * 1024
-"""Largest total uncompressed content of an .xlsx (its XML parts), checked before any XML is parsed."""
-MAX_XLSX_RATIO = 100
-"""Largest compression ratio of one part bigger than 1 MB; real workbooks stay far below (5–20)."""
-MAX_XLSX_PARTS = 10_000
-
-
-def check_xlsx_archive(data: bytes | Path, file: str) -> None:
-    """Refuse a zip bomb before parsing: sizes and ratios from the archive's directory (DataError, German).
-
-    Reading a part never yields more than its declared size (zipfile stops there), so the declared sizes bound
-    the work; a part whose data lie about it fails as a damaged workbook.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return  # not a readable zip: the workbook reader reports it as damaged
-    if len(infos) > MAX_XLSX_PARTS:
-        raise DataError(T.ERR_XLSX_BOMB.format(file=file, detail=T.XLSX_BOMB_PARTS.format(n=len(infos))))
-    total = sum(i.file_size for i in infos)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise DataError(T.ERR_XLSX_BOMB.format(file=file, detail=T.XLSX_BOMB_SIZE.format(
-            size=_mb_text(total), limit=_mb_text(MAX_XLSX_UNCOMPRESSED))))
-    for info in infos:
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
-            raise DataError(T.ERR_XLSX_BOMB.format(file=file, detail=T.XLSX_BOMB_RATIO.format(
-                part=info.filename, size=_mb_text(info.file_size), packed=_mb_text(info.compress_size),
-                ratio=f"{info.file_size / max(info.compress_size, 1):,.0f}".replace(",", "."), limit=MAX_XLSX_RATIO)))
-
-
-def _mb_text(size: int) -> str:
-    mb = size / 1024 / 1024
-    return (f"{mb:.1f}" if mb >= 0.1 else f"{mb:.2f}").removesuffix(".0").replace(".", ",")
-
-
-def _has_formulas(data: bytes | Path) -> bool:
-    """Cheap check whether any worksheet of the .xlsx holds a formula (<f> element)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with archive.open(name) as member:
-                        tail = b""
-                        while chunk := member.read(1 << 20):
-                            if _FORMULA_TAG.search(tail + chunk):
-                                return True
-                            tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return True  # let openpyxl decide and report
-    return False
-
-
-def _open_workbook(data: bytes | Path, file: str, data_only: bool = True):
-    import openpyxl  # deferred: only needed for Excel files
-
-    if isinstance(data, bytes):
-        check_kind(data, "xlsx", file)
-    check_xlsx_archive(data, file)
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data) if isinstance(data, bytes) else data, read_only=True,
-                                      data_only=data_only, keep_links=False)
-    except Exception as exc:  # zipfile/openpyxl raise many types for damaged workbooks
-        raise DataError(T.ERR_XLSX_BROKEN.format(file=file)) from exc
-
-
-def _display(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (datetime, pd.Timestamp)):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def _sheet_table(rows: list[tuple], table: str, file: str, formulas: list[tuple[int, int, str]]) -> RawTable:
-    """RawTable from a sheet's rows (row 1 first); the header is found by `_header_index` (title rows skipped)."""
-    from openpyxl.utils import get_column_letter
-
-    def filled(v) -> bool:
-        return v is not None and not (isinstance(v, str) and not v.strip())
-
-    header_at = _header_index(rows)
-    if header_at is None:
-        raise DataError(T.ERR_EMPTY.format(file=file))
-    width = max((max((j + 1 for j, v in enumerate(r) if filled(v)), default=0) for r in rows[header_at:]), default=0)
-    if width > MAX_COLUMNS:
-        raise DataError(T.ERR_TOO_MANY_COLUMNS.format(file=file, n=width, limit=MAX_COLUMNS))
-    header_cells = list(rows[header_at]) + [None] * width
-    names: list[str] = []
-    for j in range(width):
-        name = _display(header_cells[j]).strip() or T.UNNAMED_COLUMN.format(letter=get_column_letter(j + 1))
-        while name in names:
-            name = f"{name} ({names.count(name) + 1})"
-        names.append(name)
-    body = rows[header_at + 1:]
-    records = [tuple(r[:width]) + (None,) * (width - len(r)) if len(r) < width else tuple(r[:width]) for r in body]
-    frame = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
-    frame = frame.astype(object)
-    frame = frame.where(frame.notna(), "")
-    sheet_rows = np.arange(header_at + 2, header_at + 2 + len(records), dtype=np.int64)
-    if formulas:
-        issue_rows, cols, values, messages = [], [], [], []
-        for row, col, formula in formulas:
-            cached = rows[row - 1][col - 1] if row - 1 < len(rows) and col - 1 < len(rows[row - 1]) else None
-            cell = f"{get_column_letter(col)}{row}"
-            issue_rows.append(row)
-            cols.append(names[col - 1] if col - 1 < len(names) else get_column_letter(col))
-            values.append(formula)
-            messages.append(T.WARN_FORMULA_CACHED.format(cell=cell, formula=formula, value=_display(cached))
-                            if filled(cached) else T.WARN_FORMULA_EMPTY.format(cell=cell, formula=formula))
-        formula_issues = _issue_frame(issue_rows, cols, values, messages, "formula_cell")
-    else:
-        formula_issues = None
-    raw = _with_rows(table, file, frame, sheet_rows)
-    if formula_issues is not None:
-        raw.issues.append(formula_issues)
-    _text_formula_issues(raw)
-    return raw
-
-
-def _formula_cells(data: bytes | Path, file: str, sheets: list[str]) -> dict[str, list[tuple[int, int, str]]]:
-    """(row, column, formula text) of every formula cell in the named sheets (1-based positions)."""
-    book = _open_workbook(data, file, data_only=False)
-    try:
-        found: dict[str, list[tuple[int, int, str]]] = {}
-        for sheet in sheets:
-            ws = book[sheet]
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()
-            cells = []
-            for i, row in enumerate(ws.iter_rows(), start=1):
-                for j, cell in enumerate(row, start=1):
-                    if cell.data_type == "f" and cell.value is not None:
-                        text = getattr(cell.value, "text", None) or str(cell.value)
-                        cells.append((i, j, text if text.startswith("=") else f"={text}"))
-            found[sheet] = cells
-        return found
-    finally:
-        book.close()
-
-
-def workbook_sheet_names(data: bytes | Path, file: str) -> list[str]:
-    """Names of the sheets of an .xlsx workbook (DataError when it is not one)."""
-    book = _open_workbook(data, file)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
-
-
-def read_workbook_sheets(data: bytes | Path, file: str, wanted: dict[str, str]) -> dict[str, RawTable]:
-    """Read the given sheets {sheet name: table} of a workbook into raw tables (keyed by table).
-
-    Formula cells are never evaluated: the value stored with the file is used (see module docstring).
-    """
-    book = _open_workbook(data, file)
-    try:
-        contents: dict[str, list[tuple]] = {}
-        for sheet in wanted:
-            ws = book[sheet]
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()
-            contents[sheet] = list(ws.iter_rows(values_only=True))
-    finally:
-        book.close()
-    formulas = _formula_cells(data, file, list(wanted)) if _has_formulas(data) else {}
-    return {table: _sheet_table(contents[sheet], table, f"{file} › {sheet}", formulas.get(sheet, []))
-            for sheet, table in wanted.items()}
-
-
-def match_sheets(sheet_names: list[str], tables: tuple[str, ...] = TABLE_NAMES) -> dict[str, str]:
-    """{sheet name: table} for the sheets that name a table (exact names first, then tolerant, first wins)."""
-    chosen: dict[str, str] = {}
-    for matcher in (_table_for_name, guess_table):
-        for sheet in sheet_names:
-            table = matcher(sheet)
-            if table in tables and table not in chosen.values() and sheet not in chosen:
-                chosen[sheet] = table
-    return chosen
-
-
-def read_workbook_bytes(data: bytes | Path, file: str, tables: tuple[str, ...] = TABLE_NAMES + OPTIONAL_TABLES) -> dict[str, RawTable]:
-    """Read the sheets of an .xlsx workbook that name a table (English or German sheet names)."""
-    names = workbook_sheet_names(data, file)
-    return read_workbook_sheets(data, file, match_sheets(names, tables))
-
-
-def read_file(path_or_bytes: Path | bytes, name: str, table: str) -> RawTable:
-    """Read one table from a CSV, Excel (first matching or first sheet) or Parquet file."""
-    suffix = Path(name).suffix.lower()
-    data = path_or_bytes.read_bytes() if isinstance(path_or_bytes, Path) and suffix != ".parquet" else path_or_bytes
-    if suffix == ".csv":
-        return read_csv_bytes(data, table, name)
-    if suffix == ".parquet":
-        return read_parquet_bytes(data, table, name)
-    if suffix == ".xlsx":
-        sheets = workbook_sheet_names(data, name)
-        matched = {s: t for s, t in match_sheets(sheets, (table,)).items() if t == table}
-        sheet = next(iter(matched), sheets[0] if sheets else None)
-        if sheet is None:
-            raise DataError(T.ERR_EMPTY.format(file=name))
-        return read_workbook_sheets(data, name, {sheet: table})[table]
-    raise DataError(T.ERR_UNSUPPORTED.format(file=name))
-
-
-def find_table_files(folder: Path) -> dict[str, Path]:
-    """Files in a folder that hold the three tables, by table name (first suffix in SUFFIXES wins)."""
-    found: dict[str, Path] = {}
-    candidates = [p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES]
-    for path in sorted(candidates, key=lambda p: (SUFFIXES.index(p.suffix.lower()), p.name)):
-        table = _table_for_name(path.stem)
-        if table and path.suffix.lower() in SUFFIXES and table not in found:
-            found[table] = path
-    return found

@@ -19,7 +19,7 @@ checked in about a second).
 
 Hostile files cannot exhaust the server (issue 17): an .xlsx is refused from its zip directory
 before any XML is parsed when it would unpack to more than 512 MB or a part is packed more than
-100-fold (`reading.check_xlsx_archive`); a CSV with more than MAX_CSV_ROWS lines or MAX_COLUMNS
+100-fold (`workbook.check_xlsx_archive`); a CSV with more than MAX_CSV_ROWS lines or MAX_COLUMNS
 columns is refused before parsing; at most 1.000 issue rows are listed per file, column and rule,
 the rest in one summary row. The Daten page calls `check_upload_isolated`, which runs
 `check_upload` in a child process whose address space is limited (BIWAQ_IMPORT_MEMORY_MB, default
@@ -45,9 +45,9 @@ from ..ingest import schema
 from .. import texts_de as T
 from ..ingest.dataset import Dataset, participant_prefix_check, validate_tables
 from ..errors import DataError
-from ..ingest.reading import (HEADER_SEARCH_ROWS, OPTIONAL_TABLES, SUFFIXES, TABLE_NAMES, RawTable, guess_table, match_sheets,
-                              read_csv_bytes, read_parquet_bytes, read_workbook_sheets, reading_issues,
-                              workbook_sheet_names)
+from ..ingest.reading import (HEADER_SEARCH_ROWS, OPTIONAL_TABLES, SUFFIXES, TABLE_NAMES, RawTable, guess_table,
+                              read_csv_bytes, read_parquet_bytes, reading_issues)
+from ..ingest.workbook import match_sheets, read_workbook_sheets, workbook_sheet_names
 from ..ingest.validation import ISSUE_COLUMNS, hidden_count
 
 MAX_UPLOAD_MB = 50
