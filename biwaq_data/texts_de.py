@@ -788,6 +788,8 @@ SURVIVAL_DEFINITION = (
     "bleibt.")
 SURVIVAL_MEDIAN = "Median Tage bis zum ersten Ergebnis"
 SURVIVAL_NOT_REACHED = "nicht erreicht"
+# the median on a card: exact ("n Tage") or, in publication mode, an upper bound on the published grid
+SURVIVAL_MEDIAN_DAYS = {"exact": "{days} Tage", "published": "bis Tag {days}"}
 SURVIVAL_COLUMNS_DE = {"group": "Gruppe", "days": "Tage seit Eintritt", "at_risk": "unter Beobachtung",
                        "events": "Ergebnisse", "censored": "zensiert", "reached": "Anteil mit Ergebnis",
                        "persons": "Personen", "median_days": "Median (Tage)"}

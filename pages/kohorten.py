@@ -4,9 +4,8 @@ import streamlit as st
 
 from biwaq_data import texts_de as T
 from biwaq_data.figures import cohorts
-from biwaq_data.formatting import escape_markdown, format_int
+from biwaq_data.formatting import escape_markdown
 from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
-from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import steering
 from ui.auth import require_page
 from ui.components import open_page, plot
@@ -47,14 +46,11 @@ with survival_tab:
             plot(Chart(steering.survival_chart, shown_curves, stepped=False), key="survival_chart",
                  description=T.SURVIVAL_CHART)
             st.caption(T.SURVIVAL_PUBLICATION_NOTE)
-            median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
-                                     else f"bis Tag {format_int(r.median_days)}") for r in medians.itertuples()}
         else:
             medians = cohorts.medians(curves)
             plot(Chart(steering.survival_chart, curves), key="survival_chart", description=T.SURVIVAL_CHART)
-            median_text = {r.group: (T.SURVIVAL_NOT_REACHED if r.median_days != r.median_days
-                                     else f"{format_int(r.median_days)} Tage") for r in medians.itertuples()}
         st.caption(f"{T.CHART_DESCRIPTION}: {T.SURVIVAL_CHART}")
+        median_text = steering.median_texts(medians, published=is_on())
         for col, (group, text) in zip(st.columns(max(len(median_text), 1)), median_text.items()):
             col.metric(f"{T.SURVIVAL_MEDIAN}: {escape_markdown(group)}", text, help=T.SURVIVAL_DEFINITION,
                        border=True)

@@ -194,6 +194,13 @@ def survival_chart(curves: pd.DataFrame, stepped: bool = True) -> go.Figure:
     return fig
 
 
+def median_texts(medians: pd.DataFrame, published: bool) -> dict[str, str]:
+    """Card text per group of `medians` (group, median_days; NaN = not reached within the curve)."""
+    template = T.SURVIVAL_MEDIAN_DAYS["published" if published else "exact"]
+    return {r.group: (T.SURVIVAL_NOT_REACHED if pd.isna(r.median_days)
+                      else template.format(days=format_int(r.median_days))) for r in medians.itertuples()}
+
+
 def render_targets(rows: pd.DataFrame, protected: bool) -> None:
     """The Soll-Ist section: status badges (rule as help), chart, coloured table, publication note, rules."""
     from biwaq_data.publish.privacy import FOOTNOTE_DE
