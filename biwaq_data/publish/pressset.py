@@ -31,14 +31,13 @@ import time
 from dataclasses import dataclass, replace
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from ..figures.filters import Filters, participant_mask
 from ..figures import metrics
 from .gender import publication_dataset
 from ..figures.memo import Memo, per_version
-from .results import PublishedFigures, _rate_value
+from .results import PublishedFigures
 from .rounding import RoundedSelection, round10
 from .selection import Selection
 

@@ -90,7 +90,6 @@ def report(dataset) -> list[Line]:
 def esf_gender_losses(dataset) -> list[str]:
     """ESF Plus rows where Frauen and Männer are both >= 10 but one of them is withheld (goal: none)."""
     from . import indicator_report
-    from .pressset import press_set
 
     tables = indicator_report.indicator_tables(dataset)
     counts = tables.raw  # the programme's counts behind the published cells (statistical gender)
