@@ -62,7 +62,10 @@ def _pick_from_chart(chart_key: str, known: list[str]) -> None:
                if p.get("y") in reported]
     chosen = list(st.session_state.get(PICK_KEY) or [])
     for label in dict.fromkeys(clicked):
-        chosen.remove(label) if label in chosen else chosen.append(label)
+        if label in chosen:
+            chosen.remove(label)
+        else:
+            chosen.append(label)
     st.session_state[PICK_KEY] = chosen
 
 
