@@ -326,15 +326,31 @@ def test_shared_map_is_built_once_and_each_run_gets_its_own_figure(sample_datase
     headline = publication.selection(sample_dataset, filters)
     data = maps.shared_map_data(sample_dataset, filters, headline, boundaries)
     assert maps.shared_map_data(sample_dataset, filters, headline, boundaries) is data
+    from ui.charts import apply_theme
+    from ui.figure_cache import FigureCache
+
     built, real = [], maps.neighbourhood_map
     monkeypatch.setattr(maps, "neighbourhood_map", lambda *a, **k: built.append(a) or real(*a, **k))
-    first = maps.shared_neighbourhood_map(sample_dataset, filters, data, boundaries, ["o202", "b500"])
-    second = maps.shared_neighbourhood_map(sample_dataset, filters, data, boundaries, ["b500", "o202"])
+    cache = FigureCache()
+
+    def drawn(selected, theme="light"):  # as chart_card draws it: themed, from the shared cache
+        chart = maps.shared_neighbourhood_map(sample_dataset, filters, data, boundaries, selected)
+        return cache.figure(chart, lambda fig: apply_theme(fig, theme), (theme, False))
+
+    first, second = drawn(["o202", "b500"]), drawn(["b500", "o202"])
     assert len(built) == 1 and first is not second
-    direct = real(data.frame, data.bezirke, boundaries, ["o202", "b500"])
+    direct = apply_theme(real(data.frame, data.bezirke, boundaries, ["o202", "b500"]), "light")
     assert json.loads(first.to_json()) == json.loads(direct.to_json())
     first.update_layout(title_text="nur hier")
     assert second.layout.title.text is None
+    # another selection, another filter or the dark theme: built again, never served from another key
+    drawn(["o202"])
+    drawn(["o202", "b500"], theme="dark")
+    other = Filters(genders=("male",))
+    other_data = maps.shared_map_data(sample_dataset, other, publication.selection(sample_dataset, other), boundaries)
+    cache.figure(maps.shared_neighbourhood_map(sample_dataset, other, other_data, boundaries, ["o202", "b500"]),
+                 lambda fig: apply_theme(fig, "light"), ("light", False))
+    assert len(built) == 4
 
 
 def test_map_is_offline_and_attributed(frame):

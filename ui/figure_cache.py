@@ -31,10 +31,18 @@ class _Unkeyable(Exception):
 class Chart:
     """A figure to draw: `build(*args, **kwargs)` -> go.Figure, built only when no equal figure is cached."""
 
-    __slots__ = ("build", "args", "kwargs")
+    __slots__ = ("build", "args", "kwargs", "key")
 
     def __init__(self, build: Callable[..., go.Figure], *args, **kwargs):
-        self.build, self.args, self.kwargs = build, args, kwargs
+        self.build, self.args, self.kwargs, self.key = build, args, kwargs, None
+
+    @classmethod
+    def keyed(cls, key, build: Callable[..., go.Figure], *args, **kwargs) -> "Chart":
+        """A chart whose inputs are too large to hash on every run (the map's boundaries): `key` stands for
+        them and must change whenever they do (e.g. data version, filters, publication mode, boundaries)."""
+        chart = cls(build, *args, **kwargs)
+        chart.key = key
+        return chart
 
     def figure(self) -> go.Figure:
         return self.build(*self.args, **self.kwargs)
@@ -76,8 +84,8 @@ class FigureCache:
         `variant` names everything `finish` depends on besides the figure (theme, whether values are marked).
         """
         try:
-            key = (chart.build.__module__, chart.build.__qualname__, content_key(chart.args),
-                   content_key(chart.kwargs), variant)
+            inputs = (chart.key,) if chart.key is not None else (content_key(chart.args), content_key(chart.kwargs))
+            key = (chart.build.__module__, chart.build.__qualname__, *inputs, variant)
         except _Unkeyable:
             self.uncached += 1
             return finish(chart.figure())
