@@ -156,3 +156,24 @@ def test_quartiere_views_are_tabs_in_the_link(server):
         wait_for_app(page)
         page.get_by_role("heading", name=N["compare_heading"]).wait_for(timeout=30_000)
         assert page.get_by_role("tab", name=N["tab_compare"]).get_attribute("aria-selected") == "true"
+
+
+def test_a_click_on_a_breakdown_bar_narrows_to_its_group_and_writes_nothing_else(server):
+    """Aufschlüsselung: a click on a bar chooses that group (link, drill-down box); with Streamlit's magic the
+    click callback also wrote "None" above the page (.streamlit/config.toml, tests/test_streamlit_config.py)."""
+    with browser_page() as page:
+        page.goto(server)  # a bare `streamlit run` serves a deep link as first request without st.navigation
+        wait_for_app(page)
+        page.goto(f"{server}/aufschluesselung?dimension=Geschlecht")
+        wait_for_app(page)
+        bars = page.locator(".js-plotly-plot").first.locator(".barlayer .point path")
+        bars.last.wait_for(state="attached")
+        boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
+        box = next(b for b in boxes if b and b["width"] > 10 and b["height"] > 5)  # a stacked segment with persons
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_url(re.compile(r"auswahl="), timeout=30_000)
+        page.locator(".st-key-biwaq_drill_result").wait_for(state="visible", timeout=30_000)
+        wait_for_app(page)
+        assert page.get_by_text("None", exact=True).count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(ARTIFACTS / "aufschluesselung_bar_click.png"), full_page=True)
