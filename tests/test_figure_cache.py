@@ -149,3 +149,18 @@ def test_pages_show_each_selection_and_mode_its_own_figure(dataset):
     monthly = b.metrics.monthly(dataset)
     assert figure(raw, 0)["data"][1]["y"] == monthly["entries"].tolist()
     assert figure(raw, 0)["data"][0]["y"] == monthly["active"].tolist()
+
+
+def test_keyed_charts_are_kept_apart_and_stay_few(bars):
+    """Chart.keyed (the map: 80–152 KB of JSON) has its own small LRU, so large figures never fill the
+    content-keyed one nor grow past its bound."""
+    cache = FigureCache(max_entries=8, max_keyed=2)
+    cache.figure(Chart(charts.breakdown_bars, bars.copy(), "Geschlecht"), _themed, ("light", False))
+    for n in range(3):
+        cache.figure(Chart.keyed(("map", n), charts.breakdown_bars, bars, "Geschlecht"), _themed, ("light", False))
+    assert cache.builds == 4 and len(cache) == 3  # one content-keyed + the two newest keyed
+    cache.figure(Chart.keyed(("map", 2), charts.breakdown_bars, bars, "Geschlecht"), _themed, ("light", False))
+    cache.figure(Chart(charts.breakdown_bars, bars.copy(), "Geschlecht"), _themed, ("light", False))
+    assert cache.builds == 4  # both still cached
+    cache.figure(Chart.keyed(("map", 0), charts.breakdown_bars, bars, "Geschlecht"), _themed, ("light", False))
+    assert cache.builds == 5  # the oldest keyed one was evicted

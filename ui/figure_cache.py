@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 
 from biwaq_data.figures import memo
 
-MAX_ENTRIES = 256  # about 5–10 KB each on the sample: a few MB at most
+MAX_ENTRIES = 256  # content-keyed charts: 4–15 KB of JSON each on the sample, a few MB at most
+MAX_KEYED = 32  # Chart.keyed (the map: 80 KB, 152 KB with official boundaries): at most about 5 MB
 
 
 class _Unkeyable(Exception):
@@ -74,8 +75,9 @@ class FigureCache:
     """Figure JSON in a compute-once LRU (biwaq_data.figures.memo.Memo) shared by the script threads of all
     sessions: two sessions asking for the same new figure at once build it once."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES):
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_keyed: int = MAX_KEYED):
         self._memo = memo.Memo(max_entries)
+        self._keyed = memo.Memo(max_keyed)  # the large figures of Chart.keyed, kept apart so they stay few
         self.builds = self.uncached = 0  # counters for tests and the benchmark (not locked: approximate)
 
     def figure(self, chart: Chart, finish: Callable[[go.Figure], go.Figure], variant: tuple) -> go.Figure:
@@ -94,14 +96,16 @@ class FigureCache:
             self.builds += 1
             return finish(chart.figure()).to_json()
 
-        return go.Figure(json.loads(self._memo.get(key, build)), skip_invalid=False, _validate=False)
+        store = self._keyed if chart.key is not None else self._memo
+        return go.Figure(json.loads(store.get(key, build)), skip_invalid=False, _validate=False)
 
     def clear(self) -> None:
         self._memo.clear()
+        self._keyed.clear()
         self.builds = self.uncached = 0
 
     def __len__(self) -> int:
-        return len(self._memo)
+        return len(self._memo) + len(self._keyed)
 
 
 FIGURES = FigureCache()

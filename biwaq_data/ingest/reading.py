@@ -306,7 +306,7 @@ def text_formula_issues(raw: RawTable, text_categoricals: frozenset = frozenset(
         idx = np.flatnonzero(mask)
         if len(idx):
             raw.issues.append(issue_frame(raw.rows[idx], str(column), values.iloc[idx].astype(str).tolist(),
-                                           T.WARN_TEXT_FORMULA, "text_formula"))
+                                          T.WARN_TEXT_FORMULA, "text_formula"))
 
 
 def read_csv_bytes(data: bytes, table: str, file: str) -> RawTable:
