@@ -304,10 +304,12 @@ QUOTE_TEMPLATE = (
     "{lead} {participants} Menschen unterstützt. {unemployed_sentence}"
     "{migration} von ihnen haben einen Migrationshintergrund. "
     "{employment} Teilnehmende haben eine Arbeit gefunden, {training} eine Ausbildung begonnen und "
-    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert. Damit liegt der Anteil der Unterstützten in "
-    "Arbeit oder Ausbildung bei {placement_rate} (Nenner: alle {participants} Unterstützten, auch noch "
-    "Betreute).{leaver_sentence} Quelle: {source}, Datenstand {datenstand}."
+    "{improved} ihre Chancen auf dem Arbeitsmarkt verbessert.{rate_sentence}{leaver_sentence} "
+    "Quelle: {source}, Datenstand {datenstand}."
 )
+#: The share sentence of the quote; left out where the share is not shown ("/": a rounded base below 50).
+QUOTE_RATE = (" Damit liegt der Anteil der Unterstützten in Arbeit oder Ausbildung bei {placement_rate} (Nenner: alle "
+              "{participants} Unterstützten, auch noch Betreute).")
 # lead of the quote: the selection first, then programme and period ("In Marxloh hat BIWAQ Duisburg seit …")
 QUOTE_LEAD = "{intro} hat {programme}"
 QUOTE_LEAD_SELECTION = "{selection} hat {programme} {period}"
@@ -532,6 +534,7 @@ NEIGHBOURHOOD_TEXTS: dict[str, str] = {
     "legend_bubbles": "Ortsteil (Fläche ∝ Teilnehmende)",
     "legend_empty": "Ortsteil ohne Teilnehmende",
     "legend_bubbles_grey": "Anteil in Arbeit/Ausbildung geschützt (*)",
+    "legend_bubbles_grey_rounded": "Anteil in Arbeit/Ausbildung nicht ausgewiesen (/)",
     "legend_bubbles_withheld": "Zahl geschützt (*)",
     "legend_bezirke": "Stadtbezirk",
     "legend_osm_outlines": "Ortsteilgrenze (OSM, {n} von 46)",
@@ -674,6 +677,11 @@ PUBLICATION_ROUNDED_FOOTNOTE = ("Gerundet: Zum Zweck der statistischen Geheimhal
                                 "berechnet. Exakt sind nur das Gesamtprogramm und, je Träger, Stadtbezirk, Ortsteil, "
                                 "Jahr und Quartal, die Kennzahlen, die auch das Gesamtprogramm ausweist.")
 PUBLICATION_ROUNDED_BADGE = "gerundet"
+#: Footnote where a share of rounded counts is not shown (biwaq_data.publish.rounding.MIN_SHARE_BASE).
+PUBLICATION_UNRELIABLE_FOOTNOTE = ("/ = keine Angabe, da Zahlenwert nicht sicher genug: Anteile aus gerundeten "
+                                   "Zahlen werden erst ab einer gerundeten Basis von 50 Personen ausgewiesen; "
+                                   "darunter kann das Runden allein einen Anteil um bis zu 80 Prozentpunkte "
+                                   "verschieben (ab 50 um höchstens 18).")
 #: Footnote for the statistical gender (divers / ohne Angabe assigned to Frauen / Männer).
 PUBLICATION_GENDER_FOOTNOTE = ("Personen mit den Geschlechtsangaben „divers“ und „ohne Angabe“ sind aus Gründen der "
                                "statistischen Geheimhaltung nach einem festen Zufallsverfahren den Kategorien Frauen "
@@ -681,6 +689,9 @@ PUBLICATION_GENDER_FOOTNOTE = ("Personen mit den Geschlechtsangaben „divers“
 #: Footnote marker text next to withheld bars/points in charts.
 PUBLICATION_CHART_MARKER = "*"
 PUBLICATION_CHART_HOVER = "aus Gründen der Geheimhaltung nicht ausgewiesen (*)"
+#: Marker and hover next to a share not shown because its rounded base is below 50 persons.
+PUBLICATION_UNRELIABLE_MARKER = "/"
+PUBLICATION_UNRELIABLE_HOVER = "nicht ausgewiesen, da aus zu wenigen Personen gerundet (/)"
 PUBLICATION_FORCED = "Diese Seite zeigt immer veröffentlichungsfähige Zahlen (Veröffentlichungsmodus)."
 PUBLICATION_OFF_NOTE = ("Veröffentlichungsmodus ist aus: Kleinstwerte sind sichtbar. Nicht weitergeben; "
                         "Downloads bleiben geschützt.")

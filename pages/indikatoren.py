@@ -70,6 +70,8 @@ if protect:  # publication mode: statistical gender; free combinations rounded (
     st.caption(T.PUBLICATION_GENDER_FOOTNOTE)
     if getattr(publication.selection(dataset, filters), "rounded", False):
         st.caption(T.PUBLICATION_ROUNDED_FOOTNOTE)
+    if tables.rates.unreliable_any:  # a share on a rounded base below 50: "/"
+        st.caption(T.PUBLICATION_UNRELIABLE_FOOTNOTE)
 
 with st.expander(T.ESF_DEFINITIONS_EXPANDER, icon=":material/info:"):
     st.markdown("\n".join(f"- **{label}**: {text}" for label, text in T.ESF_DEFINITIONS.items()))

@@ -39,8 +39,9 @@ with right:
     figures = pd.DataFrame({
         "Kennzahl": [card_label(k) for k in CARDS + ["with_outcome"]],
         # counts as whole numbers, rates in percent rounded as on the cards (24,5)
-        "Wert": ["*" if k in protected.suppressed else export_values(pd.Series([protected[k]]),
-                                                                     "pct" if k.endswith("_rate") else "int")[0]
+        # "*" withheld, "/" a share on too small a rounded base, "x" a share of nobody
+        "Wert": [protected.text(k) if k in protected.suppressed | protected.unreliable | protected.undefined
+                 else export_values(pd.Series([protected[k]]), "pct" if k.endswith("_rate") else "int")[0]
                  for k in CARDS + ["with_outcome"]],
         "Einheit": ["%" if k.endswith("_rate") else "Personen" for k in CARDS + ["with_outcome"]],
         "Definition": [T.METRIC_DEFINITIONS[k] for k in CARDS + ["with_outcome"]],

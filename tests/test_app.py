@@ -238,6 +238,32 @@ def test_withheld_bars_are_marked_with_a_star(dataset):
     assert any(T.PUBLICATION_ROUNDED_FOOTNOTE in c.value for c in at.caption)
 
 
+def test_shares_on_a_small_rounded_base_are_slashed_not_shown(dataset):
+    """Männer by Ortsteil is a free combination (rounded): Röttgersbach's 13 men (46 % with an outcome) read
+    "10 / 100 %" before; now its rate bars carry "/" (not "*": nothing is withheld) and the footnote says why."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["geschlecht"] = ["male"]  # sidebar widgets: state before the run (st.navigation)
+    at.query_params["dimension"] = "Ortsteil"
+    at.run()
+    at.switch_page("pages/aufschluesselung.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    sel = publication.selection(dataset, b.Filters(genders=("male",)))
+    pub, raw = sel.breakdown("ortsteil"), sel.metric("breakdown:ortsteil")
+    slashed = set(raw.loc[pub.unreliable["outcome_rate"].to_numpy(), "label"])
+    assert "Röttgersbach" in slashed and "Marxloh" not in slashed
+    rates = next(f for f in (figure(at, i) for i in range(len(at.get("plotly_chart"))))
+                 if any(t.get("name") == T.METRIC_LABELS["outcome_rate"] for t in f["data"]))
+    marks = [a for a in rates["layout"].get("annotations", []) if a.get("text") in ("*", "/")]
+    assert {a["text"] for a in marks} == {"/"}
+    assert {a["y"] for a in marks} == slashed
+    assert all(T.PUBLICATION_UNRELIABLE_HOVER in a["hovertext"] for a in marks)
+    outcome = next(t for t in rates["data"] if t["name"] == T.METRIC_LABELS["outcome_rate"])
+    shown = dict(zip(outcome["y"], outcome["x"]))
+    assert shown["Röttgersbach"] is None or np.isnan(shown["Röttgersbach"])  # no bar: NaN (binary) or null
+    assert shown["Marxloh"] == pytest.approx(100 * float(pub.frame.set_index(raw["label"]).loc["Marxloh", "outcome_rate"]))
+    assert any(T.PUBLICATION_UNRELIABLE_FOOTNOTE in c.value for c in at.caption)
+
+
 def test_footnote_once_per_page_and_stars_on_the_monthly_chart():
     at = run_page("pages/zeitverlauf.py")
     footnotes = [c.value for c in at.caption if "Datenschutzgründen" in c.value]

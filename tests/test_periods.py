@@ -64,12 +64,20 @@ def test_overview_with_quarter_preset_from_the_url(sample_dir):
     assert any(c.value.startswith("Veränderung gegenüber Vorquartal (01.04.2026 – 30.06.2026)") for c in at.caption)
     # a quarter is in the publication set: its participants are exact, the quote's other figures rounded (issue 13)
     assert quote_text(at) and quote_text(at).endswith(T.QUOTE_ROUNDED)
+    # its share in work or training rests on 16 persons, rounded 20: "/" on the card, no share sentence in the quote
+    rate_card = next(m for m in at.metric if m.label == card_label("placement_rate", rounded=True))
+    assert rate_card.value == "/" and rate_card.proto.delta == ""
+    assert "Anteil der Unterstützten" not in quote_text(at)
+    assert any(T.PUBLICATION_UNRELIABLE_FOOTNOTE in c.value for c in at.caption)
+    # the rounded cards carry the "gerundet" badge the footnote refers to; the exact participants do not
+    assert card_label("unemployed", rounded=True) in [m.label for m in at.metric]
+    assert card_label("participants") in [m.label for m in at.metric]
     # a withheld figure gets no change (it would reveal what the star hides)
     ds = b.load_dataset(sample_dir)
     prev = b.publication.selection(ds, b.Filters(period_start=date(2026, 4, 1), period_end=date(2026, 6, 30)))
     cur = b.publication.selection(ds, b.Filters(period_start=date(2026, 7, 1)))
     for key in ("unemployed", "employment"):
-        card = next(m for m in at.metric if m.label == card_label(key))
+        card = next(m for m in at.metric if m.label == card_label(key, key in cur.headline().rounded_keys))
         withheld = key in prev.headline().suppressed or key in cur.headline().suppressed
         assert (card.proto.delta == "") == withheld
 
@@ -82,5 +90,5 @@ def test_overview_without_preset_and_old_period_links():
     old.query_params["zeitraum"] = ["2024-01-01", "2024-06-30"]  # a link from before the presets
     old.run()
     assert "**Zeitraum:** 01.01.2024 – 30.06.2024" in old.markdown[0].value
-    assert next(m for m in old.metric if m.label == T.METRIC_LABELS["participants"]).proto.delta.endswith(
+    assert next(m for m in old.metric if m.label.startswith(T.METRIC_LABELS["participants"])).proto.delta.endswith(
         "gegenüber Vorzeitraum")

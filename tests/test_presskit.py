@@ -85,6 +85,8 @@ def test_excel_breakdowns_match_metrics(filters):
                     assert row[c] == "*"
                 elif pub.undefined.loc[i, col]:
                     assert row[c] == "x"
+                elif pub.unreliable is not None and pub.unreliable.loc[i, col]:  # share on a rounded base < 50
+                    assert row[c] == "/" and kind == "rate" and pub.rounded
                 elif i < len(raw):
                     assert row[c] == pytest.approx(float(pub.frame.loc[i, col])), (sheet, i, col)
         total = rows[-1]

@@ -23,7 +23,8 @@ from biwaq_data import publication as P
 from biwaq_data import texts_de as T
 from biwaq_data.figures.filters import participant_mask
 from biwaq_data.publish import gender
-from biwaq_data.publish.rounding import round10
+from biwaq_data.publish.privacy import FOOTNOTE_DE
+from biwaq_data.publish.rounding import MIN_SHARE_BASE, round10, rounded_share
 
 from test_publication import SMALL, build_attack, per_table_audits, sample_dataset, small_dataset
 
@@ -121,24 +122,84 @@ def test_reported_attacks_only_subtract_rounded_values():
 
 def test_rounded_tables_and_rates_come_from_rounded_counts():
     ds = sample_dataset()
-    sel = P.selection(ds, Filters(age_groups=("55_plus",)))
+    sel = P.selection(ds, Filters(age_groups=("30_54",)))  # Frauen 258, Männer 302, divers 2, ohne Angabe 1
     pub = sel.breakdown("gender", with_total=True)
     assert pub.rounded and T.PUBLICATION_ROUNDED_FOOTNOTE in pub.footnote
     counts = pub.frame[["participants", "employment", "vocational_training", "with_outcome"]].astype(float)
     assert (counts.to_numpy() % 10 == 0).all()
+    text = pub.text()
+    true_participants = [*sel.metric("breakdown:gender")["participants"], sel.raw["participants"]]
+    checked = {"shown": 0, "unreliable": 0}
     for i in range(len(pub.frame)):
         p = counts.loc[i, "participants"]
         rate = pub.frame.loc[i, "placement_rate"]
-        if p > 0:
+        if p >= MIN_SHARE_BASE:
             work = round10(sel.metric("breakdown:gender").reindex(range(len(pub.frame)))
                            .loc[i, ["employment", "vocational_training"]].sum()) if i < 4 else None
             if work is not None:
                 assert float(rate) == pytest.approx(work / p)
+                checked["shown"] += 1
+        elif true_participants[i] > 0:
+            # persons, but a rounded base below 50: "/" (not reliable), never "*" (nothing is withheld)
+            assert pd.isna(rate) and bool(pub.unreliable.loc[i, "placement_rate"])
+            assert not bool(pub.suppressed.loc[i, "placement_rate"]) and text.loc[i, "placement_rate"] == "/"
+            checked["unreliable"] += 1
+    assert checked["shown"] >= 1 and checked["unreliable"] >= 1, checked
+    assert T.PUBLICATION_UNRELIABLE_FOOTNOTE in pub.footnote and FOOTNOTE_DE not in pub.footnote
     for name in ("funnel", "outcome_table", "flows", "monthly", "services"):
         table = getattr(sel, name)()
         for col, kind in table.kinds.items():
             if kind == "count":
                 assert (table.frame[col].astype(float).fillna(0) % 10 == 0).all(), (name, col)
+
+
+
+def test_shares_of_rounded_counts_need_a_rounded_base_of_50():
+    """The reported case: Männer by Ortsteil. Röttgersbach (13 men, 6 with an outcome: 46 %) rounded to 10 and 10
+    read "100 %"; now "/" with the reason in the footnote, while Marxloh (155 men) keeps its share."""
+    ds = sample_dataset()
+    sel = P.selection(ds, Filters(genders=("male",)))
+    assert isinstance(sel, P.RoundedSelection)
+    raw, pub = sel.metric("breakdown:ortsteil"), sel.breakdown("ortsteil")
+    text = pub.text().set_index(raw["label"].to_numpy())
+    row = dict(zip(raw["label"], raw["participants"]))
+    assert row["Röttgersbach"] == 13 and row["Marxloh"] == 155
+    assert text.loc["Röttgersbach", "participants"] == "10"
+    assert text.loc["Röttgersbach", "outcome_rate"] == text.loc["Röttgersbach", "placement_rate"] == "/"
+    assert text.loc["Marxloh", "outcome_rate"].endswith(" %")
+    assert not pub.suppressed_any and T.PUBLICATION_UNRELIABLE_FOOTNOTE in pub.footnote
+
+
+def test_every_shown_share_of_rounded_counts_is_close_and_every_small_one_is_slashed():
+    """Over all rounded breakdowns of a few free combinations: a share is shown iff its rounded base is >= 50, and
+    then lies within 18 percentage points of the exact share (the rule's worst case on a base of 50)."""
+    ds = sample_dataset()
+    checked = slashed_seen = 0
+    for filters in (Filters(genders=("male",)), Filters(age_groups=("18_29", "30_54")), Filters(genders=("female",))):
+        sel = P.selection(ds, filters)
+        if not isinstance(sel, P.RoundedSelection):
+            continue
+        for attribute in metrics.BREAKDOWN_ATTRIBUTES:
+            raw, pub = sel.metric(f"breakdown:{attribute}"), sel.breakdown(attribute)
+            for i in range(len(raw)):
+                p = int(raw.loc[i, "participants"])
+                for col in ("placement_rate", "outcome_rate"):
+                    shown = not pd.isna(pub.frame.loc[i, col])
+                    slashed = pub.unreliable is not None and bool(pub.unreliable.loc[i, col])
+                    assert shown == (p > 0 and round10(p) >= MIN_SHARE_BASE), (attribute, i, col, p)
+                    assert slashed == (p > 0 and round10(p) < MIN_SHARE_BASE), (attribute, i, col, p)
+                    if shown:
+                        assert abs(float(pub.frame.loc[i, col]) - float(raw.loc[i, col])) <= 0.178, (attribute, i)
+                        checked += 1
+                    slashed_seen += slashed
+    assert checked > 20 and slashed_seen > 20, (checked, slashed_seen)
+
+
+def test_rounded_share_rule():
+    values, undefined, unreliable = rounded_share([6, 0, 30, 4, 44], [13, 0, 55, 3, 45])
+    assert list(undefined) == [False, True, False, False, False]
+    assert list(unreliable) == [True, False, False, True, False]  # 13 -> 10 and 3 -> 0: below 50
+    assert values[2] == pytest.approx(30 / 60) and values[4] == pytest.approx(40 / 50)  # 44 -> 40, 45 -> 50
 
 
 # =========================================================================== the publication set

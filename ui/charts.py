@@ -162,16 +162,21 @@ def sankey(frame: pd.DataFrame, totals: dict[str, str] | None = None) -> go.Figu
     return _layout(fig, height=420)
 
 
-def _marker_style(colour: str, name: str | None) -> dict:
-    """Dark * on white, framed in the series colour (readable on any bar), the series name on hover."""
+_MARKER_HOVER = {T.PUBLICATION_CHART_MARKER: T.PUBLICATION_CHART_HOVER,
+                 T.PUBLICATION_UNRELIABLE_MARKER: T.PUBLICATION_UNRELIABLE_HOVER}
+
+
+def _marker_style(colour: str, name: str | None, marker: str = T.PUBLICATION_CHART_MARKER) -> dict:
+    """Dark marker on white, framed in the series colour (readable on any bar), the series name and why on hover."""
     return dict(font=dict(size=15, color="#1A1A1A"), bgcolor="rgba(255,255,255,0.9)", bordercolor=colour,
-                borderwidth=1.5, borderpad=1, hovertext=f"{name or ''}: {T.PUBLICATION_CHART_HOVER}")
+                borderwidth=1.5, borderpad=1, hovertext=f"{name or ''}: {_MARKER_HOVER[marker]}")
 
 
-def mark_withheld(fig: go.Figure) -> go.Figure:
-    """Publication mode: a ``*`` in place of every withheld (NaN) bar, stacked segment or line point, so a missing
-    bar never reads as 0 (issue 13). Works on any figure of this module: bars (horizontal or vertical, stacked or
-    not; a stacked segment's ``*`` sits where the segment would start) and line points (at the last shown value)."""
+def mark_withheld(fig: go.Figure, marker: str = T.PUBLICATION_CHART_MARKER) -> go.Figure:
+    """Publication mode: a ``*`` (or the given marker, ``/`` for a share of rounded counts on too small a base) in
+    place of every (NaN) bar, stacked segment or line point without a value, so a missing bar never reads as 0
+    (issue 13). Works on any figure of this module: bars (horizontal or vertical, stacked or not; a stacked
+    segment's marker sits where the segment would start) and line points (at the last shown value)."""
     stacked = fig.layout.barmode in ("stack", "relative")
     base: dict = {}
     placed: dict = {}  # markers already at one spot: shift the next one so both stay readable
@@ -189,10 +194,10 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
                     placed[(key, start)] = placed.get((key, start), 0) + 1
                     markers.append(dict(x=start if horizontal else category, y=category if horizontal else start,
                                         xshift=shift if horizontal else 0, yshift=0 if horizontal else shift,
-                                        text=T.PUBLICATION_CHART_MARKER, showarrow=False,
+                                        text=marker, showarrow=False,
                                         xanchor="left" if horizontal else "center",
                                         yanchor="middle" if horizontal else "bottom", xref=trace.xaxis or "x",
-                                        yref=trace.yaxis or "y", **_marker_style(colour, trace.name)))
+                                        yref=trace.yaxis or "y", **_marker_style(colour, trace.name, marker)))
                 elif stacked:
                     base[key] = start + float(value)
         elif trace.type == "scatter" and trace.x is not None and trace.y is not None:
@@ -200,9 +205,9 @@ def mark_withheld(fig: go.Figure) -> go.Figure:
             last = 0.0
             for x, y in zip(trace.x, trace.y):
                 if y is None or pd.isna(y):
-                    markers.append(dict(x=x, y=last, text=T.PUBLICATION_CHART_MARKER, showarrow=False,
+                    markers.append(dict(x=x, y=last, text=marker, showarrow=False,
                                         yanchor="bottom", xref=trace.xaxis or "x", yref=trace.yaxis or "y",
-                                        **_marker_style(colour, trace.name)))
+                                        **_marker_style(colour, trace.name, marker)))
                 else:
                     last = float(y)
     if markers:

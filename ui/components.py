@@ -44,12 +44,14 @@ def theme_type() -> str:
         return "light"
 
 
-def card_label(key: str) -> str:
-    """A card's label, capitalised like the chart labels ("In Beschäftigung")."""
+def card_label(key: str, rounded: bool = False) -> str:
+    """A card's label, capitalised like the chart labels ("In Beschäftigung"); `rounded`: with the "gerundet"
+    badge the rounding footnote refers to."""
     label = T.METRIC_LABELS[key]
     for word, breakable in T.CARD_LABEL_BREAKS.items():
         label = label.replace(word, breakable)
-    return label[:1].upper() + label[1:]
+    label = label[:1].upper() + label[1:]
+    return label + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if rounded else "")
 
 
 def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:
@@ -126,7 +128,7 @@ def metric_cards(headline: dict, keys: list[str], columns: int = 4, key: str | N
                     text = shown.text(name)
                 else:
                     text = format_pct(shown[name]) if name.endswith("_rate") else format_int(shown[name])
-                label = card_label(name) + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if name in rounded else "")
+                label = card_label(name, name in rounded)
                 col.metric(label, text, help=T.METRIC_DEFINITIONS[name], border=True)
     footnote_caption(getattr(shown, "footnote", None))
 
@@ -220,19 +222,32 @@ def copyable_text(text: str, key: str) -> None:
             f'<span class="biwaq-copy-status" role="status" aria-live="polite"></span></div>')
 
 
-def themed_figure(fig: go.Figure | Chart, *, withheld: bool = False) -> go.Figure:
-    """The figure to send: themed for the browser's theme and, when `withheld`, a * on every withheld bar or
-    point. A `Chart` is built once per distinct input and theme for all sessions (ui.figure_cache)."""
+def themed_figure(fig: go.Figure | Chart, *, marker: str | None = None) -> go.Figure:
+    """The figure to send: themed for the browser's theme and, with a `marker` ("*" withheld, "/" a share of
+    rounded counts on too small a base), that marker on every bar or point without a value. A `Chart` is built
+    once per distinct input, theme and marker for all sessions (ui.figure_cache)."""
     theme = theme_type()
 
     def finish(figure: go.Figure) -> go.Figure:
-        if withheld:
-            figure = charts.mark_withheld(figure)
+        if marker:
+            figure = charts.mark_withheld(figure, marker)
         return charts.apply_theme(figure, theme)
 
     if isinstance(fig, Chart):
-        return FIGURES.figure(fig, finish, (theme, withheld))
+        return FIGURES.figure(fig, finish, (theme, marker))
     return finish(fig)
+
+
+def missing_marker(shown: Shown) -> str | None:
+    """The marker for a chart's bars without a value: "*" where the table withholds cells, "/" where it only
+    leaves out shares of rounded counts on too small a base (:data:`biwaq_data.publish.rounding.MIN_SHARE_BASE`),
+    None when nothing is left out (or publication mode is off)."""
+    published = shown.published
+    if not shown.on_screen_protected or published is None:
+        return None
+    if published.suppressed_any:
+        return T.PUBLICATION_CHART_MARKER
+    return T.PUBLICATION_UNRELIABLE_MARKER if published.unreliable_any else None
 
 
 def plot(fig: go.Figure | Chart, *, key: str, description: str, **kwargs):
@@ -252,9 +267,8 @@ def chart_card(fig: go.Figure | Chart, shown: Shown, columns: dict[str, tuple[st
     """
     if isinstance(shown, pd.DataFrame):
         shown = Shown.plain(shown)
-    # a * in place of every withheld bar / point
-    fig = themed_figure(fig, withheld=bool(shown.on_screen_protected and shown.published is not None
-                                            and shown.published.suppressed_any))
+    # a * in place of every withheld bar / point, or a / where only unreliable shares are left out
+    fig = themed_figure(fig, marker=missing_marker(shown))
     callback = on_select
     if callable(on_select) and on_select_args:
         callback = lambda: on_select(*on_select_args)  # noqa: E731 - st.plotly_chart takes no args for it

@@ -25,6 +25,7 @@ from biwaq_data import texts_de as T
 from biwaq_data.figures.filters import narrow
 from biwaq_data.formatting import format_date, format_int, format_number, format_pct
 from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL as SUPPRESSED
+from biwaq_data.publish.privacy import UNRELIABLE_SYMBOL as UNRELIABLE
 from ui import publication as ui_publication
 from ui.charts import COLOURS, _layout
 from ui.figure_cache import Chart
@@ -56,14 +57,21 @@ def count_text(value) -> str:
 _count = count_text
 
 
-def _rate(value, denominator) -> str:
-    """24,5 %; * where withheld; – where there is nobody to divide by."""
+def _rate(value, denominator, missing: str = SUPPRESSED) -> str:
+    """24,5 %; `missing` (* withheld, / a share of rounded counts on too small a base) where not shown; – where
+    there is nobody to divide by."""
     if pd.notna(value):
         return format_pct(value)
-    return "–" if denominator == 0 else SUPPRESSED
+    return "–" if denominator == 0 else missing
 
 
-def _ortsteil_hover(row) -> str:
+def missing_share(frame: pd.DataFrame) -> str:
+    """The symbol for a share the map's frame leaves out: "/" in a free combination (rounded counts, shares only
+    from a rounded base of 50), else "*" (withheld). Set by map_data in frame.attrs["rounded"]."""
+    return UNRELIABLE if frame.attrs.get("rounded") else SUPPRESSED
+
+
+def _ortsteil_hover(row, missing: str = SUPPRESSED) -> str:
     lines = [f"<b>{row.ortsteil}</b> ({row.ortsteil_nr}, {row.bezirk})"]
     if row.participants == 0:
         lines.append(N["hover_no_participants"])
@@ -73,8 +81,8 @@ def _ortsteil_hover(row) -> str:
             f"{N['hover_participants']}: {_count(row.participants)}",
             f"{outcome['employment']}: {_count(row.employment)} · {outcome['vocational_training']}: "
             f"{_count(row.vocational_training)} · {outcome['improved_prospects']}: {_count(row.improved_prospects)}",
-            f"{M['placement_rate']}: {_rate(row.placement_rate, row.participants)}",
-            f"{M['outcome_rate']}: {_rate(row.outcome_rate, row.participants)}",
+            f"{M['placement_rate']}: {_rate(row.placement_rate, row.participants, missing)}",
+            f"{M['outcome_rate']}: {_rate(row.outcome_rate, row.participants, missing)}",
         ]
     if pd.notna(row.einwohner):
         per = SUPPRESSED if pd.isna(row.per_1000) else format_number(row.per_1000)
@@ -84,12 +92,12 @@ def _ortsteil_hover(row) -> str:
     return "<br>".join(lines)
 
 
-def _bezirk_hover(row) -> str:
+def _bezirk_hover(row, missing: str = SUPPRESSED) -> str:
     lines = [f"<b>{N['option_bezirk'].format(name=row.bezirk)}</b>",
              f"{N['hover_participants']}: {_count(row.participants)}"]
     if row.participants != 0:
-        lines += [f"{M['placement_rate']}: {_rate(row.placement_rate, row.participants)}",
-                  f"{M['outcome_rate']}: {_rate(row.outcome_rate, row.participants)}"]
+        lines += [f"{M['placement_rate']}: {_rate(row.placement_rate, row.participants, missing)}",
+                  f"{M['outcome_rate']}: {_rate(row.outcome_rate, row.participants, missing)}"]
     if row.unplaced_names:
         lines.append(f"{N['hover_unplaced']}: {_count(row.unplaced)} ({row.unplaced_names})")
     lines.append(f"<i>{N['hover_click']}</i>")
@@ -139,6 +147,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
     the bubbles are neutral.
     """
     selected = set(selected)
+    missing = missing_share(frame)
     chosen_ortsteile = {place_keys.ortsteil_key(n) for n in place_keys.ortsteile_of(selected)}
     chosen_bezirke = {k for k in selected if k.startswith("b")}  # Ortsteile of a selected Bezirk count as chosen
     cmax = _rate_axis_max(frame.loc[frame["participants"].fillna(0) > 0, "placement_rate"])
@@ -168,7 +177,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
         marker=dict(line=dict(width=0)),
         customdata=[[k, int(n), _json_number(p)] for k, n, p in zip(bezirk_keys, bezirke["bezirk_nr"],
                                                                      bezirke["participants"])],
-        hovertext=[_bezirk_hover(r) for r in bezirke.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+        hovertext=[_bezirk_hover(r, missing) for r in bezirke.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
         name=N["legend_bezirke"], showlegend=False, meta="bezirke",
     ))
 
@@ -195,7 +204,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
                 marker=dict(line=dict(color=ORTSTEIL_LINE, width=0.7), opacity=_opacity(keys, chosen_ortsteile, 0.35)),
                 customdata=[[k, int(n), _json_number(p)] for k, n, p in zip(keys, part["ortsteil_nr"],
                                                                              part["participants"])],
-                hovertext=[_ortsteil_hover(r) for r in part.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+                hovertext=[_ortsteil_hover(r, missing) for r in part.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
                 name=N["legend_official"], showlegend=False, meta=role,
             ))
 
@@ -210,7 +219,7 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
                         line=dict(color=["#000000" if k in chosen_ortsteile else "#9A9A9A" for k in keys],
                                   width=[2.5 if k in chosen_ortsteile else 1.2 for k in keys])),
             customdata=[[k, int(n)] for k, n in zip(keys, empty["ortsteil_nr"])],
-            hovertext=[_ortsteil_hover(r) for r in empty.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+            hovertext=[_ortsteil_hover(r, missing) for r in empty.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
             name=N["legend_empty"], meta="bubbles_empty",
         ))
     # Ortsteile with participants: area ∝ participants; colour = placement rate (grey where withheld).
@@ -257,8 +266,9 @@ def neighbourhood_map(frame: pd.DataFrame, bezirke: pd.DataFrame, boundaries: ge
             textposition=["middle left" if left[nr] else "middle right" for nr in part["ortsteil_nr"]]
             if role != "bubbles_withheld" else "middle center",
             textfont=dict(size=12, color="#1A1A1A", shadow=HALO), marker=marker, customdata=customdata,
-            hovertext=[_ortsteil_hover(r) for r in part.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
-            name=N["legend_" + role],
+            hovertext=[_ortsteil_hover(r, missing) for r in part.itertuples()], hovertemplate="%{hovertext}<extra></extra>",
+            name=N["legend_bubbles_grey_rounded" if role == "bubbles_grey" and missing == UNRELIABLE
+                   else "legend_" + role],
             meta=role,
         ))
 
@@ -375,7 +385,8 @@ def comparison_bars(frame: pd.DataFrame) -> go.Figure:
                     row=1, col=1)
         fig.add_bar(y=rate_labels, x=[None if pd.isna(v) else round(v * 100, 4) for v in rates], name=row.area,
                     marker_color=colour, orientation="h", legendgroup=row.area, showlegend=False,
-                    text=[_rate(v, row.participants) for v in rates], textposition="outside", cliponaxis=False,
+                    text=[_rate(v, row.participants, UNRELIABLE if key in row.unreliable else SUPPRESSED)
+                          for v, key in zip(rates, COMPARE_RATES[::-1])], textposition="outside", cliponaxis=False,
                     hovertemplate="<b>" + row.area + "</b><br>%{y}: %{text}<extra></extra>", row=2, col=1)
     fig.update_layout(barmode="group", legend_traceorder="reversed")
     # room right of the longest bar for its label, also on a phone (plot area about 200 px wide)
@@ -410,8 +421,9 @@ def map_data(dataset, filters, headline: publication.Selection, boundaries: geom
     raw = areas.ortsteil_frame(ortsteile.raw, boundaries)
     protected = areas.ortsteil_frame(ortsteile.published.frame, boundaries)
     on = ortsteile.on_screen_protected
-    table = Shown(map_table(raw), published_areas.published(map_table(protected),
-                                                published_areas.withheld_by_ortsteil(protected, ortsteile.published)), on)
+    table = Shown(map_table(raw), published_areas.published(
+        map_table(protected), published_areas.withheld_by_ortsteil(protected, ortsteile.published),
+        published_areas.unreliable_by_ortsteil(protected, ortsteile.published)), on)
     raw_density = areas.density_frame(raw, headline["participants"])
     protected_density = areas.density_frame(protected, protected_figures["participants"])
     density = Shown(raw_density, published_areas.published(protected_density, published_areas.withheld_in_density(
@@ -420,6 +432,7 @@ def map_data(dataset, filters, headline: publication.Selection, boundaries: geom
     if ortsteile.published.rounded:  # a free combination: rounded figures, "gerundet" in the footnote (issue 13)
         for item in (table, density):
             object.__setattr__(item.published, "rounded", True)
+        frame.attrs["rounded"] = on  # shares left out are "/" (too small a rounded base), not "*"
     return MapData(frame, areas.bezirk_frame(frame, bezirke.frame), table, density)
 
 
@@ -430,7 +443,8 @@ def comparison(dataset, filters, groups: dict[str, tuple[int, ...]]) -> Shown:
     raw = areas.compare({name: (groups[name], sel) for name, sel in selections.items()})
     protected = areas.compare({name: (groups[name], publication.publish_headline(sel))
                              for name, sel in selections.items()})
-    published = published_areas.published(protected, published_areas.withheld_in_compare(protected))
+    published = published_areas.published(protected, published_areas.withheld_in_compare(protected),
+                                          published_areas.unreliable_in_compare(protected))
     if any(getattr(sel.headline(), "rounded_keys", ()) for sel in selections.values()):  # issue 13: say so
         object.__setattr__(published, "rounded", True)
     return Shown(raw, published, ui_publication.is_on())

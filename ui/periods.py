@@ -58,7 +58,7 @@ def comparison_cards(dataset: Dataset, filters: Filters, headline, keys: list[st
     now = shown_publication.figures(headline)
     before_selection = publication.selection(dataset, previous)
     before = before_selection.headline() if protected else before_selection.raw
-    from ui.components import card_label
+    from ui.components import card_label, footnote_caption
 
     with st.container(key=f"biwaq_cards_cmp_{'_'.join(keys)}"):  # two per row on a phone (ui/style.py)
         for start in range(0, len(keys), columns):
@@ -66,12 +66,12 @@ def comparison_cards(dataset: Dataset, filters: Filters, headline, keys: list[st
                 text = now.text(key) if hasattr(now, "text") else (
                     format_pct(now[key]) if key.endswith("_rate") else format_int(now[key]))
                 delta = periods.change(now[key], before[key])
-                col.metric(card_label(key), text, help=T.METRIC_DEFINITIONS[key], border=True,
+                col.metric(card_label(key, key in getattr(now, "rounded_keys", ())), text,
+                           help=T.METRIC_DEFINITIONS[key], border=True,
                            delta=_delta_text(key, delta, label) if delta is not None else None,
                            delta_color="normal" if key in OUTCOME_KEYS else "off")
-    if getattr(now, "footnote", None) or getattr(before, "footnote", None):
-        from biwaq_data.publish.privacy import FOOTNOTE_DE
-        st.caption(f"\\* {FOOTNOTE_DE}")
+    for figures in (now, before):  # the * rule, the rounding rule and the / rule, each once per page
+        footnote_caption(getattr(figures, "footnote", None))
     st.caption(T.PERIOD_COMPARISON_NOTE.format(label=label, start=format_date(previous.period_start),
                                                end=format_date(previous.period_end)))
     return True

@@ -19,7 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from biwaq_data import publication
 from biwaq_data import texts_de as T
 from biwaq_data.figures.memo import Memo
-from biwaq_data.publish.privacy import FOOTNOTE_DE
+from biwaq_data.publish.privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNRELIABLE_SYMBOL
 
 TOGGLE_KEY = "schutz"
 FORCED_KEY = "biwaq_publication_forced"
@@ -93,12 +93,17 @@ class Shown:
         return self.published.footnote  # the * rule and/or the rounding rule
 
     def export_frame(self) -> pd.DataFrame:
-        """Values for downloads: numbers, '*' where withheld (when exports are protected)."""
+        """Values for downloads: numbers, '*' where withheld, '/' where a share of rounded counts is not shown
+        (when exports are protected)."""
         if self.published is None or not exports_protected():
             return self.raw
         text = self.published.frame.astype(object).copy()
         mask = self.published.suppressed.reindex(columns=text.columns, fill_value=False)
-        return text.mask(mask, "*")
+        text = text.mask(mask, SUPPRESSION_SYMBOL)
+        if self.published.unreliable is not None:  # a share of rounded counts on too small a base
+            text = text.mask(self.published.unreliable.reindex(columns=text.columns, fill_value=False),
+                             UNRELIABLE_SYMBOL)
+        return text
 
 
 _PUBLISHED = Memo(512)  # (id(raw), id(selection), publish, args) -> (weak refs to both, Published)

@@ -136,7 +136,8 @@ def compare(groups: Mapping[str, tuple[Iterable[int], Mapping]]) -> pd.DataFrame
     them, or their published version (NA where withheld). Columns: area, ortsteile (tuple), participants,
     employment, vocational_training, improved_prospects, with_outcome (floats, NaN = withheld),
     placement_rate, outcome_rate, einwohner (sum, only if known for every Ortsteil), stichtag (dates of
-    those figures), quelle, per_1000, withheld (names of the withheld figures).
+    those figures), quelle, per_1000, withheld (names of the withheld figures), unreliable (names of the shares
+    of rounded counts not shown, publication.rounding.MIN_SHARE_BASE).
     """
     pop = latest_population().set_index("ortsteil_nr")
     rows = []
@@ -152,6 +153,7 @@ def compare(groups: Mapping[str, tuple[Iterable[int], Mapping]]) -> pd.DataFrame
             "stichtag": ", ".join(sorted({format_date(pop.loc[n, "stichtag"]) for n in numbers})) if known else "",
             "quelle": "; ".join(dict.fromkeys(pop.loc[n, "quelle"] for n in numbers)) if known else "",
             "withheld": tuple(sorted(getattr(figures, "suppressed", ()) or ())),
+            "unreliable": tuple(sorted(getattr(figures, "unreliable", ()) or ())),
         })
     out = pd.DataFrame(rows)
     out["einwohner"] = out["einwohner"].astype("Int64")

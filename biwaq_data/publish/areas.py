@@ -19,22 +19,26 @@ TABLE_KINDS = {"participants": "count", "employment": "count", "vocational_train
                "outcome_rate": "rate", "share": "rate", "einwohner": "count", "per_1000": "number"}
 
 
-def published(frame: pd.DataFrame, withheld: Mapping[str, Iterable[bool]]) -> Published:
+def published(frame: pd.DataFrame, withheld: Mapping[str, Iterable[bool]],
+              unreliable: Mapping[str, Iterable[bool]] | None = None) -> Published:
     """A frame of this module as a publication.Published, so tables and downloads show ``*`` where a figure is
-    withheld (``withheld``: column -> row mask) and ``x`` where a rate or ratio is undefined (NaN otherwise)."""
+    withheld (``withheld``: column -> row mask), ``/`` where a share of rounded counts is not shown
+    (``unreliable``: column -> row mask) and ``x`` where a rate or ratio is undefined (NaN otherwise)."""
     frame = frame.reset_index(drop=True)
     n = len(frame)
     kinds = {c: TABLE_KINDS.get(c, "text") for c in frame.columns}
-    data, sup, und = {}, {}, {}
+    unreliable = unreliable or {}
+    data, sup, und, unr = {}, {}, {}, {}
     for col in frame.columns:
         mask = np.asarray(list(withheld.get(col, [False] * n)), dtype=bool).reshape(n)
         if kinds[col] == "text":
             data[col] = frame[col].array
-            sup[col] = und[col] = np.zeros(n, dtype=bool)
+            sup[col] = und[col] = unr[col] = np.zeros(n, dtype=bool)
             continue
         values = _count_values(frame[col])
         missing = np.isnan(values)
-        sup[col], und[col] = mask, missing & ~mask
+        unr[col] = np.asarray(list(unreliable.get(col, [False] * n)), dtype=bool).reshape(n) & missing & ~mask
+        sup[col], und[col] = mask, missing & ~mask & ~unr[col]
         if kinds[col] == "count":
             data[col] = pd.arrays.IntegerArray(np.nan_to_num(values).round().astype(np.int64), missing | mask)
         else:
@@ -42,7 +46,9 @@ def published(frame: pd.DataFrame, withheld: Mapping[str, Iterable[bool]]) -> Pu
     suppressed = pd.DataFrame(sup, index=frame.index)
     out = pd.DataFrame(data, index=frame.index)
     out.attrs["suppressed_any"] = bool(suppressed.to_numpy().any())
-    return Published(out, suppressed, pd.DataFrame(und, index=frame.index), kinds)
+    unreliable_frame = pd.DataFrame(unr, index=frame.index)
+    return Published(out, suppressed, pd.DataFrame(und, index=frame.index), kinds,
+                     unreliable=unreliable_frame if unreliable_frame.to_numpy().any() else None)
 
 
 def withheld_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> dict[str, np.ndarray]:
@@ -50,12 +56,23 @@ def withheld_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> di
     n = len(frame)
     if ortsteile is None:
         return {}
-    sup = ortsteile.suppressed.set_index(ortsteile.frame["ortsteil_nr"].astype(int).to_numpy())
-    numbers = frame["ortsteil_nr"].astype(int)
-    masks = {col: numbers.map(sup[col]).fillna(False).to_numpy(dtype=bool)
-             for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate") if col in sup}
+    masks = _by_ortsteil(frame, ortsteile, ortsteile.suppressed)
     masks["per_1000"] = masks.get("participants", np.zeros(n, dtype=bool))
     return masks
+
+
+def unreliable_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> dict[str, np.ndarray]:
+    """Row masks of the shares not shown (``/``) for ortsteil_frame() columns from the published breakdown."""
+    if ortsteile is None or ortsteile.unreliable is None:
+        return {}
+    return _by_ortsteil(frame, ortsteile, ortsteile.unreliable)
+
+
+def _by_ortsteil(frame: pd.DataFrame, ortsteile: Published, masks: pd.DataFrame) -> dict[str, np.ndarray]:
+    by_number = masks.set_index(ortsteile.frame["ortsteil_nr"].astype(int).to_numpy())
+    numbers = frame["ortsteil_nr"].astype(int)
+    return {col: numbers.map(by_number[col]).fillna(False).to_numpy(dtype=bool)
+            for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate") if col in by_number}
 
 
 def withheld_in_density(density: pd.DataFrame, ortsteile: Published | None, city_withheld: bool) -> dict:
@@ -72,3 +89,9 @@ def withheld_in_compare(table: pd.DataFrame) -> dict[str, np.ndarray]:
              for col in (*COUNT_COLUMNS, "placement_rate", "outcome_rate")}
     masks["per_1000"] = masks["participants"]
     return masks
+
+
+def unreliable_in_compare(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The compare table's shares not shown (``/``), from its "unreliable" column."""
+    return {col: np.array([col in u for u in table["unreliable"]], dtype=bool)
+            for col in ("placement_rate", "outcome_rate")}

@@ -102,7 +102,8 @@ def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd
     """The press paragraph for the given headline figures: the selection leads, source and Datenstand end it
     ("In Marxloh hat BIWAQ Duisburg seit Januar 2023 303 Menschen unterstützt. … Quelle: …, Datenstand …").
 
-    The share in work or training names its denominator (all supported). ``leaver_rate`` (from
+    The share in work or training names its denominator (all supported); a missing share (``None``/NA: not
+    shown, e.g. "/" on a rounded base below 50) leaves its sentence out. ``leaver_rate`` (from
     :func:`biwaq_data.publish.indicator_report.leaver_rate`: German text of ``leavers`` and
     ``integration_rate``) adds the transition rate over leavers whose 28-day window has closed."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
@@ -118,8 +119,14 @@ def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd
                                                       ltu=format_int(h["long_term_unemployed"])),
         migration=format_int(h["migration_background"]),
         employment=format_int(h["employment"]), training=format_int(h["vocational_training"]),
-        improved=format_int(h["improved_prospects"]), placement_rate=format_pct(h["placement_rate"]),
+        improved=format_int(h["improved_prospects"]),
+        rate_sentence="" if _missing(h["placement_rate"]) else T.QUOTE_RATE.format(
+            placement_rate=format_pct(h["placement_rate"]), participants=format_int(h["participants"])),
         source=T.QUOTE_SOURCE.format(programme=programme, source=source) if source else programme,
         datenstand=format_date(datenstand),
         leaver_sentence=T.QUOTE_LEAVERS.format(**leaver_rate) if leaver_rate else "",
     )
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

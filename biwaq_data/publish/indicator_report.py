@@ -18,8 +18,9 @@ from ..formatting import format_date
 from . import publication
 from .describe import describe_filters
 from .export import safe_cell
-from .rounding import round10
-from .privacy import PRIMARY_VALUES, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de, format_rate_de
+from .rounding import round10, rounded_share
+from .privacy import (PRIMARY_VALUES, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, UNRELIABLE_SYMBOL, format_count_de,
+                      format_rate_de)
 
 
 # =========================================================================== published frames
@@ -156,11 +157,12 @@ def build_indicator_tables(dataset, filters: Filters | None = None, *, protect: 
     """
     raw = indicator_table(dataset, filters)
     basis = raw.attrs["basis"]
-    shown, masks = raw, None
+    shown, masks, exact = raw, None, None
     if protect:
         sel = (publication.exact_selection(dataset, filters, statistical_gender=False) if four_genders
                else publication.selection(dataset, filters))
         if getattr(sel, "rounded", False):  # a free combination: every count rounded, nothing withheld
+            exact = raw  # shares: from the rounded counts, shown from a rounded base of 50 (rounding.rounded_share)
             shown = raw.copy()
             for col in COLUMNS:
                 values = shown[col]
@@ -173,13 +175,18 @@ def build_indicator_tables(dataset, filters: Filters | None = None, *, protect: 
     res_frame, res_sup, res_und = _rows(RESULT_CODES, raw, basis, masks, True)
     output, results = _published(out_frame, out_sup, out_und), _published(res_frame, res_sup, res_und)
     rate_frame = res_frame[res_frame["code_plain"].isin(RATE_CODES)].reset_index(drop=True)
-    rate_cols = {c: ([], [], []) for c in COLUMNS}
+    rate_cols = {c: ([], [], [], []) for c in COLUMNS}
     position = {c: i for i, c in enumerate(res_frame["code_plain"])}
+    exact_frame = _rows(RESULT_CODES, exact, basis, None, True)[0] if exact is not None else None
     for code in rate_frame["code_plain"]:
         i, d = position[code], position[BY_CODE[code].denominator]
         for j, col in enumerate(COLUMNS):
+            unr = [False]
             if res_und[i, j]:  # not collected: no share either
                 value, sup, und = [np.nan], [False], [True]
+            elif exact_frame is not None:  # rounded counts: "/" below a rounded base of 50
+                value, und, unr = rounded_share([int(exact_frame.loc[i, col])], [int(exact_frame.loc[d, col])])
+                sup = [False]
             else:
                 n, dv = int(res_frame.loc[i, col]), int(res_frame.loc[d, col])
                 if protect:
@@ -189,6 +196,7 @@ def build_indicator_tables(dataset, filters: Filters | None = None, *, protect: 
             rate_cols[col][0].append(value[0])
             rate_cols[col][1].append(sup[0])
             rate_cols[col][2].append(und[0])
+            rate_cols[col][3].append(unr[0])
     for col in COLUMNS:
         rate_frame[col] = rate_cols[col][0]
     rates = publication._result(rate_frame, {c: tuple(np.array(x) for x in rate_cols[c]) for c in COLUMNS},
@@ -250,6 +258,8 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
                     ws.write_string(r, c0 + j, SUPPRESSION_SYMBOL, star)
                 elif published.undefined.loc[i, col]:
                     ws.write_string(r, c0 + j, UNDEFINED_SYMBOL, star)
+                elif published.unreliable is not None and published.unreliable.loc[i, col]:
+                    ws.write_string(r, c0 + j, UNRELIABLE_SYMBOL, star)
                 else:
                     ws.write_number(r, c0 + j, float(row[col]), count if kind == "count" else rate)
         return top + 1 + len(published.frame)
@@ -271,7 +281,9 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
     ws, last = sheet(T.ESF_SHEETS["results"], T.ESF_RESULT_TITLE, tables.results, True)
     # shares under the counts on the same sheet
     ws.write(last + 3, 0, T.ESF_RATES_TITLE, title)
-    table(ws, last + 5, tables.rates, "rate", True)
+    last = table(ws, last + 5, tables.rates, "rate", True)
+    if tables.rates.unreliable_any:
+        ws.write(last + 1, 0, T.PUBLICATION_UNRELIABLE_FOOTNOTE)
     notes = book.add_worksheet(T.ESF_SHEETS["notes"])
     notes.set_column(0, 0, 28)
     notes.set_column(1, 1, 110)

@@ -40,7 +40,7 @@ from .. import texts_de as T
 from .describe import context, quote, source_label
 from .export import safe_cell
 from .indicator_report import leaver_rate
-from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL
+from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, UNRELIABLE_SYMBOL
 
 CHROMIUM_ENV = "BIWAQ_CHROMIUM"
 CARDS = ("participants", "unemployed", "long_term_unemployed", "migration_background",
@@ -90,9 +90,11 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
     def text(ws, r, c, value, fmt=None):
         ws.write_string(r, c, str(safe_cell("" if value is None else str(value))), fmt)
 
-    def value(ws, r, c, v, kind, suppressed, undefined=False, bold=False):
+    def value(ws, r, c, v, kind, suppressed, undefined=False, bold=False, unreliable=False):
         if suppressed:
             ws.write_string(r, c, SUPPRESSION_SYMBOL, f["star"])
+        elif unreliable:
+            ws.write_string(r, c, UNRELIABLE_SYMBOL, f["star"])
         elif undefined or v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
             ws.write_string(r, c, UNDEFINED_SYMBOL, f["star"])
         else:
@@ -116,7 +118,7 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
         is_rate = key.endswith("_rate")
         text(ws, row, 0, T.METRIC_LABELS[key], f["text"])
         value(ws, row, 1, figures[key], "rate" if is_rate else "count", key in figures.suppressed,
-              key in figures.undefined)
+              key in figures.undefined, unreliable=key in figures.unreliable)
         text(ws, row, 2, T.PRESSKIT_UNIT_RATE if is_rate else T.PRESSKIT_UNIT_PERSONS, f["text"])
         text(ws, row, 3, T.METRIC_DEFINITIONS[key], f["text"])
     row += 2
@@ -156,7 +158,8 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
                     text(ws, row, c, frame.loc[i, col], f["bold_text"] if bold else f["text"])
                 else:
                     value(ws, row, c, frame.loc[i, col], kind, bool(pub.suppressed.loc[i, col]),
-                          bool(pub.undefined.loc[i, col]), bold)
+                          bool(pub.undefined.loc[i, col]), bold,
+                          pub.unreliable is not None and bool(pub.unreliable.loc[i, col]))
         row += 2
         if pub.footnote:
             text(ws, row, 0, pub.footnote, f["small"])
@@ -218,6 +221,7 @@ def _press_quote(dataset, filters=None) -> str | None:
             "vocational_training", "improved_prospects", "placement_rate")
     if any(k in figures.suppressed or k in figures.undefined for k in keys):
         return None
+    # a share on too small a rounded base ("/") is left out of the text with its sentence (describe.quote)
     start, end = metrics.period(dataset, filters)
     # the published figures (exact or rounded), never the raw ones; the leaver sentence only where the
     # selection's tables are exact (the programme), since its indicator tables are rounded elsewhere
@@ -365,6 +369,7 @@ def presskit_html(dataset, filters=None, meta: dict | None = None) -> str:
     charts_ = report_figures(dataset, filters)
     tables = [sel.outcome_table(), sel.funnel(), sel.flows()]
     any_suppressed = figures.suppressed_any or any(t.suppressed_any for t in tables)
+    any_unreliable = bool(figures.unreliable) or any(t.unreliable_any for t in tables)
     esc = html.escape
     context_html = " · ".join(f"<b>{esc(k)}:</b> {esc(v)}" for k, v in ctx.items())
     q = press_quote(dataset, filters)
@@ -394,6 +399,7 @@ def presskit_html(dataset, filters=None, meta: dict | None = None) -> str:
 <div class="definitions"><h2>{esc(T.DEFINITION)}en</h2><table class="defs">{definitions}</table>
 {f'<div class="footnote">* {esc(FOOTNOTE_DE)}</div>' if any_suppressed else ''}
 {f'<div class="footnote">{esc(T.PUBLICATION_ROUNDED_FOOTNOTE)}</div>' if getattr(sel, "rounded", False) else ''}
+{f'<div class="footnote">{esc(T.PUBLICATION_UNRELIABLE_FOOTNOTE)}</div>' if any_unreliable else ''}
 <div class="footnote">{esc(T.PUBLICATION_GENDER_FOOTNOTE)}</div>
 <div class="footnote">{esc(T.PRESSKIT_PROTECTION_NOTE)}</div></div>
 """

@@ -38,7 +38,7 @@ from ..figures import metrics
 from .gender import publication_dataset
 from ..figures.memo import Memo, per_version
 from .results import PublishedFigures
-from .rounding import RoundedSelection, round10
+from .rounding import RoundedSelection, round10, rounded_share
 from .selection import Selection
 
 #: Figures of a Träger / Stadtbezirk / Ortsteil taken from the programme's breakdown row.
@@ -123,23 +123,27 @@ class PressSet:
 def _member_figures(raw: dict, exact: dict) -> PublishedFigures:
     """Headline of a member: ``exact`` = {key: published value (pd.NA withheld, NaN undefined)} taken from the
     programme's tables; every other figure rounded, its rates from rounded counts."""
-    out, suppressed, undefined, rounded = {}, set(), set(), set()
+    out, suppressed, undefined, unreliable, rounded = {}, set(), set(), set(), set()
     for key, value in raw.items():
         if key in exact:
             out[key] = exact[key]
         elif key.endswith("_rate"):
             num = raw["with_outcome"] if key == "outcome_rate" else raw["employment"] + raw["vocational_training"]
-            den = round10(int(raw["participants"]))
-            out[key] = math.nan if not raw["participants"] else (pd.NA if not den else min(round10(num) / den, 1.0))
+            values, _, too_small = rounded_share([num], [int(raw["participants"])])
+            out[key] = float(values[0])  # NaN where undefined or too small a base
+            if too_small[0]:
+                out[key] = pd.NA
+                unreliable.add(key)
             rounded.add(key)
         else:
             out[key] = int(round10(int(value)))
             rounded.add(key)
         if out[key] is pd.NA:
-            suppressed.add(key)
+            if key not in unreliable:
+                suppressed.add(key)
         elif isinstance(out[key], float) and math.isnan(out[key]):
             undefined.add(key)
-    figures = PublishedFigures(out, suppressed, undefined, rounded=bool(rounded))
+    figures = PublishedFigures(out, suppressed, undefined, rounded=bool(rounded), unreliable=unreliable)
     figures.rounded_keys = frozenset(rounded)
     return figures
 

@@ -33,6 +33,10 @@ SUPPRESSION_SYMBOL = "*"
 #: Shown for a rate whose denominator is 0 (German official-statistics symbol "x":
 #: "Nachweis nicht sinnvoll"). Distinct from ``*`` because nothing is being withheld.
 UNDEFINED_SYMBOL = "x"
+#: Shown for a share computed from counts rounded to tens whose rounded denominator is too small for the share to
+#: mean anything (German official-statistics symbol "/": "keine Angabe, da Zahlenwert nicht sicher genug",
+#: Statistisches Bundesamt, Zeichenerklärung; docs/privacy.md). Nothing is withheld for confidentiality there.
+UNRELIABLE_SYMBOL = "/"
 FOOTNOTE_DE = (
     "Aus Datenschutzgründen und Gründen der statistischen Geheimhaltung werden Zahlenwerte "
     "von 1 oder 2 und Daten, aus denen rechnerisch auf einen solchen Zahlenwert geschlossen "

@@ -1,5 +1,6 @@
 """Result types of publication mode: a protected table (`Published`) and protected headline figures
-(`PublishedFigures`), each with masks telling withheld (`*`) from undefined (`x`) values."""
+(`PublishedFigures`), each with masks telling withheld (`*`), undefined (`x`) and, for shares from rounded counts,
+unreliable (`/`) values apart."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .privacy import (FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, format_count_de, format_rate_de, suppress_rate)
+from .privacy import (FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, UNRELIABLE_SYMBOL, format_count_de,
+                      format_rate_de, suppress_rate)
 
 OUTCOME_COLUMNS = ("employment", "vocational_training", "improved_prospects")
 
@@ -22,6 +24,8 @@ class Published:
     ``frame``: the metric frame's columns; counts ``Int64``, rates/hours ``Float64``, ``pd.NA`` where
     withheld *or* undefined. ``suppressed``: bool frame (same labels), True where withheld for
     confidentiality (show ``*``). ``undefined``: True where a rate has denominator 0 (show ``x``).
+    ``unreliable``: True where a share of rounded counts has too small a rounded denominator (show ``/``,
+    :data:`.rounding.MIN_SHARE_BASE`); None when there is none.
     ``kinds``: column -> "count" | "rate" | "number" | "text" (for :meth:`text`).
     ``frame.attrs["suppressed_any"]`` mirrors :attr:`suppressed_any`.
     """
@@ -34,6 +38,7 @@ class Published:
     rounded: bool = False
     #: A further note for the footnote (e.g. the statistical gender of a gender breakdown).
     note: str | None = None
+    unreliable: pd.DataFrame | None = None
 
     @property
     def suppressed_any(self) -> bool:
@@ -41,12 +46,17 @@ class Published:
         return bool(self.suppressed.to_numpy().any())
 
     @property
+    def unreliable_any(self) -> bool:
+        """True if a share is not shown because its rounded base is too small (``/``)."""
+        return self.unreliable is not None and bool(self.unreliable.to_numpy().any())
+
+    @property
     def footnote(self) -> str | None:
-        text = _footnote(self.suppressed_any, self.rounded)
+        text = _footnote(self.suppressed_any, self.rounded, self.unreliable_any)
         return " ".join(t for t in (text, self.note) if t) or None
 
     def text(self) -> pd.DataFrame:
-        """German display strings: ``1.234``, ``24,5 %``, ``*`` (withheld), ``x`` (undefined)."""
+        """German display strings: ``1.234``, ``24,5 %``, ``*`` (withheld), ``x`` (undefined), ``/`` (unreliable)."""
         out = {}
         for col in self.frame.columns:
             kind = self.kinds.get(col, "text")
@@ -61,6 +71,8 @@ class Published:
                 out[col] = self.frame[col]
                 continue
             shown = shown.mask(self.undefined[col], UNDEFINED_SYMBOL).mask(self.suppressed[col], SUPPRESSION_SYMBOL)
+            if self.unreliable is not None:
+                shown = shown.mask(self.unreliable[col], UNRELIABLE_SYMBOL)
             out[col] = shown.astype(object)
         return pd.DataFrame(out, index=self.frame.index)
 
@@ -68,14 +80,16 @@ class Published:
 class PublishedFigures(dict):
     """The headline dict after suppression: same keys, ``pd.NA`` where withheld.
 
-    ``suppressed`` / ``undefined``: frozensets of keys; ``suppressed_any``; ``footnote``;
-    ``text(key)`` gives the German display string (``*`` / ``x`` / ``1.234`` / ``24,5 %``).
+    ``suppressed`` / ``undefined`` / ``unreliable``: frozensets of keys; ``suppressed_any``; ``footnote``;
+    ``text(key)`` gives the German display string (``*`` / ``x`` / ``/`` / ``1.234`` / ``24,5 %``).
     """
 
-    def __init__(self, values: dict, suppressed=frozenset(), undefined=frozenset(), rounded: bool = False):
+    def __init__(self, values: dict, suppressed=frozenset(), undefined=frozenset(), rounded: bool = False,
+                 unreliable=frozenset()):
         super().__init__(values)
         self.suppressed = frozenset(suppressed)
         self.undefined = frozenset(undefined)
+        self.unreliable = frozenset(unreliable)
         self.rounded = rounded
         #: keys whose value is rounded to a multiple of ten (shown "gerundet"); all keys if ``rounded`` alone
         self.rounded_keys = frozenset(values) if rounded else frozenset()
@@ -86,22 +100,25 @@ class PublishedFigures(dict):
 
     @property
     def footnote(self) -> str | None:
-        return _footnote(self.suppressed_any, self.rounded)
+        return _footnote(self.suppressed_any, self.rounded, bool(self.unreliable))
 
     def text(self, key: str) -> str:
         if key in self.suppressed:
             return SUPPRESSION_SYMBOL
         if key in self.undefined:
             return UNDEFINED_SYMBOL
+        if key in self.unreliable:
+            return UNRELIABLE_SYMBOL
         value = self[key]
         return format_rate_de(float(value)) if key.endswith("_rate") else format_count_de(value)
 
 
-def _footnote(suppressed: bool, rounded: bool) -> str | None:
-    """The footnote(s) a published result needs: rounding rule and/or the ``*`` rule."""
+def _footnote(suppressed: bool, rounded: bool, unreliable: bool = False) -> str | None:
+    """The footnote(s) a published result needs: rounding rule, the ``/`` rule and/or the ``*`` rule."""
     from .. import texts_de as T
 
-    parts = ([T.PUBLICATION_ROUNDED_FOOTNOTE] if rounded else []) + ([FOOTNOTE_DE] if suppressed else [])
+    parts = ([T.PUBLICATION_ROUNDED_FOOTNOTE] if rounded else []) + (
+        [T.PUBLICATION_UNRELIABLE_FOOTNOTE] if unreliable else []) + ([FOOTNOTE_DE] if suppressed else [])
     return " ".join(parts) or None
 
 
@@ -146,26 +163,29 @@ def _masked(values, mask, dtype: str):
 
 
 def _result(frame: pd.DataFrame, columns: dict, kinds: dict) -> Published:
-    """Assemble a Published from the original frame and {column: (values, suppressed, undefined)}."""
+    """Assemble a Published from the original frame and {column: (values, suppressed, undefined[, unreliable])}."""
     frame = frame.reset_index(drop=True)
     n = len(frame)
-    data, sup, und = {}, {}, {}
+    data, sup, und, unr = {}, {}, {}, {}
     for col in frame.columns:
         if col in columns:
-            values, suppressed, undefined = columns[col]
+            values, suppressed, undefined, *rest = columns[col]
             suppressed = np.asarray(suppressed, dtype=bool).reshape(n)
             undefined = np.asarray(undefined, dtype=bool).reshape(n)
+            unreliable = np.asarray(rest[0], dtype=bool).reshape(n) if rest else np.zeros(n, dtype=bool)
             dtype = "Float64" if kinds.get(col) in ("rate", "number") else "Int64"
-            data[col] = _masked(values, suppressed | undefined, dtype)
-            sup[col], und[col] = suppressed, undefined
+            data[col] = _masked(values, suppressed | undefined | unreliable, dtype)
+            sup[col], und[col], unr[col] = suppressed, undefined, unreliable
         else:
             data[col] = frame[col].array
-            sup[col] = und[col] = np.zeros(n, dtype=bool)
+            sup[col] = und[col] = unr[col] = np.zeros(n, dtype=bool)
     out = pd.DataFrame(data, index=frame.index)
     suppressed_frame = pd.DataFrame(sup, index=frame.index)
     out.attrs["suppressed_any"] = bool(suppressed_frame.to_numpy().any())
+    unreliable_frame = pd.DataFrame(unr, index=frame.index)
     return Published(out, suppressed_frame, pd.DataFrame(und, index=frame.index),
-                     {c: kinds.get(c, "text") for c in out.columns})
+                     {c: kinds.get(c, "text") for c in out.columns},
+                     unreliable=unreliable_frame if unreliable_frame.to_numpy().any() else None)
 
 
 _BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",

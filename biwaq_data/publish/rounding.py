@@ -5,8 +5,13 @@ Geheimhaltung auf Vielfache von zehn gerundet", see docs/privacy.md).
 Rule (:func:`round10`): each figure is first computed exactly from the records, then rounded on its own to the
 nearest multiple of ten, halves up (0-4 -> 0, 5-14 -> 10, 15-24 -> 20, ...). Totals are rounded like any other
 figure, so a total need not equal the sum of its rounded parts. The same query always gives the same value.
-Rates (shares) are computed from the *rounded* numerator and denominator; where the rounded denominator is 0
-although persons exist, the rate is withheld (``*``). Hours are rounded to multiples of ten hours as well.
+Rates (shares) are computed from the *rounded* numerator and denominator, and shown only where the rounded
+denominator is at least :data:`MIN_SHARE_BASE` (50): rounding alone can move a share by up to 80 percentage
+points on a rounded base of 10, 43 on 20, 29 on 30, 18 on 50 and 9 on 100 (13 persons, 6 with an outcome: 10
+and 10, "100 %" for a true 46 %), so below 50 it is shown as ``/``
+("keine Angabe, da Zahlenwert nicht sicher genug", the official-statistics symbol), also where the rounded
+denominator is 0 although persons exist. A share of nobody (exact denominator 0) stays ``x``. Hours per person
+follow the same rule. Hours are rounded to multiples of ten hours as well.
 
 Nothing is suppressed here except such rates: rounding replaces cell suppression for free combinations.
 A :class:`RoundedSelection` has the interface of :class:`~biwaq_data.publish.selection.Selection`; every
@@ -25,6 +30,9 @@ from .. import texts_de as T
 from .results import _BREAKDOWN_KINDS, PublishedFigures, SelectionFrames, _result
 
 BASE = 10
+#: Smallest rounded denominator for which a share of rounded counts is shown. With both counts off by up to 5, a
+#: share on a rounded base of 50 is at most 18 percentage points from the exact one (30: 29, 10: 80); below, "/".
+MIN_SHARE_BASE = 50
 ROUNDING_FOOTNOTE_DE = T.PUBLICATION_ROUNDED_FOOTNOTE
 
 
@@ -35,16 +43,26 @@ def round10(value):
     return out if arr.ndim else float(out)
 
 
-def _ratio(num, den):
-    """Rate from rounded counts: (values, withheld, undefined). Undefined (x) where the exact denominator is 0,
-    withheld (*) where only the rounded one is 0."""
+def rounded_share(num, den):
+    """Share from rounded counts: (values, undefined, unreliable) arrays. Undefined (x) where the exact
+    denominator is 0, unreliable (/) where the rounded one is below :data:`MIN_SHARE_BASE`; else
+    round10(num) / round10(den), at most 1."""
     num_r, den_r = round10(np.asarray(num, dtype=float)), round10(np.asarray(den, dtype=float))
-    den_true = np.asarray(den, dtype=float)
+    den_true = np.atleast_1d(np.asarray(den, dtype=float))
+    num_r, den_r = np.atleast_1d(num_r), np.atleast_1d(den_r)
     undefined = den_true == 0
-    withheld = (den_r == 0) & ~undefined
+    unreliable = (den_r < MIN_SHARE_BASE) & ~undefined
+    shown = ~(undefined | unreliable)
     with np.errstate(divide="ignore", invalid="ignore"):
-        values = np.where(den_r > 0, np.minimum(num_r / np.where(den_r > 0, den_r, 1), 1.0), np.nan)
-    return values, withheld, undefined
+        values = np.where(shown, np.minimum(num_r / np.where(shown, den_r, 1), 1.0), np.nan)
+    return values, undefined, unreliable
+
+
+def _ratio(num, den):
+    """:func:`rounded_share` as a column for :func:`.results._result`: (values, withheld, undefined, unreliable);
+    nothing is withheld for confidentiality."""
+    values, undefined, unreliable = rounded_share(num, den)
+    return values, np.zeros(len(values), dtype=bool), undefined, unreliable
 
 
 def _counts(values):
@@ -54,7 +72,7 @@ def _counts(values):
 
 def round_headline(raw: Mapping) -> PublishedFigures:
     """The headline dict with counts rounded and the two rates computed from the rounded counts."""
-    out, suppressed, undefined = {}, set(), set()
+    out, undefined, unreliable = {}, set(), set()
     for key, value in raw.items():
         if not key.endswith("_rate"):
             out[key] = int(round10(int(value)))
@@ -62,16 +80,16 @@ def round_headline(raw: Mapping) -> PublishedFigures:
     for key, numerator in rates.items():
         if key not in raw:
             continue
-        values, withheld, und = _ratio([numerator], [raw["participants"]])
+        values, und, unr = rounded_share([numerator], [raw["participants"]])
         if und[0]:
             out[key] = math.nan
             undefined.add(key)
-        elif withheld[0]:
+        elif unr[0]:
             out[key] = pd.NA
-            suppressed.add(key)
+            unreliable.add(key)
         else:
             out[key] = float(values[0])
-    figures = PublishedFigures({k: out[k] for k in raw}, suppressed, undefined, rounded=True)
+    figures = PublishedFigures({k: out[k] for k in raw}, (), undefined, rounded=True, unreliable=unreliable)
     figures.rounded_keys = frozenset(raw)
     return figures
 
@@ -152,13 +170,14 @@ class RoundedSelection(SelectionFrames):
         work = np.round(np.nan_to_num(frame["placement_rate"].to_numpy(dtype=float)) * persons)
         any_ = np.round(np.nan_to_num(frame["outcome_rate"].to_numpy(dtype=float)) * persons)
         hours_r = round10(np.nan_to_num(hours))
-        h_values, h_withheld, h_undefined = _ratio(np.zeros(len(frame)), with_hours)
+        _, h_undefined, h_unreliable = rounded_share(np.zeros(len(frame)), with_hours)
+        h_shown = ~(h_undefined | h_unreliable)
         with np.errstate(divide="ignore", invalid="ignore"):
-            h_values = np.where(round10(with_hours) > 0, hours_r / np.where(round10(with_hours) > 0,
-                                                                             round10(with_hours), 1), np.nan)
+            h_values = np.where(h_shown, hours_r / np.where(h_shown, round10(with_hours), 1), np.nan)
         columns = {"persons": _counts(persons), "records": _counts(frame["records"]),
                    "hours_total": (hours_r, np.zeros(len(frame), dtype=bool), np.zeros(len(frame), dtype=bool)),
-                   "hours_per_person": (np.nan_to_num(h_values), h_withheld, h_undefined),
+                   "hours_per_person": (np.nan_to_num(h_values), np.zeros(len(frame), dtype=bool), h_undefined,
+                                        h_unreliable),
                    "placement_rate": _ratio(work, persons), "outcome_rate": _ratio(any_, persons)}
         kinds = {"persons": "count", "records": "count", "hours_total": "number", "hours_per_person": "number",
                  "placement_rate": "rate", "outcome_rate": "rate"}
