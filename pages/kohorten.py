@@ -8,7 +8,7 @@ from biwaq_data.formatting import escape_markdown
 from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
 from ui import steering
 from ui.auth import require_page
-from ui.components import open_page, plot
+from ui.components import footnote_caption, open_page, plot
 from ui.publication import is_on, show
 from ui.tables import html_table
 from ui.figure_cache import Chart
@@ -25,11 +25,13 @@ with cohort_tab:
     if cohort_tab.open:
         st.subheader(T.COHORT_TABLE_HEADING)
         table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
-        plot(Chart(steering.cohort_chart, table.frame), key="cohort_chart", description=T.COHORT_CHART)
+        if steering.has_shares(table.frame):
+            plot(Chart(steering.cohort_chart, table.frame), key="cohort_chart", description=T.COHORT_CHART)
+        else:  # every share open, withheld or on too small a rounded cohort: no empty chart
+            st.info(T.COHORT_NO_SHARES, icon=":material/info:")
         st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
         html_table(steering.cohort_display(table), label=T.COHORT_TABLE_HEADING)  # static HTML, no table JS
-        if table.footnote:
-            st.caption(f"\\* {table.footnote}")
+        footnote_caption(table.footnote)  # the * rule, or the rounding and / rules (a selection other than the programme)
         st.markdown(T.COHORT_DEFINITION)
 with survival_tab:
     if survival_tab.open:
@@ -41,11 +43,12 @@ with survival_tab:
                                         bind="query-params")
         curves = cohorts.survival(dataset, filters, by=by or "provider", event=event or "any")
         if is_on():
-            grid, medians = publish_survival(curves)
+            rounded = bool(getattr(headline, "rounded", False))  # every selection but the programme
+            grid, medians = publish_survival(curves, rounded=rounded)
             shown_curves = grid.dropna(subset=["reached"])
             plot(Chart(steering.survival_chart, shown_curves, stepped=False), key="survival_chart",
                  description=T.SURVIVAL_CHART)
-            st.caption(T.SURVIVAL_PUBLICATION_NOTE)
+            st.caption(T.SURVIVAL_PUBLICATION_NOTE + (" " + T.SURVIVAL_ROUNDED_NOTE if rounded else ""))
         else:
             medians = cohorts.medians(curves)
             plot(Chart(steering.survival_chart, curves), key="survival_chart", description=T.SURVIVAL_CHART)

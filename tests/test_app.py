@@ -264,6 +264,23 @@ def test_shares_on_a_small_rounded_base_are_slashed_not_shown(dataset):
     assert any(T.PUBLICATION_UNRELIABLE_FOOTNOTE in c.value for c in at.caption)
 
 
+def test_each_footnote_rule_once_per_page_in_a_free_combination(dataset):
+    """Wirkung for Frauen in Hochfeld (rounded): the cards need the rounding rule, the funnel the rounding rule and
+    the "/" rule; each rule is written once, not the rounding rule again with the "/" rule appended."""
+    hochfeld = int(dataset.participants.loc[dataset.participants["ortsteil"] == "Hochfeld", "ortsteil_nr"].iloc[0])
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["ortsteil"] = [hochfeld]  # sidebar widgets: state before the run (st.navigation)
+    at.session_state["geschlecht"] = ["female"]
+    at.run()
+    at.switch_page("pages/wirkung.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    sel = publication.selection(dataset, b.Filters(ortsteile=(hochfeld,), genders=("female",)))
+    assert sel.funnel().unreliable_any  # the case: a share of the funnel rests on fewer than 50
+    captions = [c.value for c in at.caption]
+    assert sum(T.PUBLICATION_ROUNDED_FOOTNOTE in c for c in captions) == 1, captions
+    assert sum(T.PUBLICATION_UNRELIABLE_FOOTNOTE in c for c in captions) == 1, captions
+
+
 def test_footnote_once_per_page_and_stars_on_the_monthly_chart():
     at = run_page("pages/zeitverlauf.py")
     footnotes = [c.value for c in at.caption if "Datenschutzgründen" in c.value]

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import biwaq_data as b
+from biwaq_data import texts_de as T
 from biwaq_data.figures import cohorts as co
 from biwaq_data.publish.cohorts import publish_cohorts, publish_survival
 
@@ -163,3 +164,46 @@ def test_publication_mode_cohorts_and_curves(tmp_path, sample_dataset):
     assert set(grid["days"] % 30) == {0}
     assert not grid.loc[grid["events"] >= 3, "withheld"].iloc[:10].any()
     assert (medians["median_days"] % 30 == 0).all()
+
+
+def test_cohorts_of_a_selection_other_than_the_programme_are_rounded(sample_dataset):
+    """Exact cohort tables per selection could be differenced: on the sample, Hochfeld's reached-within-12-months
+    minus that of Hochfeld's women gave 1 (one man, 2023 Q2). Every selection but the programme is rounded to
+    tens, with shares only from a rounded cohort of 50 ("/" below)."""
+    from biwaq_data.publish.rounding import MIN_SHARE_BASE, round10
+
+    ds = sample_dataset
+    nr = int(ds.participants.loc[ds.participants["ortsteil"] == "Hochfeld", "ortsteil_nr"].iloc[0])
+    tables = {}
+    for name, f in (("all", b.Filters(ortsteile=(nr,))), ("women", b.Filters(ortsteile=(nr,), genders=("female",)))):
+        raw = co.cohort_table(ds, f)
+        pub = publish_cohorts(raw, b.publication.selection(ds, f))
+        assert pub.rounded and not pub.suppressed_any and T.PUBLICATION_ROUNDED_FOOTNOTE in pub.footnote
+        for w in co.WINDOWS:
+            closed = ~raw[f"open_{w}"].to_numpy(dtype=bool)
+            reached = pub.frame[f"reached_{w}"].to_numpy(dtype=float, na_value=np.nan)[closed]
+            assert (reached % 10 == 0).all()
+            assert list(reached) == list(round10(raw.loc[closed, f"reached_{w}"].to_numpy(dtype=float)))
+            small = (round10(raw["persons"].to_numpy(dtype=float)) < MIN_SHARE_BASE) & closed
+            assert (pub.unreliable[f"share_{w}"].to_numpy() == small).all()
+        assert (pub.frame["persons"].to_numpy(dtype=float) % 10 == 0).all()
+        tables[name] = raw
+    # the differencing of the report: exact values would give 1; rounded ones cannot be told from 0 to 9
+    q2 = {k: int(t.set_index("cohort").loc["2023 Q2", "reached_12"]) for k, t in tables.items()}
+    assert q2["all"] - q2["women"] == 1
+    # the programme keeps exact counts with cell suppression
+    whole = publish_cohorts(co.cohort_table(ds), b.publication.selection(ds))
+    assert not whole.rounded and whole.frame["persons"].astype(float).sum() == len(ds.participants)
+
+
+def test_survival_of_a_rounded_selection_in_steps_of_five_points(sample_dataset):
+    from biwaq_data.publish.cohorts import SHARE_STEP
+
+    curves = co.survival(sample_dataset, b.Filters(genders=("female",)), by="provider")
+    exact, _ = publish_survival(curves)
+    grid, medians = publish_survival(curves, rounded=True)
+    shown = grid.dropna(subset=["reached"])
+    assert len(shown) > 0 and len(shown) <= len(exact.dropna(subset=["reached"]))
+    assert np.allclose(shown["reached"] / SHARE_STEP, np.round(shown["reached"] / SHARE_STEP))
+    assert (shown["at_risk"] >= 45).all()  # rounded to at least 50 persons under observation
+    assert (medians["median_days"].dropna() % 30 == 0).all()

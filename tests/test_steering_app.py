@@ -91,3 +91,23 @@ def test_kohorten_page_unprotected_shows_exact_medians(dataset):
                                          "ansicht": T.COHORT_VIEWS["survival"]})
     median = cohorts.medians(cohorts.survival(dataset, by="all"))["median_days"].iloc[0]
     assert {m.label: m.value for m in at.metric} == {f"{T.SURVIVAL_MEDIAN}: alle": f"{format_int(median)} Tage"}
+
+
+def test_kohorten_of_one_ortsteil_are_rounded_on_the_page(dataset):
+    """Hochfeld is not the programme: the cohort table shows counts rounded to tens and "/" for the shares (every
+    cohort rounds below 50), no empty chart but a note, and the rounding and "/" rules once each."""
+    nr = int(dataset.participants.loc[dataset.participants["ortsteil"] == "Hochfeld", "ortsteil_nr"].iloc[0])
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["ortsteil"] = [nr]  # sidebar widgets: state before the run (st.navigation)
+    at.run()
+    at.switch_page("pages/kohorten.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    table = html_tables(at)[0]
+    sizes = table[T.COHORT_COLUMNS_DE["persons"]]
+    assert all(int(v.replace(".", "")) % 10 == 0 for v in sizes)
+    col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
+    assert all(v == T.COHORT_OPEN or v.endswith("(/)") for v in col12)
+    assert len(at.get("plotly_chart")) == 0 and any(i.value == T.COHORT_NO_SHARES for i in at.info)
+    captions = [c.value for c in at.caption]
+    assert sum(T.PUBLICATION_ROUNDED_FOOTNOTE in c for c in captions) == 1
+    assert sum(T.PUBLICATION_UNRELIABLE_FOOTNOTE in c for c in captions) == 1

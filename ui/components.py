@@ -136,16 +136,27 @@ def metric_cards(headline: dict, keys: list[str], columns: int = 4, key: str | N
 _FOOTNOTES_KEY = "biwaq_footnotes_shown"
 
 
+#: The footnotes a published result may join into its `footnote` (biwaq_data.publish.results), in that order.
+_FOOTNOTE_PARTS = (T.PUBLICATION_ROUNDED_FOOTNOTE, T.PUBLICATION_UNRELIABLE_FOOTNOTE, FOOTNOTE_DE)
+
+
 def footnote_caption(footnote: str | None) -> None:
-    """The publication footnote(s) as a caption, each text once per page (issue 13: not under every chart);
-    the ``*`` marker only when the ``*`` rule is part of it."""
+    """The publication footnote(s) as a caption, each rule once per page (issue 13: not under every chart): a
+    footnote joining several rules (rounding, "/", "*", a table's own note) shows only those not shown yet on this
+    page; the ``*`` marker only before the ``*`` rule."""
     if not footnote:
         return
+    parts = [part for part in _FOOTNOTE_PARTS if part in footnote]
+    rest = footnote
+    for part in parts:
+        rest = rest.replace(part, "")
+    parts += [rest.strip()] if rest.strip() else []
     shown = st.session_state.setdefault(_FOOTNOTES_KEY, set())
-    if footnote in shown:
+    new = [part for part in parts if part not in shown]
+    if not new:
         return
-    shown.add(footnote)
-    st.caption(f"\\* {footnote}" if FOOTNOTE_DE in footnote else footnote)
+    shown.update(new)
+    st.caption(" ".join(f"\\* {part}" if part == FOOTNOTE_DE else part for part in new))
 
 
 def display_table(shown: Shown, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:

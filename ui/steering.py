@@ -14,7 +14,7 @@ from biwaq_data import texts_de as T
 from biwaq_data.figures import targets as tg
 from biwaq_data.formatting import format_date, format_int, format_number, format_pct
 from biwaq_data.ingest.schema import TARGET_RATE_MEASURES
-from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL
+from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL, UNRELIABLE_SYMBOL
 from biwaq_data.publish.targets import publish_progress
 from ui.charts import plot_text
 from ui.tables import html_table
@@ -136,11 +136,14 @@ GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9
 
 
 def cohort_display(shown) -> pd.DataFrame:
-    """German cohort table: size, and per window 'reached (share)' or 'offen'; '*' where withheld."""
+    """German cohort table: size, and per window 'reached (share)' or 'offen'; '*' where withheld, 'reached (/)'
+    where a rounded cohort is too small for its share."""
     from biwaq_data.figures.cohorts import WINDOWS
 
     frame = shown.frame
-    withheld = shown.published.suppressed if shown.on_screen_protected and shown.published is not None else None
+    protected = shown.on_screen_protected and shown.published is not None
+    withheld = shown.published.suppressed if protected else None
+    unreliable = shown.published.unreliable if protected else None
     C = T.COHORT_COLUMNS_DE
     rows = []
     for i, r in frame.reset_index(drop=True).iterrows():
@@ -153,10 +156,19 @@ def cohort_display(shown) -> pd.DataFrame:
                 row[C[f"reached_{w}"]] = T.COHORT_OPEN
             elif withheld is not None and withheld.loc[i, f"share_{w}"]:
                 row[C[f"reached_{w}"]] = SUPPRESSION_SYMBOL
+            elif unreliable is not None and unreliable.loc[i, f"share_{w}"]:
+                row[C[f"reached_{w}"]] = f"{format_int(r[f'reached_{w}'])} ({UNRELIABLE_SYMBOL})"
             else:
                 row[C[f"reached_{w}"]] = f"{format_int(r[f'reached_{w}'])} ({format_pct(r[f'share_{w}'])})"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def has_shares(frame: pd.DataFrame) -> bool:
+    """True if the cohort table has at least one share to draw (not all open, withheld or "/")."""
+    from biwaq_data.figures.cohorts import WINDOWS
+
+    return bool(frame[[f"share_{w}" for w in WINDOWS]].notna().to_numpy().any())
 
 
 def cohort_chart(frame: pd.DataFrame) -> go.Figure:

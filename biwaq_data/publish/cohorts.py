@@ -12,6 +12,9 @@
   them). The **median** is the first published grid day where the share reached is at least 50 %
   ("bis Tag X", an upper bound), never an individual event day.
 
+Every selection other than the programme gets the table rounded to tens instead (:func:`rounded_cohorts`), like
+all tables of free combinations and of the publication set's members (docs/privacy.md).
+
 Known limit (as for every table here, see `publication`): the protection holds within these tables. Quarter
 sizes could be differenced against the monthly entries of the Zeitverlauf page, which are protected on their
 own; a withheld month can be recovered when it is the only withheld month of a quarter whose size is shown.
@@ -25,14 +28,18 @@ import pandas as pd
 from ..figures.cohorts import WINDOWS
 from .privacy import PRIMARY_VALUES, suppress_counts, suppress_rates
 from .results import Published, _result
+from .rounding import MIN_SHARE_BASE, round10, rounded_share
 
 GRID_DAYS = 30
 _TOTAL = "__total__"
 
 
 def publish_cohorts(table: pd.DataFrame, selection) -> Published:
-    """`figures.cohorts.cohort_table` in publication mode (see module docstring)."""
+    """`figures.cohorts.cohort_table` in publication mode (see module docstring): cell suppression for the
+    programme, rounded to tens for every other selection (:func:`rounded_cohorts`)."""
     table = table.reset_index(drop=True)
+    if getattr(selection, "rounded", False):
+        return rounded_cohorts(table)
     n = len(table)
     persons = pd.Series(table["persons"].to_numpy(dtype=np.int64), index=table["cohort"])
     with_total = pd.concat([persons, pd.Series([int(persons.sum())], index=[_TOTAL])])
@@ -54,6 +61,30 @@ def publish_cohorts(table: pd.DataFrame, selection) -> Published:
     return _result(table, columns, kinds)
 
 
+def rounded_cohorts(table: pd.DataFrame) -> Published:
+    """The cohort table of a selection other than the programme (a free combination or a member of the
+    publication set, whose tables other than the headline are rounded): cohort sizes and persons reached rounded
+    to multiples of ten, shares from the rounded counts and only from a rounded cohort of 50 (``/`` below,
+    :func:`.rounding.rounded_share`); open windows "offen". Exact counts with per-table suppression would let
+    two selections be differenced (Hochfeld minus Hochfeld's women: one man reached work within 12 months)."""
+    table = table.reset_index(drop=True)
+    n = len(table)
+    nothing = np.zeros(n, dtype=bool)
+    persons = table["persons"].to_numpy(dtype=float)
+    columns = {"persons": (round10(persons), nothing, nothing)}
+    kinds = {"persons": "count"}
+    for w in WINDOWS:
+        is_open = table[f"open_{w}"].to_numpy(dtype=bool)
+        reached = table[f"reached_{w}"].to_numpy(dtype=float)
+        values, undefined, unreliable = rounded_share(reached, persons)
+        columns[f"reached_{w}"] = (round10(reached), nothing, is_open)
+        columns[f"share_{w}"] = (np.nan_to_num(values), nothing, undefined | is_open, unreliable & ~is_open)
+        kinds[f"reached_{w}"], kinds[f"share_{w}"] = "count", "rate"
+    out = _result(table, columns, kinds)
+    object.__setattr__(out, "rounded", True)
+    return out
+
+
 def grid_curves(curves: pd.DataFrame, step: int = GRID_DAYS) -> pd.DataFrame:
     """The curves read off every `step` days: group, days, at_risk (persons with duration ≥ day), events
     (events up to and including the day), reached (1 − S at that day)."""
@@ -70,19 +101,31 @@ def grid_curves(curves: pd.DataFrame, step: int = GRID_DAYS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "days", "at_risk", "events", "reached"])
 
 
-def publish_survival(curves: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+#: Rounded selections: a curve's share is published in steps of this size (5 percentage points).
+SHARE_STEP = 0.05
+
+
+def publish_survival(curves: pd.DataFrame, rounded: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(grid, medians) in publication mode: grid = `grid_curves` with `withheld` (bool) and reached NaN
     where withheld; medians = group, median_days (first published grid day with reached ≥ 0.5, NaN when
-    none)."""
+    none).
+
+    ``rounded`` (every selection but the programme, whose counts are rounded to tens): an exact share of a small
+    group would give its counts away (13,3 % of a group rounded to 20 can only be 2 of 15), so the shares are
+    rounded to :data:`SHARE_STEP` and shown only while at least 50 persons (rounded) are under observation."""
     grid = grid_curves(curves)
     withheld = np.zeros(len(grid), dtype=bool)
     for _, idx in grid.groupby("group", sort=False).groups.items():
         idx = np.asarray(idx)
         small_events = grid.loc[idx, "events"].isin(list(PRIMARY_VALUES)).to_numpy()
         small_risk = grid.loc[idx, "at_risk"].isin(list(PRIMARY_VALUES)).to_numpy()
+        if rounded:
+            small_risk = small_risk | (round10(grid.loc[idx, "at_risk"].to_numpy(dtype=float)) < MIN_SHARE_BASE)
         after = np.maximum.accumulate(small_risk)  # from the first thin point on
         withheld[idx] = small_events | after
     grid["withheld"] = withheld
+    if rounded:
+        grid["reached"] = np.round(grid["reached"].to_numpy(dtype=float) / SHARE_STEP) * SHARE_STEP
     grid["reached"] = grid["reached"].where(~grid["withheld"])
     medians = []
     for group, g in grid.groupby("group", sort=False):
