@@ -199,6 +199,25 @@ def test_publication_withholds_small_actuals(tmp_path):
     assert pub.suppressed.loc[1, "actual"] and pub.suppressed.loc[1, "forecast"]
 
 
+def test_publication_withholds_an_earlier_actual_one_or_two_below_a_later_one(tmp_path):
+    """Two due dates of one Träger's count: the past one shows the data as of that day, so the difference of the
+    two actuals counts the persons of the time between. 4 (as of 30.04.2024) and 6 (now) would reveal 2."""
+    people = [(f"{t}{m}", f"Träger {t}", f"15.{m:02d}.2024", "") for t in ("A", "C") for m in range(1, 7)]
+    _write(tmp_path, people, [("A1", "Beschäftigung", "01.03.2024")],
+           "Träger;Kennzahl;Fällig am;Zielwert\n"
+           "Träger A;Teilnehmende;30.04.2024;5\n"   # as of 30.04.2024: 4
+           "Träger A;Teilnehmende;31.12.2024;12\n"  # now: 6 -> 6 - 4 = 2
+           "Träger C;Teilnehmende;31.03.2024;5\n"   # as of 31.03.2024: 3
+           "Träger C;Teilnehmende;31.12.2024;12\n")  # now: 6 -> 3 apart: both shown
+    ds = b.load_dataset(tmp_path, today=pd.Timestamp("2024-07-01"))
+    raw = tg.progress(ds)
+    assert list(raw["actual"]) == [4, 6, 3, 6]
+    pub = publish_progress(raw, ds)
+    assert pub.suppressed.loc[0, "actual"] and pub.suppressed.loc[0, "share_reached"]
+    assert not pub.suppressed.loc[[1, 2, 3], "actual"].any()
+    assert list(pub.frame.loc[[1, 2, 3], "actual"].astype(float)) == [6, 3, 6]
+
+
 # --- import: German headers, a bad row ------------------------------------------------------------
 
 

@@ -9,6 +9,8 @@
 - **run rate**: the central forecast reveals the increase over the window (monthly_rate × months); it is
   withheld when that increase is 1 or 2 (the BA primary rule, `privacy.PRIMARY_VALUES`). The range
   reveals the smallest and largest single month's increase; it is withheld when either is ±1 or ±2.
+- two actuals of one count measure and Träger at different due dates (a past one: the data as of that day) that
+  differ by 1 or 2: the earlier is withheld (their difference counts the persons of the time between).
 - target, due date, share of time elapsed and status are shown (targets are not personal data; the status
   only tells whether the actual is above or below a published target - an interval, which the BA rule does
   not treat as disclosure, see `privacy`).
@@ -68,6 +70,22 @@ def actual_withheld(dataset, row) -> bool:
 _FOLLOWERS = ("share_reached", "monthly_rate", "rate_low", "rate_high", "forecast", "forecast_low", "forecast_high")
 
 
+def _withhold_small_differences(frame: pd.DataFrame, masks: dict) -> None:
+    """Two rows of one count measure and Träger with different due dates show the actual at both dates (a past
+    due date: the data as of that day); their difference is the count of the time between. Where two shown
+    actuals differ by 1 or 2, the earlier one is withheld with its followers (the BA rule: no value from which a
+    1 or 2 can be worked out). Rates are not counts and are left alone."""
+    order = frame.assign(_row=range(len(frame))).sort_values("due_date")
+    for _, rows in order.groupby([order["measure"], order["provider"].fillna("")], sort=False):
+        if len(rows) < 2 or rows["measure"].iloc[0] in TARGET_RATE_MEASURES:
+            continue
+        shown = [r for r in rows["_row"] if not masks["actual"][r]]
+        for earlier, later in zip(shown, shown[1:]):
+            if _small(frame.loc[later, "actual"] - frame.loc[earlier, "actual"]):
+                for col in ("actual", *_FOLLOWERS):
+                    masks[col][earlier] = True
+
+
 def publish_progress(frame: pd.DataFrame, dataset) -> Published:
     """`figures.targets.progress` rows in publication mode (see module docstring). A rounded actual is shown
     as its multiple of ten with the share reached from it; its run rate and forecast are withheld (they would
@@ -98,6 +116,7 @@ def publish_progress(frame: pd.DataFrame, dataset) -> Published:
         if _small(row["rate_low"]) or _small(row["rate_high"]):
             for col in ("rate_low", "rate_high", "forecast_low", "forecast_high"):
                 masks[col][i] = True
+    _withhold_small_differences(frame, masks)
     columns = {}
     for c in _KINDS:
         values = frame[c].to_numpy(dtype=float)
