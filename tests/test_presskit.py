@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import shutil
 import subprocess
 from functools import lru_cache
@@ -199,3 +201,16 @@ def test_pdf_tooling_available_in_ci():
     if shutil.which("chromium") is None:
         pytest.skip("Chromium fehlt: kein Browser für den PDF-Druck")
     assert presskit.chromium_path()
+
+
+def test_html_of_a_free_combination_marks_rounded_cards_and_slashes_small_shares():
+    """7 persons, rounded 10: the cards say "gerundet" (the footnote refers to it), the share on a rounded base
+    below 50 reads "/", the "/" rule is in the footnotes and the quote has no share sentence."""
+    figures = publication.selection(sample(), SMALL).headline()
+    assert figures.rounded_keys and "placement_rate" in figures.unreliable
+    page = presskit.presskit_html(sample(), SMALL)
+    assert f"({T.PUBLICATION_ROUNDED_BADGE})</div>" in page
+    assert '<div class="value">/</div>' in page
+    assert "/ = keine Angabe, da Zahlenwert nicht sicher genug" in page
+    quote = presskit.press_quote(sample(), SMALL)
+    assert quote and quote in html.unescape(page) and "Arbeit oder Ausbildung bei" not in quote

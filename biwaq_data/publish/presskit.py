@@ -348,8 +348,14 @@ table.defs td:first-child { width: 32%%; font-weight: bold; }
 
 
 def _cards(figures, keys) -> str:
-    # labels capitalised like the dashboard's cards ("In Beschäftigung")
-    items = "".join(f'<div class="card"><div class="label">{html.escape(T.METRIC_LABELS[k][:1].upper() + T.METRIC_LABELS[k][1:])}</div>'
+    # labels capitalised like the dashboard's cards ("In Beschäftigung"), "(gerundet)" as the footnote says
+    rounded = getattr(figures, "rounded_keys", frozenset())
+
+    def label(k):
+        text = T.METRIC_LABELS[k][:1].upper() + T.METRIC_LABELS[k][1:]
+        return text + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if k in rounded else "")
+
+    items = "".join(f'<div class="card"><div class="label">{html.escape(label(k))}</div>'
                     f'<div class="value">{html.escape(figures.text(k))}</div></div>' for k in keys)
     return f'<div class="cards">{items}</div>'
 
