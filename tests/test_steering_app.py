@@ -108,6 +108,7 @@ def test_kohorten_of_one_ortsteil_are_rounded_on_the_page(dataset):
     col12 = table[T.COHORT_COLUMNS_DE["reached_12"]]
     assert all(v == T.COHORT_OPEN or v.endswith("(/)") for v in col12)
     assert len(at.get("plotly_chart")) == 0 and any(i.value == T.COHORT_NO_SHARES for i in at.info)
+    assert not any(T.COHORT_CHART in c.value for c in at.caption)  # no description of a chart not drawn
     captions = [c.value for c in at.caption]
     assert sum(T.PUBLICATION_ROUNDED_FOOTNOTE in c for c in captions) == 1
     assert sum(T.PUBLICATION_UNRELIABLE_FOOTNOTE in c for c in captions) == 1
