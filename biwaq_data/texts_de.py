@@ -806,8 +806,8 @@ SURVIVAL_COLUMNS_DE = {"group": "Gruppe", "days": "Tage seit Eintritt", "at_risk
                        "persons": "Personen", "median_days": "Median (Tage)"}
 SURVIVAL_ROUNDED_NOTE = ("Diese Auswahl ist nicht das Gesamtprogramm: Anteile auf 5 Prozentpunkte gerundet und nur, "
                          "solange mindestens 50 Personen (gerundet) unter Beobachtung stehen.")
-COHORT_NO_SHARES = ("Keine Anteile für diese Auswahl: Die Kohorten sind zu klein (gerundet unter 50 Personen, „/“), "
-                    "ihre Zeitfenster noch offen oder die Werte geheim gehalten. Die Tabelle zeigt die Zahlen.")
+COHORT_NO_SHARES_CHART = ("Keine Anteile für diese Auswahl:<br>Kohorten zu klein („/“: gerundet<br>unter 50 Personen), "
+                          "Zeitfenster<br>offen oder Werte geheim gehalten.<br>Die Zahlen stehen in der Tabelle.")
 SURVIVAL_PUBLICATION_NOTE = ("Veröffentlichungsmodus: Kurve nur an festen Tagen (alle 30 Tage) und erst ab drei "
                              "Ergebnissen; Werte, hinter denen 1 oder 2 Personen unter Beobachtung stehen, entfallen.")
 

@@ -25,11 +25,9 @@ with cohort_tab:
     if cohort_tab.open:
         st.subheader(T.COHORT_TABLE_HEADING)
         table = show(cohorts.cohort_table(dataset, filters), publish_cohorts, headline)
-        if steering.has_shares(table.frame):
-            plot(Chart(steering.cohort_chart, table.frame), key="cohort_chart", description=T.COHORT_CHART)
-            st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
-        else:  # every share open, withheld or on too small a rounded cohort: no empty chart
-            st.info(T.COHORT_NO_SHARES, icon=":material/info:")
+        # without any share (all open, withheld or on too small a rounded cohort) the chart says so itself
+        plot(Chart(steering.cohort_chart, table.frame), key="cohort_chart", description=T.COHORT_CHART)
+        st.caption(f"{T.CHART_DESCRIPTION}: {T.COHORT_CHART}")
         html_table(steering.cohort_display(table), label=T.COHORT_TABLE_HEADING)  # static HTML, no table JS
         footnote_caption(table.footnote)  # the * rule, or the rounding and / rules (a selection other than the programme)
         st.markdown(T.COHORT_DEFINITION)

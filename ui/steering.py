@@ -131,7 +131,7 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
 
 # --- cohorts and time to first outcome --------------------------------------------------------------
 
-WINDOW_COLOURS = {3: "#56B4E9", 6: "#0072B2", 12: "#3A3A3A"}
+WINDOW_COLOURS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}  # 12: vermillion, >= 3:1 on light and dark
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 
 
@@ -185,6 +185,10 @@ def cohort_chart(frame: pd.DataFrame) -> go.Figure:
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), yaxis=dict(title="Anteil der Kohorte", ticksuffix=" %",
                                                                        rangemode="tozero"),
                       xaxis=dict(title="Eintrittsquartal", type="category"))
+    if not has_shares(frame):  # an empty state in the chart's own frame: the page keeps its layout
+        fig.update_layout(yaxis_range=[0, 100])
+        fig.add_annotation(text=T.COHORT_NO_SHARES_CHART, x=0.5, y=0.5, xref="paper", yref="paper",
+                           showarrow=False, font=dict(size=13), align="center")
     return fig
 
 
