@@ -131,7 +131,7 @@ def progress_chart(rows: pd.DataFrame) -> go.Figure:
 
 # --- cohorts and time to first outcome --------------------------------------------------------------
 
-WINDOW_COLOURS = {3: "#56B4E9", 6: "#0072B2", 12: "#D55E00"}  # 12: vermillion, >= 3:1 on light and dark
+WINDOW_COLOURS = {3: "#009E73", 6: "#0072B2", 12: "#D55E00"}  # Okabe-Ito, each >= 3:1 on light and dark
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
 
 
