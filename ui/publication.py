@@ -100,10 +100,8 @@ class Shown:
         text = self.published.frame.astype(object).copy()
         mask = self.published.suppressed.reindex(columns=text.columns, fill_value=False)
         text = text.mask(mask, SUPPRESSION_SYMBOL)
-        if self.published.unreliable is not None:  # a share of rounded counts on too small a base
-            text = text.mask(self.published.unreliable.reindex(columns=text.columns, fill_value=False),
-                             UNRELIABLE_SYMBOL)
-        return text
+        unreliable = self.published.unreliable.reindex(columns=text.columns, fill_value=False)
+        return text.mask(unreliable, UNRELIABLE_SYMBOL)  # a share of rounded counts on too small a base
 
 
 _PUBLISHED = Memo(512)  # (id(raw), id(selection), publish, args) -> (weak refs to both, Published)

@@ -46,9 +46,8 @@ def published(frame: pd.DataFrame, withheld: Mapping[str, Iterable[bool]],
     suppressed = pd.DataFrame(sup, index=frame.index)
     out = pd.DataFrame(data, index=frame.index)
     out.attrs["suppressed_any"] = bool(suppressed.to_numpy().any())
-    unreliable_frame = pd.DataFrame(unr, index=frame.index)
     return Published(out, suppressed, pd.DataFrame(und, index=frame.index), kinds,
-                     unreliable=unreliable_frame if unreliable_frame.to_numpy().any() else None)
+                     unreliable=pd.DataFrame(unr, index=frame.index))
 
 
 def withheld_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> dict[str, np.ndarray]:
@@ -63,7 +62,7 @@ def withheld_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> di
 
 def unreliable_by_ortsteil(frame: pd.DataFrame, ortsteile: Published | None) -> dict[str, np.ndarray]:
     """Row masks of the shares not shown (``/``) for ortsteil_frame() columns from the published breakdown."""
-    if ortsteile is None or ortsteile.unreliable is None:
+    if ortsteile is None:
         return {}
     return _by_ortsteil(frame, ortsteile, ortsteile.unreliable)
 

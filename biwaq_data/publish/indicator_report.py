@@ -258,7 +258,7 @@ def indicator_report_excel(dataset, filters: Filters | None = None, meta: dict |
                     ws.write_string(r, c0 + j, SUPPRESSION_SYMBOL, star)
                 elif published.undefined.loc[i, col]:
                     ws.write_string(r, c0 + j, UNDEFINED_SYMBOL, star)
-                elif published.unreliable is not None and published.unreliable.loc[i, col]:
+                elif published.unreliable.loc[i, col]:
                     ws.write_string(r, c0 + j, UNRELIABLE_SYMBOL, star)
                 else:
                     ws.write_number(r, c0 + j, float(row[col]), count if kind == "count" else rate)

@@ -158,8 +158,7 @@ def presskit_excel(dataset, filters=None, meta: dict | None = None) -> bytes:
                     text(ws, row, c, frame.loc[i, col], f["bold_text"] if bold else f["text"])
                 else:
                     value(ws, row, c, frame.loc[i, col], kind, bool(pub.suppressed.loc[i, col]),
-                          bool(pub.undefined.loc[i, col]), bold,
-                          pub.unreliable is not None and bool(pub.unreliable.loc[i, col]))
+                          bool(pub.undefined.loc[i, col]), bold, bool(pub.unreliable.loc[i, col]))
         row += 2
         if pub.footnote:
             text(ws, row, 0, pub.footnote, f["small"])

@@ -38,7 +38,7 @@ from ..figures import metrics
 from .gender import publication_dataset
 from ..figures.memo import Memo, per_version
 from .results import PublishedFigures
-from .rounding import RoundedSelection, round10, rounded_share
+from .rounding import RoundedSelection, round10, rounded_headline_rate
 from .selection import Selection
 
 #: Figures of a Träger / Stadtbezirk / Ortsteil taken from the programme's breakdown row.
@@ -128,11 +128,8 @@ def _member_figures(raw: dict, exact: dict) -> PublishedFigures:
         if key in exact:
             out[key] = exact[key]
         elif key.endswith("_rate"):
-            num = raw["with_outcome"] if key == "outcome_rate" else raw["employment"] + raw["vocational_training"]
-            values, _, too_small = rounded_share([num], [int(raw["participants"])])
-            out[key] = float(values[0])  # NaN where undefined or too small a base
-            if too_small[0]:
-                out[key] = pd.NA
+            out[key], status = rounded_headline_rate(raw, key)
+            if status == "unreliable":
                 unreliable.add(key)
             rounded.add(key)
         else:

@@ -25,7 +25,7 @@ class Published:
     withheld *or* undefined. ``suppressed``: bool frame (same labels), True where withheld for
     confidentiality (show ``*``). ``undefined``: True where a rate has denominator 0 (show ``x``).
     ``unreliable``: True where a share of rounded counts has too small a rounded denominator (show ``/``,
-    :data:`.rounding.MIN_SHARE_BASE`); None when there is none.
+    :data:`.rounding.MIN_SHARE_BASE`); all False when not given.
     ``kinds``: column -> "count" | "rate" | "number" | "text" (for :meth:`text`).
     ``frame.attrs["suppressed_any"]`` mirrors :attr:`suppressed_any`.
     """
@@ -40,6 +40,11 @@ class Published:
     note: str | None = None
     unreliable: pd.DataFrame | None = None
 
+    def __post_init__(self):
+        if self.unreliable is None:  # nothing left out for reliability: the same shape as `suppressed`, all False
+            object.__setattr__(self, "unreliable", pd.DataFrame(False, index=self.suppressed.index,
+                                                                columns=self.suppressed.columns))
+
     @property
     def suppressed_any(self) -> bool:
         """True if anything is withheld, i.e. :data:`privacy.FOOTNOTE_DE` must be shown."""
@@ -48,7 +53,7 @@ class Published:
     @property
     def unreliable_any(self) -> bool:
         """True if a share is not shown because its rounded base is too small (``/``)."""
-        return self.unreliable is not None and bool(self.unreliable.to_numpy().any())
+        return bool(self.unreliable.to_numpy().any())
 
     @property
     def footnote(self) -> str | None:
@@ -70,9 +75,8 @@ class Published:
             else:
                 out[col] = self.frame[col]
                 continue
-            shown = shown.mask(self.undefined[col], UNDEFINED_SYMBOL).mask(self.suppressed[col], SUPPRESSION_SYMBOL)
-            if self.unreliable is not None:
-                shown = shown.mask(self.unreliable[col], UNRELIABLE_SYMBOL)
+            shown = (shown.mask(self.undefined[col], UNDEFINED_SYMBOL).mask(self.suppressed[col], SUPPRESSION_SYMBOL)
+                     .mask(self.unreliable[col], UNRELIABLE_SYMBOL))
             out[col] = shown.astype(object)
         return pd.DataFrame(out, index=self.frame.index)
 
@@ -182,10 +186,8 @@ def _result(frame: pd.DataFrame, columns: dict, kinds: dict) -> Published:
     out = pd.DataFrame(data, index=frame.index)
     suppressed_frame = pd.DataFrame(sup, index=frame.index)
     out.attrs["suppressed_any"] = bool(suppressed_frame.to_numpy().any())
-    unreliable_frame = pd.DataFrame(unr, index=frame.index)
     return Published(out, suppressed_frame, pd.DataFrame(und, index=frame.index),
-                     {c: kinds.get(c, "text") for c in out.columns},
-                     unreliable=unreliable_frame if unreliable_frame.to_numpy().any() else None)
+                     {c: kinds.get(c, "text") for c in out.columns}, unreliable=pd.DataFrame(unr, index=frame.index))
 
 
 _BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",

@@ -58,6 +58,22 @@ def rounded_share(num, den):
     return values, undefined, unreliable
 
 
+#: Numerators of the two headline rates; their denominator is the participants.
+RATE_NUMERATORS = {"placement_rate": ("employment", "vocational_training"), "outcome_rate": ("with_outcome",)}
+
+
+def rounded_headline_rate(raw: Mapping, key: str):
+    """A headline rate of the raw figures from rounded counts: (value, status) with status None (shown),
+    "undefined" (NaN, ``x``: nobody) or "unreliable" (NA, ``/``: a rounded base below :data:`MIN_SHARE_BASE`)."""
+    numerator = sum(int(raw[k]) for k in RATE_NUMERATORS[key])
+    values, undefined, unreliable = rounded_share([numerator], [int(raw["participants"])])
+    if undefined[0]:
+        return math.nan, "undefined"
+    if unreliable[0]:
+        return pd.NA, "unreliable"
+    return float(values[0]), None
+
+
 def _ratio(num, den):
     """:func:`rounded_share` as a column for :func:`.results._result`: (values, withheld, undefined, unreliable);
     nothing is withheld for confidentiality."""
@@ -76,19 +92,14 @@ def round_headline(raw: Mapping) -> PublishedFigures:
     for key, value in raw.items():
         if not key.endswith("_rate"):
             out[key] = int(round10(int(value)))
-    rates = {"placement_rate": raw["employment"] + raw["vocational_training"], "outcome_rate": raw["with_outcome"]}
-    for key, numerator in rates.items():
+    for key in RATE_NUMERATORS:
         if key not in raw:
             continue
-        values, und, unr = rounded_share([numerator], [raw["participants"]])
-        if und[0]:
-            out[key] = math.nan
+        out[key], status = rounded_headline_rate(raw, key)
+        if status == "undefined":
             undefined.add(key)
-        elif unr[0]:
-            out[key] = pd.NA
+        elif status == "unreliable":
             unreliable.add(key)
-        else:
-            out[key] = float(values[0])
     figures = PublishedFigures({k: out[k] for k in raw}, (), undefined, rounded=True, unreliable=unreliable)
     figures.rounded_keys = frozenset(raw)
     return figures
