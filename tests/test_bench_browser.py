@@ -77,3 +77,38 @@ def test_table_and_verdict(run):
     assert target["pass"] == (target["ratio"] <= 1.3)
     assert ("PASS ≤ 1,3×" in table) == target["pass"] and ("MISS ≤ 1,3×" in table) != target["pass"]
     assert results["meta"]["loadavg"] and results["meta"]["cpus"]
+
+
+def _visits(*charts):
+    return [{"chart": c, "errors": []} for c in charts]
+
+
+def test_paired_ratios_divide_by_the_minimal_visit_of_the_same_round_and_mark_close_verdicts():
+    """Pure part, no browser: run() visits per round minimal, page A, minimal, page B; visit i of page j pairs with
+    minimal visit i * pages + j. A page whose paired ratios straddle the limit is "knapp" whatever its median says."""
+    from biwaq_data.tools import bench_browser as bb
+
+    # 3 rounds × 2 pages; the minimal page is slow exactly before page "b" in round 2 (index 3)
+    minimal = _visits(1000, 1000, 1000, 2000, 1000, 1000)
+    pages = [{"slug": "a", "runs": _visits(1100, 1200, 1150)},   # 1,10 / 1,20 / 1,15: clearly under 1,3
+             {"slug": "b", "runs": _visits(1100, 2800, 1500)}]   # 1,10 / 1,40 / 1,50: straddles 1,3
+    assert bb.paired_ratios(pages, minimal, "a") == [1.1, 1.2, 1.15]
+    assert bb.paired_ratios(pages, minimal, "b") == [1.1, 1.4, 1.5]
+    assert bb.quartiles([1.1, 1.2, 1.15]) == pytest.approx((1.125, 1.175))
+    assert bb.quartiles([1.4]) == (1.4, 1.4) and bb.quartiles([]) is None
+
+    results = {"meta": {"target": 1.3, "repeat": 3, "cpus": 2, "loadavg": [1.0]},
+               "minimal": {"median_ms": 1000, "best_ms": 1000, "runs": minimal, "first_visit": {}},
+               "pages": {}}
+    for page in pages:
+        charts = [v["chart"] for v in page["runs"]]
+        results["pages"][page["slug"]] = {"title": page["slug"].upper(), "has_chart": True, "runs": page["runs"],
+                                          "median_ms": sorted(charts)[1], "best_ms": min(charts), "first_visit": {},
+                                          "paired_ratios": bb.paired_ratios(pages, minimal, page["slug"])}
+    a, b = results["targets"] = bb.evaluate(results)
+    assert a["pass"] and not a["close"]
+    assert b["ratio"] == 1.5 and not b["pass"] and b["close"] and b["spread"] == pytest.approx((1.25, 1.45))
+    rows = {line.split()[0]: line for line in bb.render(results).splitlines() if line.split()[:1] in (["A"], ["B"])}
+    assert rows["A"].rstrip().endswith("PASS ≤ 1,3×") and "1,12–1,17×" in rows["A"]
+    assert rows["B"].rstrip().endswith("MISS ≤ 1,3× (knapp)") and "1,25–1,45×" in rows["B"]
+    assert "1 von 2 Urteilen knapp" in bb.render(results)
