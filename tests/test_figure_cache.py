@@ -11,14 +11,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import biwaq_data as b
-from biwaq_data import publication
 from ui import charts
 from ui.figure_cache import FIGURES, Chart, FigureCache, content_key
 
-from test_app import APP, figure, run_page
+from test_app import figure, run_page
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 

@@ -63,7 +63,7 @@ def bad_export(generated) -> dict[str, pd.DataFrame]:
     """The German text export with bad cells in every kind of column and in the ids."""
     tables = {k: v.astype(object).where(v.notna(), "").astype(str)
               for k, v in sample.to_export_format(generated).items()}
-    p, o, s = tables["participants"], tables["outcomes"], tables["services"]
+    p = tables["participants"]
     ids = p["Teilnehmer-ID"].tolist()
     edits = {
         "participants": {

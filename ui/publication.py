@@ -19,7 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from biwaq_data import publication
 from biwaq_data import texts_de as T
 from biwaq_data.figures.memo import Memo
-from biwaq_data.publish.privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNRELIABLE_SYMBOL
+from biwaq_data.publish.privacy import SUPPRESSION_SYMBOL, UNRELIABLE_SYMBOL
 
 TOGGLE_KEY = "schutz"
 FORCED_KEY = "biwaq_publication_forced"
