@@ -12,7 +12,7 @@ import streamlit as st
 
 from biwaq_data import Dataset, Filters
 from biwaq_data import texts_de as T
-from biwaq_data.publish.describe import context
+from biwaq_data.publish.describe import context, metric_label
 from biwaq_data.formatting import escape_markdown, format_date, format_int, format_number, format_pct
 from biwaq_data.publish.privacy import FOOTNOTE_DE
 from ui import charts, publication
@@ -45,13 +45,9 @@ def theme_type() -> str:
 
 
 def card_label(key: str, rounded: bool = False) -> str:
-    """A card's label, capitalised like the chart labels ("In Beschäftigung"); `rounded`: with the "gerundet"
-    badge the rounding footnote refers to."""
-    label = T.METRIC_LABELS[key]
-    for word, breakable in T.CARD_LABEL_BREAKS.items():
-        label = label.replace(word, breakable)
-    label = label[:1].upper() + label[1:]
-    return label + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if rounded else "")
+    """A card's label, capitalised like the chart labels ("In Beschäftigung"), long words breakable; `rounded`:
+    with the "gerundet" badge the rounding footnote refers to (:func:`biwaq_data.publish.describe.metric_label`)."""
+    return metric_label(key, rounded, T.CARD_LABEL_BREAKS)
 
 
 def context_meta(dataset: Dataset, filters: Filters) -> dict[str, str]:

@@ -80,9 +80,7 @@ def rounded_cohorts(table: pd.DataFrame) -> Published:
         columns[f"reached_{w}"] = (round10(reached), nothing, is_open)
         columns[f"share_{w}"] = (np.nan_to_num(values), nothing, undefined | is_open, unreliable & ~is_open)
         kinds[f"reached_{w}"], kinds[f"share_{w}"] = "count", "rate"
-    out = _result(table, columns, kinds)
-    object.__setattr__(out, "rounded", True)
-    return out
+    return _result(table, columns, kinds, rounded=True)
 
 
 def grid_curves(curves: pd.DataFrame, step: int = GRID_DAYS) -> pd.DataFrame:

@@ -11,6 +11,17 @@ from ..figures.filters import Filters
 from ..formatting import format_date, format_int, format_pct
 
 
+def metric_label(key: str, rounded: bool = False, breaks: dict[str, str] | None = None) -> str:
+    """A figure's label as cards show it on screen and in the press kit: capitalised ("In Beschäftigung"), with
+    the "gerundet" badge the rounding footnote refers to when ``rounded``; ``breaks``: words replaced first (the
+    screen's soft hyphens, texts_de.CARD_LABEL_BREAKS)."""
+    label = T.METRIC_LABELS[key]
+    for word, breakable in (breaks or {}).items():
+        label = label.replace(word, breakable)
+    label = label[:1].upper() + label[1:]
+    return label + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if rounded else "")
+
+
 def describe_filters(filters: Filters | None) -> list[str]:
     """One German phrase per active restriction, e.g. 'Ortsteil: Marxloh, Hochfeld'."""
     if filters is None:
@@ -120,13 +131,9 @@ def quote(headline: dict, start: pd.Timestamp, end: pd.Timestamp, datenstand: pd
         migration=format_int(h["migration_background"]),
         employment=format_int(h["employment"]), training=format_int(h["vocational_training"]),
         improved=format_int(h["improved_prospects"]),
-        rate_sentence="" if _missing(h["placement_rate"]) else T.QUOTE_RATE.format(
+        rate_sentence="" if pd.isna(h["placement_rate"]) else T.QUOTE_RATE.format(
             placement_rate=format_pct(h["placement_rate"]), participants=format_int(h["participants"])),
         source=T.QUOTE_SOURCE.format(programme=programme, source=source) if source else programme,
         datenstand=format_date(datenstand),
         leaver_sentence=T.QUOTE_LEAVERS.format(**leaver_rate) if leaver_rate else "",
     )
-
-
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

@@ -37,7 +37,7 @@ import pandas as pd
 from ..figures import metrics
 from . import publication
 from .. import texts_de as T
-from .describe import context, quote, source_label
+from .describe import context, metric_label, quote, source_label
 from .export import safe_cell
 from .indicator_report import leaver_rate
 from .privacy import FOOTNOTE_DE, SUPPRESSION_SYMBOL, UNDEFINED_SYMBOL, UNRELIABLE_SYMBOL
@@ -347,14 +347,9 @@ table.defs td:first-child { width: 32%%; font-weight: bold; }
 
 
 def _cards(figures, keys) -> str:
-    # labels capitalised like the dashboard's cards ("In Beschäftigung"), "(gerundet)" as the footnote says
+    # labels as the dashboard's cards show them ("In Beschäftigung"), "(gerundet)" as the footnote says
     rounded = getattr(figures, "rounded_keys", frozenset())
-
-    def label(k):
-        text = T.METRIC_LABELS[k][:1].upper() + T.METRIC_LABELS[k][1:]
-        return text + (f" ({T.PUBLICATION_ROUNDED_BADGE})" if k in rounded else "")
-
-    items = "".join(f'<div class="card"><div class="label">{html.escape(label(k))}</div>'
+    items = "".join(f'<div class="card"><div class="label">{html.escape(metric_label(k, k in rounded))}</div>'
                     f'<div class="value">{html.escape(figures.text(k))}</div></div>' for k in keys)
     return f'<div class="cards">{items}</div>'
 

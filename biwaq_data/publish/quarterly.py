@@ -46,7 +46,7 @@ def _previous(dataset, filters, preset: str):
 
 def _cell(figures, key: str):
     """A published headline figure as a number (rates in percent), or its symbol ('*' / 'x' / '/')."""
-    if key in figures.suppressed or key in figures.undefined or key in getattr(figures, "unreliable", ()):
+    if key in figures.suppressed or key in figures.undefined or key in figures.unreliable:
         return figures.text(key)
     return round(float(figures[key]) * 100, 1) if key.endswith("_rate") else int(figures[key])
 

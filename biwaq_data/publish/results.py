@@ -166,8 +166,9 @@ def _masked(values, mask, dtype: str):
     return pd.arrays.IntegerArray(data, mask.copy())
 
 
-def _result(frame: pd.DataFrame, columns: dict, kinds: dict) -> Published:
-    """Assemble a Published from the original frame and {column: (values, suppressed, undefined[, unreliable])}."""
+def _result(frame: pd.DataFrame, columns: dict, kinds: dict, rounded: bool = False) -> Published:
+    """Assemble a Published from the original frame and {column: (values, suppressed, undefined[, unreliable])};
+    ``rounded``: its counts are rounded to tens (the footnote says so, see :func:`_footnote`)."""
     frame = frame.reset_index(drop=True)
     n = len(frame)
     data, sup, und, unr = {}, {}, {}, {}
@@ -187,7 +188,8 @@ def _result(frame: pd.DataFrame, columns: dict, kinds: dict) -> Published:
     suppressed_frame = pd.DataFrame(sup, index=frame.index)
     out.attrs["suppressed_any"] = bool(suppressed_frame.to_numpy().any())
     return Published(out, suppressed_frame, pd.DataFrame(und, index=frame.index),
-                     {c: kinds.get(c, "text") for c in out.columns}, unreliable=pd.DataFrame(unr, index=frame.index))
+                     {c: kinds.get(c, "text") for c in out.columns}, rounded=rounded,
+                     unreliable=pd.DataFrame(unr, index=frame.index))
 
 
 _BREAKDOWN_KINDS = {"participants": "count", "employment": "count", "vocational_training": "count",

@@ -126,9 +126,7 @@ class RoundedSelection(SelectionFrames):
         return round_headline(self.raw)
 
     def _done(self, frame, columns, kinds):
-        out = _result(frame, columns, kinds)
-        object.__setattr__(out, "rounded", True)
-        return out
+        return _result(frame, columns, kinds, rounded=True)
 
     def breakdown(self, attribute: str, *, with_total: bool = False):
         frame = self._breakdowns[attribute].reset_index(drop=True)

@@ -121,7 +121,4 @@ def publish_progress(frame: pd.DataFrame, dataset) -> Published:
     for c in _KINDS:
         values = frame[c].to_numpy(dtype=float)
         columns[c] = (values, masks[c], np.isnan(values) & ~masks[c])  # NaN: not defined (no forecast, ...)
-    out = _result(frame, columns, _KINDS)
-    if any_rounded:
-        object.__setattr__(out, "rounded", True)  # footnote: "gerundet" (see results._footnote)
-    return out
+    return _result(frame, columns, _KINDS, rounded=any_rounded)  # footnote: "gerundet" (see results._footnote)

@@ -360,6 +360,11 @@ def quartiles(values: list[float]) -> tuple[float, float] | None:
     return q1, q3
 
 
+def is_close(spread: tuple[float, float] | None, limit: float) -> bool:
+    """True when the limit lies within the spread (Q1–Q3): the verdict is at the limit ("knapp")."""
+    return spread is not None and spread[0] <= limit <= spread[1]
+
+
 def _summary(values: list[float | None]) -> dict:
     got = [v for v in values if v is not None]
     return {"median_ms": statistics.median(got) if got else None, "best_ms": min(got) if got else None,
@@ -456,7 +461,7 @@ def evaluate(results: dict) -> list[dict]:
         out.append({"target": "browser_first_chart", "what": f"{info['title']}: erstes Diagramm im Browser ÷ Minimal-App",
                     "page": slug, "ratio": ratio, "limit": limit,
                     "pass": ratio is not None and ratio <= limit and not errors,
-                    "spread": spread, "close": spread is not None and spread[0] <= limit <= spread[1]})
+                    "spread": spread, "close": is_close(spread, limit)})
     return out
 
 
@@ -491,7 +496,7 @@ def render(results: dict) -> str:
         target, spread = "", quartiles(info.get("paired_ratios") or []) if verdict else None
         if verdict and ratio is not None:
             target = f"{'PASS' if ratio <= limit and not errors else 'MISS'} ≤ {_num(limit, 1)}×"
-            target += " (knapp)" if spread and spread[0] <= limit <= spread[1] else ""
+            target += " (knapp)" if is_close(spread, limit) else ""
         cpu = _median(runs, "cpu_main_ms")
         return [label + (" FEHLER!" if errors else ""), _ms(first), _ms(info.get("median_ms")), _ms(info.get("best_ms")),
                 _ms(_median(runs, "server_ms")), _ms(_median(runs, "client_ms")), _ms(cpu),
